@@ -1,0 +1,90 @@
+# rdpshare — build, test, install.
+#   make                 library, tools, pkg-config file in build/
+#   make SAN=1 BUILD=build-asan   the same under AddressSanitizer + UBSan
+#   make check           build both and run every test (tests/run.sh)
+#   make fuzz            libFuzzer targets in build-fuzz/
+#   make install PREFIX=/usr/local
+
+BUILD ?= build
+PREFIX ?= /usr/local
+VERSION := 0.1.0
+SONAME := librdpshare.so.0
+
+PKGS := freerdp2 freerdp-server2 winpr2 x11 xext xdamage xfixes xtst xi openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+
+CC ?= cc
+OPT := -O2
+ifeq ($(SAN),1)
+OPT := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+WARN := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) -g $(OPT) -fPIC -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
+
+LIB_SRC := $(wildcard src/*.c src/capture/*.c src/encode/*.c src/rdp/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL_SRC := $(wildcard tools/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRC := $(wildcard tests/helpers/*.c)
+HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
+
+all: $(BUILD)/librdpshare.so $(BUILD)/rdpshare $(BUILD)/rdpshare.pc
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/librdpshare.so.$(VERSION): $(LIB_OBJ) src/rdpshare.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/rdpshare.map \
+		$(LDFLAGS_ALL) -o $@ $(LIB_OBJ) $(PKG_LIBS) -lpthread
+
+$(BUILD)/librdpshare.so: $(BUILD)/librdpshare.so.$(VERSION)
+	ln -sf librdpshare.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(BUILD)/rdpshare: $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/librdpshare.so
+	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) -L$(BUILD) -lrdpshare \
+		-Wl,-rpath,'$$ORIGIN' -lpthread
+
+$(BUILD)/rdpshare.pc: rdpshare.pc.in
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# Unit tests link the library's objects directly so they can reach internals.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka -lpthread
+
+$(BUILD)/tests/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(PKG_LIBS) -lm
+
+tests: all $(UNIT_BIN) $(HELPER_BIN)
+
+check:
+	tests/run.sh
+
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+build-fuzz/fuzz_%: fuzz/fuzz_%.c src/connstr.c
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+		-o $@ $^
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 0755 $(BUILD)/librdpshare.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf librdpshare.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/librdpshare.so
+	install -m 0755 $(BUILD)/rdpshare $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 include/rdpshare.h $(DESTDIR)$(PREFIX)/include/
+	install -m 0644 $(BUILD)/rdpshare.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+.PHONY: all tests check fuzz install clean
+-include $(LIB_OBJ:.o=.d)

@@ -1,0 +1,312 @@
+/* rdpshare — share a Linux desktop with RDP viewers.
+ *
+ * The C re-creation of Microsoft's Windows Desktop Sharing sharer object
+ * (IRDPSRAPISharingSession in rdpencomapi.h). Same nouns and verbs, plain C:
+ *
+ *   rdpshare_session     IRDPSRAPISharingSession(2): open, close, pause, resume,
+ *                        shared rect, colour depth, properties
+ *   rdpshare_invitation  IRDPSRAPIInvitation: ticket, group, password, limit, revoked
+ *   rdpshare_attendee    IRDPSRAPIAttendee (+ TcpConnectionInfo, DisconnectInfo)
+ *   rdpshare_callbacks   _IRDPSessionEvents
+ *
+ * Threads — the apartment rule. The thread that calls rdpshare_session_create()
+ * owns the session: every public function taking a session, invitation or
+ * attendee must be called on it (other threads get RDPSHARE_E_WRONG_THREAD),
+ * and every callback is delivered on it, in order, from inside
+ * rdpshare_session_dispatch() or rdpshare_session_run(). The library's own
+ * threads (capture, encoding, network) never call user code.
+ *
+ * Errors. Functions return RDPSHARE_OK (0) or a negative enum rdpshare_result;
+ * rdpshare_strerror() names it. The library never exits or aborts the process.
+ *
+ * Ownership. Each function that hands out memory says in one line who frees it.
+ * Handles (invitation, attendee) are owned by the session.
+ */
+#ifndef RDPSHARE_H
+#define RDPSHARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RDPSHARE_VERSION_MAJOR 0
+#define RDPSHARE_VERSION_MINOR 1
+
+typedef struct rdpshare_session rdpshare_session;
+typedef struct rdpshare_invitation rdpshare_invitation;
+typedef struct rdpshare_attendee rdpshare_attendee;
+
+/* Results. The original's HRESULTs where one exists (noted), else ours. */
+enum rdpshare_result {
+	RDPSHARE_OK = 0,
+	RDPSHARE_E_INVALIDARG = -1,    /* E_INVALIDARG */
+	RDPSHARE_E_NOMEM = -2,         /* E_OUTOFMEMORY */
+	RDPSHARE_E_UNEXPECTED = -3,    /* E_UNEXPECTED: not allowed in this state */
+	RDPSHARE_E_ALREADY_OPEN = -4,  /* Open on an open session */
+	RDPSHARE_E_NOT_OPEN = -5,      /* needs an open session */
+	RDPSHARE_E_CLOSED = -6,        /* the session was closed; create a new one */
+	RDPSHARE_E_INSTANCE = -7,      /* another session is live in this login session */
+	RDPSHARE_E_NOT_FOUND = -8,     /* no such attendee / invitation / property */
+	RDPSHARE_E_READONLY = -9,      /* property is read-only (now) */
+	RDPSHARE_E_ADDRINUSE = -10,    /* listening address already in use */
+	RDPSHARE_E_DISPLAY = -11,      /* display unreachable or unusable */
+	RDPSHARE_E_TLS = -12,          /* certificate or key unusable */
+	RDPSHARE_E_IO = -13,           /* file or socket error */
+	RDPSHARE_E_WRONG_THREAD = -14, /* called from a thread other than the owner */
+	RDPSHARE_E_UNSUPPORTED = -15,  /* valid in the original, not supported here */
+	RDPSHARE_E_GONE = -16,         /* the attendee has left (E_UNEXPECTED in the original) */
+};
+
+/* CTRL_LEVEL, same values as the original. */
+enum rdpshare_ctrl_level {
+	RDPSHARE_CTRL_LEVEL_INVALID = 0,
+	RDPSHARE_CTRL_LEVEL_NONE = 1,        /* connected, sees nothing, sends nothing */
+	RDPSHARE_CTRL_LEVEL_VIEW = 2,        /* sees the session */
+	RDPSHARE_CTRL_LEVEL_INTERACTIVE = 3, /* sees it and drives keyboard and mouse */
+	RDPSHARE_CTRL_LEVEL_REQCTRL_VIEW = 4,
+	RDPSHARE_CTRL_LEVEL_REQCTRL_INTERACTIVE = 5,
+};
+
+/* ATTENDEE_DISCONNECT_REASON, same values as the original. */
+enum rdpshare_disconnect_reason {
+	RDPSHARE_DISCONNECT_APP = 0, /* the sharer terminated it */
+	RDPSHARE_DISCONNECT_ERR = 1, /* an error on the connection */
+	RDPSHARE_DISCONNECT_CLI = 2, /* the viewer left */
+};
+
+/* RDPENCOMAPI_ATTENDEE_FLAGS */
+#define RDPSHARE_ATTENDEE_FLAGS_LOCAL 1
+
+/* RDPENCOMAPI_CONSTANTS */
+#define RDPSHARE_ATTENDEE_ID_EVERYONE (-1)
+#define RDPSHARE_ATTENDEE_ID_HOST 0
+
+/* Why a viewer was turned away before it became an attendee (our addition:
+ * the original raises nothing on the sharer for a refused logon). */
+enum rdpshare_refusal {
+	RDPSHARE_REFUSED_BAD_PASSWORD = 1, /* no invitation matches ticket + password */
+	RDPSHARE_REFUSED_REVOKED = 2,      /* the matching invitation is revoked */
+	RDPSHARE_REFUSED_LIMIT = 3,        /* the matching invitation is full */
+	RDPSHARE_REFUSED_NOT_OPEN = 4,     /* arrived while the session was closing */
+	RDPSHARE_REFUSED_PROTOCOL = 5,     /* broken or unsupported handshake */
+};
+
+/* How the session was created. Zero-initialise, then set what you need. */
+struct rdpshare_config {
+	/* What to share: NULL = the X display in $DISPLAY; "demo" (or demo=true)
+	 * = the built-in animated demo desktop, no X server needed. */
+	const char *display;
+	bool demo;
+	int demo_width, demo_height; /* 0: 1024x768 */
+	/* Addresses to listen on, as "ADDR" or "ADDR:PORT" ("[v6]:PORT"), NULL-
+	 * terminated. NULL: every address (per PortProtocol) on PortId. A port 0
+	 * or none takes PortId; PortId 0 lets the system pick a free port. */
+	const char *const *listen;
+	/* Where the TLS certificate lives (created on first use, 0600).
+	 * NULL: $XDG_CONFIG_HOME/rdpshare (~/.config/rdpshare). */
+	const char *config_dir;
+	/* Where the single-instance lock lives. NULL: $XDG_RUNTIME_DIR
+	 * (or /tmp/rdpshare-UID when unset). */
+	const char *runtime_dir;
+};
+
+/* _IRDPSessionEvents. Any member may be NULL. Pointers handed to a callback
+ * are valid during the callback; attendees stay valid until their
+ * attendee_disconnected callback has returned (or the session is closed). */
+struct rdpshare_callbacks {
+	/* OnAttendeeConnected: authenticated, connection sequence complete, at
+	 * DefaultAttendeeControlLevel. */
+	void (*attendee_connected)(rdpshare_session *s, rdpshare_attendee *a, void *userdata);
+	/* OnAttendeeDisconnected (never during close). code: 0 for a clean leave,
+	 * else a negative errno-style detail. */
+	void (*attendee_disconnected)(rdpshare_session *s, rdpshare_attendee *a,
+	                              enum rdpshare_disconnect_reason reason, int code,
+	                              void *userdata);
+	/* OnAttendeeUpdate: a property of the attendee changed (e.g. control level). */
+	void (*attendee_update)(rdpshare_session *s, rdpshare_attendee *a, void *userdata);
+	/* Our addition: a viewer was refused. name may be NULL; address is "ip:port". */
+	void (*attendee_refused)(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
+	                         const char *address, void *userdata);
+	/* OnControlLevelChangeRequest. */
+	void (*control_level_change_request)(rdpshare_session *s, rdpshare_attendee *a,
+	                                     enum rdpshare_ctrl_level requested, void *userdata);
+	/* OnGraphicsStreamPaused / Resumed (raised on the sharer too, after Pause/Resume). */
+	void (*graphics_stream_paused)(rdpshare_session *s, void *userdata);
+	void (*graphics_stream_resumed)(rdpshare_session *s, void *userdata);
+	/* OnSharedRectChanged: what viewers see now (right/bottom exclusive). */
+	void (*shared_rect_changed)(rdpshare_session *s, int left, int top, int right, int bottom,
+	                            void *userdata);
+	/* OnError: a critical error; the session is dead, destroy it. */
+	void (*error)(rdpshare_session *s, int result, const char *message, void *userdata);
+};
+
+/* ---- Session (IRDPSRAPISharingSession) ---------------------------------- */
+
+/* Create the session object. Fails with RDPSHARE_E_INSTANCE while another
+ * session lives in this login session (the original's one-per-Winlogon rule;
+ * ours is a lock under the runtime dir), RDPSHARE_E_DISPLAY when the display
+ * cannot be opened. The calling thread becomes the owner thread. callbacks
+ * is copied. Ownership: *out is yours, free it with rdpshare_session_destroy. */
+int rdpshare_session_create(const struct rdpshare_config *config,
+                            const struct rdpshare_callbacks *callbacks, void *userdata,
+                            rdpshare_session **out);
+
+/* Close if open, free everything. NULL is accepted. No callbacks run. */
+void rdpshare_session_destroy(rdpshare_session *s);
+
+/* Open: start listening; connections are accepted from now on.
+ * RDPSHARE_E_ALREADY_OPEN if open, RDPSHARE_E_CLOSED after close,
+ * RDPSHARE_E_ADDRINUSE / RDPSHARE_E_TLS / RDPSHARE_E_IO with nothing left
+ * half-started. */
+int rdpshare_session_open(rdpshare_session *s);
+
+/* Close: disconnect every attendee (no attendee_disconnected callbacks, as in
+ * the original), stop listening. Final: open afterwards fails. Closing a
+ * never-opened or closed session returns RDPSHARE_OK. */
+int rdpshare_session_close(rdpshare_session *s);
+
+/* Pause: from now on nothing more is sent to any viewer; Resume: viewers get
+ * a full refresh and live updates again. Repeating either is a no-op that
+ * returns RDPSHARE_OK. Allowed before Open (the session then opens paused). */
+int rdpshare_session_pause(rdpshare_session *s);
+int rdpshare_session_resume(rdpshare_session *s);
+bool rdpshare_session_is_paused(const rdpshare_session *s);
+
+/* SetDesktopSharedRect: share only this part of the desktop (right and bottom
+ * exclusive); viewers see exactly it as their desktop, resized live.
+ * RDPSHARE_E_INVALIDARG for an empty rectangle or one outside the desktop. */
+int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int right,
+                                     int bottom);
+/* GetDesktopSharedRect: the whole desktop until set. */
+int rdpshare_session_get_shared_rect(rdpshare_session *s, int *left, int *top, int *right,
+                                     int *bottom);
+
+/* ColorDepth: 8, 15, 16, 24 or 32 bits per pixel on the wire (default 32).
+ * Viewers connected when it changes are re-activated at the new depth. */
+int rdpshare_session_set_color_depth(rdpshare_session *s, int bpp);
+int rdpshare_session_get_color_depth(rdpshare_session *s, int *bpp);
+
+/* Poll this descriptor for readability, then call dispatch. */
+int rdpshare_session_get_fd(const rdpshare_session *s);
+/* Deliver every queued event, in order, on this (the owner) thread. Returns
+ * the number delivered or a negative result. Never blocks. */
+int rdpshare_session_dispatch(rdpshare_session *s);
+/* Block, dispatching events, until rdpshare_session_stop() or close. */
+int rdpshare_session_run(rdpshare_session *s);
+/* Make run() return. The one function that may be called from any thread
+ * and from a signal handler. */
+void rdpshare_session_stop(rdpshare_session *s);
+
+/* The addresses the open session listens on, as "addr:port" strings.
+ * Returns the count (at most max); strings are owned by the session and valid
+ * until close. */
+int rdpshare_session_listen_addresses(rdpshare_session *s, const char **addrs, int max);
+
+/* ---- Properties (IRDPSRAPISessionProperties) ---------------------------- */
+/* Names are case-sensitive, as in the original:
+ *   PortId                       int   0..65535, default 0 (a free port)   before Open
+ *   PortProtocol                 int   0 (AF_UNSPEC), 2 (IPv4), 23 (IPv6)  before Open
+ *   FrameCaptureIntervalInMs     int   1..10000, default 33                any time
+ *   DefaultAttendeeControlLevel  int   1 NONE (default) or 2 VIEW          any time
+ *   EnableClipboardRedirect      bool  default false                       any time
+ *   EnabledTransports            int   1 (TCP; 3 = TCP+UDP is UNSUPPORTED) before Open
+ *   EnforceStrongEncryption      bool  default false (TLS is always used)  before Open
+ *   DrvConAttach                 bool  accepted, no effect (obsolete since Windows 10)
+ * Our additions, prefixed "rdpshare.":
+ *   rdpshare.MaxFramesInFlight   int   1..16, default 2: frames a viewer may have
+ *                                      unacknowledged before it skips frames
+ * Unknown names: RDPSHARE_E_NOT_FOUND; wrong type or value: RDPSHARE_E_INVALIDARG;
+ * a before-Open name after Open: RDPSHARE_E_READONLY. Bools are 0/1 ints. */
+int rdpshare_session_set_property(rdpshare_session *s, const char *name, long value);
+int rdpshare_session_get_property(rdpshare_session *s, const char *name, long *value);
+/* Enumerate property names: returns the i-th name or NULL past the end
+ * (static storage). *is_bool and *before_open_only describe it. */
+const char *rdpshare_property_name(int i, bool *is_bool, bool *before_open_only);
+
+/* ---- Invitations (IRDPSRAPIInvitationManager / IRDPSRAPIInvitation) ----- */
+
+/* CreateInvitation. auth_string: the ticket, unique, at most 255 bytes, NULL
+ * to generate one. group: at most 255 bytes (NULL = ""). password: at most 255
+ * bytes, NULL or "" for none. attendee_limit >= 0 counts attendees connected
+ * through it at once (0: nobody may join). Allowed before and after Open.
+ * Ownership: *out belongs to the session (invitations are never deleted,
+ * only revoked, as in the original). */
+int rdpshare_session_create_invitation(rdpshare_session *s, const char *auth_string,
+                                       const char *group, const char *password,
+                                       int attendee_limit, rdpshare_invitation **out);
+int rdpshare_session_invitation_count(rdpshare_session *s);
+rdpshare_invitation *rdpshare_session_invitation_at(rdpshare_session *s, int index);
+rdpshare_invitation *rdpshare_session_find_invitation(rdpshare_session *s,
+                                                      const char *auth_string);
+
+/* ConnectionString: the [MS-RAI] XML, one <L> per listening address, KH the
+ * base64 SHA-1 of the sharer's TLS public key (DER SubjectPublicKeyInfo).
+ * Needs an open session (RDPSHARE_E_NOT_OPEN before). Ownership: *out is
+ * malloc'd, caller frees. */
+int rdpshare_invitation_get_connection_string(rdpshare_invitation *inv, char **out);
+/* Write a file `xfreerdp /assistance:PASSWORD FILE` accepts (0600; never
+ * contains the password). */
+int rdpshare_invitation_write_file(rdpshare_invitation *inv, const char *path);
+/* Strings owned by the invitation, valid for the session's lifetime. */
+const char *rdpshare_invitation_auth_string(const rdpshare_invitation *inv);
+const char *rdpshare_invitation_group(const rdpshare_invitation *inv);
+const char *rdpshare_invitation_password(const rdpshare_invitation *inv);
+int rdpshare_invitation_get_limit(const rdpshare_invitation *inv);
+/* Lowering the limit never disconnects anyone; it stops new joins. */
+int rdpshare_invitation_set_limit(rdpshare_invitation *inv, int limit);
+bool rdpshare_invitation_is_revoked(const rdpshare_invitation *inv);
+/* Revoked: no new attendee joins with it; connected ones stay. */
+int rdpshare_invitation_set_revoked(rdpshare_invitation *inv, bool revoked);
+/* Attendees connected through it right now. */
+int rdpshare_invitation_attendee_count(const rdpshare_invitation *inv);
+
+/* ---- Attendees (IRDPSRAPIAttendeeManager / IRDPSRAPIAttendee) ----------- */
+
+int rdpshare_session_attendee_count(rdpshare_session *s);
+rdpshare_attendee *rdpshare_session_attendee_at(rdpshare_session *s, int index);
+/* Item(id): NULL when no attendee has that id. */
+rdpshare_attendee *rdpshare_session_find_attendee(rdpshare_session *s, int id);
+
+int rdpshare_attendee_id(const rdpshare_attendee *a);
+/* Strings owned by the attendee, valid as long as the attendee. */
+const char *rdpshare_attendee_remote_name(const rdpshare_attendee *a);
+rdpshare_invitation *rdpshare_attendee_invitation(const rdpshare_attendee *a);
+enum rdpshare_ctrl_level rdpshare_attendee_get_control_level(const rdpshare_attendee *a);
+/* NONE, VIEW or INTERACTIVE; takes effect at once. Raises attendee_update. */
+int rdpshare_attendee_set_control_level(rdpshare_attendee *a, enum rdpshare_ctrl_level level);
+int rdpshare_attendee_flags(const rdpshare_attendee *a);
+/* IRDPSRAPITcpConnectionInfo. Strings owned by the attendee. */
+const char *rdpshare_attendee_peer_ip(const rdpshare_attendee *a);
+int rdpshare_attendee_peer_port(const rdpshare_attendee *a);
+const char *rdpshare_attendee_local_ip(const rdpshare_attendee *a);
+int rdpshare_attendee_local_port(const rdpshare_attendee *a);
+/* TerminateConnection: not blocking; the attendee is gone once its
+ * attendee_disconnected callback (reason APP) has run. */
+int rdpshare_attendee_terminate(rdpshare_attendee *a);
+
+/* Our addition: what the sharer has done for this attendee so far. */
+struct rdpshare_attendee_stats {
+	uint64_t frames_sent;   /* picture updates sent */
+	uint64_t frames_skipped; /* updates it missed because it was behind */
+	uint64_t bytes_sent;    /* picture bytes handed to the connection */
+	uint64_t input_dropped; /* input events dropped (level below INTERACTIVE) */
+	int color_depth;        /* bits per pixel negotiated */
+	const char *codec;      /* "remotefx", "planar", "interleaved", "raw" */
+};
+int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out);
+
+/* Name of a result code, e.g. "invalid argument". Static storage. */
+const char *rdpshare_strerror(int result);
+/* Names for the enums ("view", "client", "bad-password" ...). Static storage. */
+const char *rdpshare_ctrl_level_name(enum rdpshare_ctrl_level level);
+const char *rdpshare_disconnect_reason_name(enum rdpshare_disconnect_reason reason);
+const char *rdpshare_refusal_name(enum rdpshare_refusal why);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,176 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "encode/codec_names.h"
+#include "session_internal.h"
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+rdpshare_attendee *attendee_new(int id, const struct admission *adm, rdpshare_invitation *inv,
+                                int level)
+{
+	rdpshare_attendee *a = calloc(1, sizeof(*a));
+	if (!a) {
+		return NULL;
+	}
+	atomic_init(&a->refs, 1);
+	a->id = id;
+	a->name = dup_or_empty(adm->name);
+	a->peer_ip = dup_or_empty(adm->peer_ip);
+	a->local_ip = dup_or_empty(adm->local_ip);
+	a->peer_port = adm->peer_port;
+	a->local_port = adm->local_port;
+	a->invitation = inv;
+	atomic_init(&a->level, level);
+	pthread_mutex_init(&a->wake_lock, NULL);
+	if (!a->name || !a->peer_ip || !a->local_ip) {
+		attendee_unref(a);
+		return NULL;
+	}
+	return a;
+}
+
+void attendee_ref(rdpshare_attendee *a)
+{
+	atomic_fetch_add(&a->refs, 1);
+}
+
+void attendee_unref(rdpshare_attendee *a)
+{
+	if (!a || atomic_fetch_sub(&a->refs, 1) != 1) {
+		return;
+	}
+	pthread_mutex_destroy(&a->wake_lock);
+	free(a->name);
+	free(a->peer_ip);
+	free(a->local_ip);
+	free(a);
+}
+
+void attendee_bind(rdpshare_attendee *a, void (*wake)(void *), void *conn)
+{
+	pthread_mutex_lock(&a->wake_lock);
+	a->wake = wake;
+	a->conn = conn;
+	pthread_mutex_unlock(&a->wake_lock);
+}
+
+void attendee_wake(rdpshare_attendee *a)
+{
+	pthread_mutex_lock(&a->wake_lock);
+	if (a->wake) {
+		a->wake(a->conn);
+	}
+	pthread_mutex_unlock(&a->wake_lock);
+}
+
+/* A connected attendee is listed; one that has left is not, and its handle
+ * is then only good for reading (the original returns E_UNEXPECTED). */
+#define CHECK_ATTENDEE(a)                                                                          \
+	do {                                                                                       \
+		if (!(a)) {                                                                        \
+			return RDPSHARE_E_INVALIDARG;                                              \
+		}                                                                                  \
+		CHECK_OWNER((a)->invitation->session);                                             \
+		if (!(a)->listed) {                                                                \
+			return RDPSHARE_E_GONE;                                                    \
+		}                                                                                  \
+	} while (0)
+
+int rdpshare_attendee_id(const rdpshare_attendee *a)
+{
+	return a ? a->id : RDPSHARE_E_INVALIDARG;
+}
+
+const char *rdpshare_attendee_remote_name(const rdpshare_attendee *a)
+{
+	return a ? a->name : NULL;
+}
+
+rdpshare_invitation *rdpshare_attendee_invitation(const rdpshare_attendee *a)
+{
+	return a ? a->invitation : NULL;
+}
+
+enum rdpshare_ctrl_level rdpshare_attendee_get_control_level(const rdpshare_attendee *a)
+{
+	return a ? (enum rdpshare_ctrl_level)atomic_load(&((rdpshare_attendee *)a)->level)
+	         : RDPSHARE_CTRL_LEVEL_INVALID;
+}
+
+int rdpshare_attendee_set_control_level(rdpshare_attendee *a, enum rdpshare_ctrl_level level)
+{
+	CHECK_ATTENDEE(a);
+	if (level != RDPSHARE_CTRL_LEVEL_NONE && level != RDPSHARE_CTRL_LEVEL_VIEW &&
+	    level != RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	if (atomic_exchange(&a->level, (int)level) == (int)level) {
+		return RDPSHARE_OK;
+	}
+	attendee_wake(a);
+	struct event *ev = event_new(EV_ATTENDEE_UPDATE);
+	if (ev) {
+		attendee_ref(a);
+		ev->attendee = a;
+		event_queue_push(&a->invitation->session->events, ev);
+	}
+	return RDPSHARE_OK;
+}
+
+int rdpshare_attendee_flags(const rdpshare_attendee *a)
+{
+	/* ATTENDEE_FLAGS_LOCAL marks an attendee on this machine. */
+	if (!a) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	return strcmp(a->peer_ip, "127.0.0.1") == 0 || strcmp(a->peer_ip, "::1") == 0
+	           ? RDPSHARE_ATTENDEE_FLAGS_LOCAL
+	           : 0;
+}
+
+const char *rdpshare_attendee_peer_ip(const rdpshare_attendee *a)
+{
+	return a ? a->peer_ip : NULL;
+}
+
+int rdpshare_attendee_peer_port(const rdpshare_attendee *a)
+{
+	return a ? a->peer_port : RDPSHARE_E_INVALIDARG;
+}
+
+const char *rdpshare_attendee_local_ip(const rdpshare_attendee *a)
+{
+	return a ? a->local_ip : NULL;
+}
+
+int rdpshare_attendee_local_port(const rdpshare_attendee *a)
+{
+	return a ? a->local_port : RDPSHARE_E_INVALIDARG;
+}
+
+int rdpshare_attendee_terminate(rdpshare_attendee *a)
+{
+	CHECK_ATTENDEE(a);
+	atomic_store(&a->terminate, true);
+	attendee_wake(a);
+	return RDPSHARE_OK;
+}
+
+int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out)
+{
+	if (!a || !out) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	rdpshare_attendee *m = (rdpshare_attendee *)a;
+	out->frames_sent = atomic_load(&m->frames_sent);
+	out->frames_skipped = atomic_load(&m->frames_skipped);
+	out->bytes_sent = atomic_load(&m->bytes_sent);
+	out->input_dropped = atomic_load(&m->input_dropped);
+	out->color_depth = atomic_load(&m->color_depth);
+	out->codec = codec_name(atomic_load(&m->codec));
+	return RDPSHARE_OK;
+}

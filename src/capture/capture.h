@@ -1,0 +1,97 @@
+/* Capture back-end interface.
+ *
+ * A back-end turns "the desktop" (an X server, the built-in demo desktop, later a
+ * PipeWire stream) into damage rectangles, pixels and a cursor. It knows nothing
+ * of RDP or of the session: the engine thread owns one back-end, polls its fd,
+ * calls process() when it is readable (or on a timer), takes the accumulated
+ * damage and grabs just those pixels. Every function is called from the engine
+ * thread only, so back-ends need no locking.
+ *
+ * Pixels are always 32-bit little-endian BGRX (blue in byte 0), which is
+ * FreeRDP's PIXEL_FORMAT_BGRX32 and X11's usual TrueColor ZPixmap layout.
+ */
+#ifndef RDPSHARE_CAPTURE_H
+#define RDPSHARE_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cap_rect {
+	int x, y, w, h;
+};
+
+/* Cursor state. The shape is only valid when shape_serial changed since the
+ * last call; argb is owned by the back-end and valid until the next call. */
+struct cap_cursor {
+	int x, y;             /* hot-spot position in desktop coordinates */
+	bool visible;
+	unsigned long shape_serial; /* changes whenever the shape changes */
+	int width, height;    /* shape size, at most 96x96 (larger shapes are cropped) */
+	int xhot, yhot;
+	const uint32_t *argb; /* width*height ARGB32 pixels, straight (not premultiplied)
+	                       * alpha; NULL until the back-end knows a shape */
+};
+
+/* Input an interactive attendee sends (used from the control issue on; back-ends
+ * that cannot inject return -ENOTSUP). */
+enum cap_input_kind {
+	CAP_INPUT_KEY_SCANCODE, /* code = RDP scancode (with 0x100 for extended), down */
+	CAP_INPUT_KEY_UNICODE,  /* code = UTF-16 code unit, down */
+	CAP_INPUT_MOTION,       /* x, y in desktop coordinates */
+	CAP_INPUT_BUTTON,       /* code = 1 left, 2 middle, 3 right, 8/9 extra; x, y; down */
+	CAP_INPUT_WHEEL,        /* code = 0 vertical, 1 horizontal; amount (+ = up/right) in notches*120 */
+};
+
+struct cap_input {
+	enum cap_input_kind kind;
+	int code;
+	int x, y;
+	bool down;
+	int amount;
+};
+
+struct capture;
+
+struct capture_ops {
+	/* Descriptor that becomes readable when the back-end has something to
+	 * process (X11: an epoll set of the X connection and an eventfd, since
+	 * events read during grab/cursor/inject round trips would otherwise sit
+	 * unseen in Xlib's queue; demo: a timerfd). Level-triggered: poll it
+	 * again after every call, not only after process(). Never changes. */
+	int (*fd)(struct capture *c);
+	/* Drain pending back-end events (non-blocking). Returns 1 when there is
+	 * new damage or cursor change, 0 when nothing changed, a negative errno
+	 * when the back-end is dead (display gone): the engine reports an error. */
+	int (*process)(struct capture *c);
+	/* Move accumulated damage, clipped to the desktop, into out[] (at most
+	 * max rectangles; a back-end with more merges them so nothing is lost).
+	 * Returns the count (0: nothing damaged). */
+	int (*take_damage)(struct capture *c, struct cap_rect *out, int max);
+	/* Copy the desktop pixels of r into dst (BGRX32) so that desktop pixel
+	 * (r->x, r->y) lands at dst + (r->y - dst_y) * dst_stride + (r->x - dst_x) * 4.
+	 * r lies inside the desktop. Returns 0 or a negative errno. */
+	int (*grab)(struct capture *c, const struct cap_rect *r, uint8_t *dst, int dst_stride,
+	            int dst_x, int dst_y);
+	/* Current desktop size in pixels. */
+	void (*size)(struct capture *c, int *w, int *h);
+	/* Current cursor position and shape (see struct cap_cursor). */
+	int (*cursor)(struct capture *c, struct cap_cursor *out);
+	/* Inject input; NULL or -ENOTSUP where the back-end cannot. */
+	int (*inject)(struct capture *c, const struct cap_input *in);
+	void (*destroy)(struct capture *c);
+};
+
+struct capture {
+	const struct capture_ops *ops;
+};
+
+/* Open the X11 back-end on display (NULL: $DISPLAY). On failure returns NULL
+ * and sets *err to a negative errno (-ENXIO: no such display, -ENOTSUP: a
+ * required extension is missing). */
+struct capture *capture_x11_open(const char *display, int *err);
+
+/* The built-in demo desktop of width x height pixels, animated at fps frames a
+ * second, with no X server needed. */
+struct capture *capture_demo_open(int width, int height, int fps, int *err);
+
+#endif

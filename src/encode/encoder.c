@@ -1,0 +1,323 @@
+#include "encode/encoder.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <freerdp/codec/color.h>
+#include <freerdp/codec/interleaved.h>
+#include <freerdp/codec/planar.h>
+#include <freerdp/codec/rfx.h>
+#include <winpr/stream.h>
+
+#define TILE 64
+
+struct encoder {
+	RFX_CONTEXT *rfx;
+	BITMAP_PLANAR_CONTEXT *planar;
+	BITMAP_INTERLEAVED_CONTEXT *interleaved;
+	wStream *s;
+};
+
+struct enc_cache {
+	struct enc_output *out;
+	struct enc_cache *next;
+};
+
+struct encoder *encoder_new(void)
+{
+	struct encoder *e = calloc(1, sizeof(*e));
+	if (!e) {
+		return NULL;
+	}
+	e->s = Stream_New(NULL, 64 * 1024);
+	if (!e->s) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void encoder_free(struct encoder *e)
+{
+	if (!e) {
+		return;
+	}
+	if (e->rfx) {
+		rfx_context_free(e->rfx);
+	}
+	if (e->planar) {
+		freerdp_bitmap_planar_context_free(e->planar);
+	}
+	if (e->interleaved) {
+		bitmap_interleaved_context_free(e->interleaved);
+	}
+	Stream_Free(e->s, TRUE);
+	free(e);
+}
+
+void enc_output_free(struct enc_output *o)
+{
+	if (!o) {
+		return;
+	}
+	for (int i = 0; i < o->n_msgs; i++) {
+		free(o->msgs[i].data);
+	}
+	for (int i = 0; i < o->n_tiles; i++) {
+		free(o->tiles[i].data);
+	}
+	free(o->msgs);
+	free(o->tiles);
+	free(o);
+}
+
+void enc_cache_free(struct enc_cache *c)
+{
+	while (c) {
+		struct enc_cache *next = c->next;
+		enc_output_free(c->out);
+		free(c);
+		c = next;
+	}
+}
+
+void encoder_palette_332(uint32_t rgb[256])
+{
+	for (int i = 0; i < 256; i++) {
+		int r = (i >> 5) & 7, g = (i >> 2) & 7, b = i & 3;
+		rgb[i] = ((uint32_t)(r * 255 / 7) << 16) | ((uint32_t)(g * 255 / 7) << 8) |
+		         (uint32_t)(b * 255 / 3);
+	}
+}
+
+static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct frame *f,
+                       const struct cap_rect *rects, int n)
+{
+	if (!e->rfx) {
+		e->rfx = rfx_context_new(TRUE);
+		if (!e->rfx) {
+			return false;
+		}
+		e->rfx->mode = RLGR3;
+		rfx_context_set_pixel_format(e->rfx, PIXEL_FORMAT_BGRX32);
+	}
+	/* Headers in every update: any viewer of the group, whenever it joined,
+	 * can decode any message (47 bytes a frame). */
+	if (!rfx_context_reset(e->rfx, (UINT32)f->width, (UINT32)f->height)) {
+		return false;
+	}
+	RFX_RECT rr[FRAME_MAX_RECTS];
+	for (int i = 0; i < n; i++) {
+		rr[i] = (RFX_RECT){(UINT16)rects[i].x, (UINT16)rects[i].y, (UINT16)rects[i].w,
+		                   (UINT16)rects[i].h};
+	}
+	size_t nmsg = 0;
+	size_t max = o->key.max_bytes ? o->key.max_bytes : 0x3F0000;
+	RFX_MESSAGE *msgs = rfx_encode_messages_ex(e->rfx, rr, (size_t)n, f->data,
+	                                           (UINT32)f->width, (UINT32)f->height,
+	                                           (UINT32)f->stride, &nmsg, max - 1024);
+	if (!msgs) {
+		return false;
+	}
+	RFX_RECT *shared_rects = nmsg > 0 ? msgs[0].rects : NULL;
+	bool ok = true;
+	o->msgs = calloc(nmsg ? nmsg : 1, sizeof(*o->msgs));
+	if (!o->msgs) {
+		ok = false;
+	}
+	for (size_t i = 0; i < nmsg; i++) {
+		if (ok) {
+			Stream_SetPosition(e->s, 0);
+			ok = rfx_write_message(e->rfx, e->s, &msgs[i]);
+		}
+		if (ok) {
+			size_t len = Stream_GetPosition(e->s);
+			o->msgs[o->n_msgs].data = malloc(len);
+			ok = o->msgs[o->n_msgs].data != NULL;
+			if (ok) {
+				memcpy(o->msgs[o->n_msgs].data, Stream_Buffer(e->s), len);
+				o->msgs[o->n_msgs].len = (uint32_t)len;
+				o->n_msgs++;
+				o->bytes += len;
+			}
+		}
+		rfx_message_free(e->rfx, &msgs[i]);
+	}
+	/* Split messages share the first one's rectangle array (rfx.c). */
+	free(shared_rects);
+	free(msgs);
+	return ok;
+}
+
+/* 3-3-2 palette indices, bottom-up rows padded to 4 bytes, as TS_BITMAP_DATA
+ * wants for uncompressed 8 bpp. FreeRDP's interleaved encoder does 15/16/24
+ * only and nothing quantises to a palette, hence this small loop. */
+static uint8_t *raw8_tile(const struct frame *f, int x, int y, int w, int h, uint32_t *len)
+{
+	int pw = (w + 3) & ~3;
+	uint8_t *out = calloc((size_t)pw * (size_t)h, 1);
+	if (!out) {
+		return NULL;
+	}
+	for (int row = 0; row < h; row++) {
+		const uint8_t *src = f->data + (size_t)(y + row) * (size_t)f->stride + (size_t)x * 4;
+		uint8_t *dst = out + (size_t)(h - 1 - row) * (size_t)pw;
+		for (int col = 0; col < w; col++) {
+			uint8_t b = src[col * 4], g = src[col * 4 + 1], r = src[col * 4 + 2];
+			dst[col] = (uint8_t)((r & 0xE0) | ((g >> 3) & 0x1C) | (b >> 6));
+		}
+	}
+	*len = (uint32_t)(pw * h);
+	return out;
+}
+
+static bool encode_tile(struct encoder *e, struct enc_output *o, const struct frame *f, int x,
+                        int y, int w, int h)
+{
+	struct enc_tile *t = &o->tiles[o->n_tiles];
+	memset(t, 0, sizeof(*t));
+	t->x = (uint16_t)x;
+	t->y = (uint16_t)y;
+	t->bpp = (uint8_t)o->key.bpp;
+	t->compressed = 1;
+	int right = x + w > f->width ? f->width : x + w;
+	int bottom = y + h > f->height ? f->height : y + h;
+	t->right = (uint16_t)(right - 1);
+	t->bottom = (uint16_t)(bottom - 1);
+	switch (o->key.codec) {
+	case CODEC_PLANAR: {
+		UINT32 size = 0;
+		const uint8_t *src = f->data + (size_t)y * (size_t)f->stride + (size_t)x * 4;
+		t->data = freerdp_bitmap_compress_planar(e->planar, src, PIXEL_FORMAT_BGRX32,
+		                                         (UINT32)w, (UINT32)h, (UINT32)f->stride,
+		                                         NULL, &size);
+		t->len = size;
+		t->w = (uint16_t)w;
+		t->h = (uint16_t)h;
+		break;
+	}
+	case CODEC_INTERLEAVED: {
+		UINT32 size = TILE * TILE * 4 + 64;
+		t->data = malloc(size);
+		if (t->data &&
+		    !interleaved_compress(e->interleaved, t->data, &size, (UINT32)w, (UINT32)h,
+		                          f->data, PIXEL_FORMAT_BGRX32, (UINT32)f->stride, (UINT32)x,
+		                          (UINT32)y, NULL, (UINT32)o->key.bpp)) {
+			free(t->data);
+			t->data = NULL;
+		}
+		t->len = size;
+		t->w = (uint16_t)w;
+		t->h = (uint16_t)h;
+		break;
+	}
+	default: /* CODEC_RAW8 */
+		t->data = raw8_tile(f, x, y, w, h, &t->len);
+		t->compressed = 0;
+		t->w = (uint16_t)((w + 3) & ~3);
+		t->h = (uint16_t)h;
+		break;
+	}
+	if (!t->data) {
+		return false;
+	}
+	o->bytes += t->len;
+	o->n_tiles++;
+	return true;
+}
+
+static bool encode_bitmaps(struct encoder *e, struct enc_output *o, const struct frame *f,
+                           const struct cap_rect *rects, int n)
+{
+	if (o->key.codec == CODEC_PLANAR && !e->planar) {
+		e->planar = freerdp_bitmap_planar_context_new(PLANAR_FORMAT_HEADER_RLE, TILE, TILE);
+		if (!e->planar) {
+			return false;
+		}
+	}
+	if (o->key.codec == CODEC_INTERLEAVED && !e->interleaved) {
+		e->interleaved = bitmap_interleaved_context_new(TRUE);
+		if (!e->interleaved) {
+			return false;
+		}
+	}
+	/* Tiles on a 4-pixel grid (the codecs want widths in multiples of 4);
+	 * the frame buffer is padded, so a tile may read past the edge. */
+	size_t cap = 0;
+	struct cap_rect al[FRAME_MAX_RECTS];
+	for (int i = 0; i < n; i++) {
+		int x1 = rects[i].x & ~3, y1 = rects[i].y & ~3;
+		int x2 = (rects[i].x + rects[i].w + 3) & ~3, y2 = (rects[i].y + rects[i].h + 3) & ~3;
+		al[i] = (struct cap_rect){x1, y1, x2 - x1, y2 - y1};
+		cap += (size_t)((al[i].w + TILE - 1) / TILE) * (size_t)((al[i].h + TILE - 1) / TILE);
+	}
+	o->tiles = calloc(cap ? cap : 1, sizeof(*o->tiles));
+	if (!o->tiles) {
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		for (int y = al[i].y; y < al[i].y + al[i].h; y += TILE) {
+			for (int x = al[i].x; x < al[i].x + al[i].w; x += TILE) {
+				int w = al[i].x + al[i].w - x, h = al[i].y + al[i].h - y;
+				if (!encode_tile(e, o, f, x, y, w > TILE ? TILE : w, h > TILE ? TILE : h)) {
+					return false;
+				}
+			}
+		}
+	}
+	return true;
+}
+
+struct enc_output *encoder_encode(struct encoder *e, const struct enc_key *key,
+                                  const struct frame *f, const struct cap_rect *rects, int n)
+{
+	struct enc_output *o = calloc(1, sizeof(*o));
+	if (!o) {
+		return NULL;
+	}
+	o->key = *key;
+	o->width = f->width;
+	o->height = f->height;
+	struct cap_rect clipped[FRAME_MAX_RECTS];
+	struct cap_rect whole = {0, 0, f->width, f->height};
+	int m = 0;
+	for (int i = 0; i < n && m < FRAME_MAX_RECTS; i++) {
+		if (rect_intersect(&rects[i], &whole, &clipped[m])) {
+			m++;
+		}
+	}
+	bool ok = m == 0 || (key->codec == CODEC_REMOTEFX ? encode_rfx(e, o, f, clipped, m)
+	                                                   : encode_bitmaps(e, o, f, clipped, m));
+	if (!ok) {
+		enc_output_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+const struct enc_output *encoder_encode_shared(struct encoder *e, const struct enc_key *key,
+                                               struct frame *f)
+{
+	/* The lock is per frame, so two groups encode the same frame in
+	 * parallel only when they hold different frames; within a frame the
+	 * second viewer of a group waits for the first and reuses its work. */
+	pthread_mutex_lock(&f->cache_lock);
+	for (struct enc_cache *c = f->cache; c; c = c->next) {
+		if (memcmp(&c->out->key, key, sizeof(*key)) == 0) {
+			pthread_mutex_unlock(&f->cache_lock);
+			return c->out;
+		}
+	}
+	struct enc_output *o = encoder_encode(e, key, f, f->rects, f->n_rects);
+	struct enc_cache *c = o ? calloc(1, sizeof(*c)) : NULL;
+	if (!c) {
+		enc_output_free(o);
+		pthread_mutex_unlock(&f->cache_lock);
+		return NULL;
+	}
+	c->out = o;
+	c->next = f->cache;
+	f->cache = c;
+	pthread_mutex_unlock(&f->cache_lock);
+	return o;
+}

@@ -1,0 +1,213 @@
+#include "engine.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "session_internal.h"
+
+struct engine {
+	rdpshare_session *s;
+	struct capture *cap;
+	struct hub hub;
+	int wake_fd;
+	atomic_bool stop;
+	atomic_bool refresh;
+	pthread_t thread;
+	/* engine thread only */
+	struct cap_rect pending[FRAME_MAX_RECTS];
+	int n_pending;
+	bool stale; /* damage was dropped while nobody watched */
+	int64_t last_frame_ms;
+	unsigned long last_serial;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void make_frame(struct engine *e, bool full)
+{
+	int l, t, r, b;
+	session_get_rect(e->s, &l, &t, &r, &b);
+	int dw, dh;
+	e->cap->ops->size(e->cap, &dw, &dh);
+	struct cap_rect desk = {0, 0, dw, dh};
+	struct cap_rect share = {l, t, r - l, b - t};
+	if (!rect_intersect(&share, &desk, &share)) {
+		share = desk; /* the desktop shrank under the rect: show what exists */
+	}
+	struct frame *prev = hub_latest(&e->hub);
+	if (!prev || prev->width != share.w || prev->height != share.h) {
+		full = true;
+	}
+	struct frame *f = frame_new(share.w, share.h);
+	if (!f) {
+		frame_unref(prev);
+		return; /* keep the damage for the next try */
+	}
+	if (full) {
+		f->full = true;
+		f->n_rects = 1;
+		f->rects[0] = (struct cap_rect){0, 0, share.w, share.h};
+		e->cap->ops->grab(e->cap, &share, f->data, f->stride, share.x, share.y);
+	} else {
+		memcpy(f->data, prev->data, (size_t)f->stride * (size_t)((f->height + 63) & ~63));
+		for (int i = 0; i < e->n_pending; i++) {
+			struct cap_rect in;
+			if (!rect_intersect(&e->pending[i], &share, &in)) {
+				continue; /* damage outside the shared rect costs nothing */
+			}
+			e->cap->ops->grab(e->cap, &in, f->data, f->stride, share.x, share.y);
+			in.x -= share.x;
+			in.y -= share.y;
+			rect_list_add(f->rects, &f->n_rects, FRAME_MAX_RECTS, &in);
+		}
+	}
+	frame_unref(prev);
+	e->n_pending = 0;
+	e->stale = false;
+	e->last_frame_ms = now_ms();
+	if (f->n_rects == 0) {
+		frame_unref(f);
+		return;
+	}
+	hub_publish(&e->hub, f);
+}
+
+static void update_cursor(struct engine *e)
+{
+	struct cap_cursor c;
+	memset(&c, 0, sizeof(c));
+	if (e->cap->ops->cursor(e->cap, &c) < 0) {
+		return;
+	}
+	int l, t, r, b;
+	session_get_rect(e->s, &l, &t, &r, &b);
+	bool inside = c.x >= l && c.x < r && c.y >= t && c.y < b;
+	/* Only hand over the shape when its serial moved (the hub copies it). */
+	bool new_shape = c.argb && c.shape_serial != e->last_serial;
+	e->last_serial = c.shape_serial;
+	hub_set_cursor(&e->hub, c.x - l, c.y - t, c.visible && inside, new_shape ? &c : NULL);
+}
+
+static void *engine_main(void *arg)
+{
+	struct engine *e = arg;
+	while (!atomic_load(&e->stop)) {
+		int timeout = -1;
+		bool watching = hub_subscriber_count(&e->hub) > 0;
+		bool paused = atomic_load(&e->s->paused);
+		if (e->n_pending > 0 && watching && !paused) {
+			int64_t interval = props_get(&e->s->props, PROP_FRAME_CAPTURE_INTERVAL);
+			int64_t wait = e->last_frame_ms + interval - now_ms();
+			timeout = wait > 0 ? (int)wait : 0;
+		}
+		struct pollfd pfd[2] = {{e->cap->ops->fd(e->cap), POLLIN, 0}, {e->wake_fd, POLLIN, 0}};
+		if (poll(pfd, 2, timeout) < 0 && errno != EINTR) {
+			break;
+		}
+		if (pfd[1].revents & POLLIN) {
+			uint64_t v;
+			ssize_t n = read(e->wake_fd, &v, sizeof(v));
+			(void)n;
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			int r = e->cap->ops->process(e->cap);
+			if (r < 0) {
+				session_post_error(e->s, RDPSHARE_E_DISPLAY,
+				                   "the captured display went away");
+				break;
+			}
+		}
+		struct cap_rect got[FRAME_MAX_RECTS];
+		int n = e->cap->ops->take_damage(e->cap, got, FRAME_MAX_RECTS);
+		watching = hub_subscriber_count(&e->hub) > 0;
+		paused = atomic_load(&e->s->paused);
+		if (!watching || paused) {
+			/* Nobody sees it now; whoever looks next gets a full frame. */
+			e->stale = e->stale || n > 0;
+			e->n_pending = 0;
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			rect_list_add(e->pending, &e->n_pending, FRAME_MAX_RECTS, &got[i]);
+		}
+		update_cursor(e);
+		bool want_full = atomic_exchange(&e->hub.want_full, false) |
+		                 atomic_exchange(&e->refresh, false) | e->stale;
+		if (want_full) {
+			make_frame(e, true);
+			continue;
+		}
+		int64_t interval = props_get(&e->s->props, PROP_FRAME_CAPTURE_INTERVAL);
+		if (e->n_pending > 0 && now_ms() - e->last_frame_ms >= interval) {
+			make_frame(e, false);
+		}
+	}
+	return NULL;
+}
+
+int engine_start(rdpshare_session *s, struct capture *cap, struct engine **out)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	if (!e) {
+		return RDPSHARE_E_NOMEM;
+	}
+	e->s = s;
+	e->cap = cap;
+	e->stale = true;
+	e->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (e->wake_fd < 0) {
+		free(e);
+		return RDPSHARE_E_IO;
+	}
+	hub_init(&e->hub, e->wake_fd);
+	if (pthread_create(&e->thread, NULL, engine_main, e) != 0) {
+		hub_fini(&e->hub);
+		close(e->wake_fd);
+		free(e);
+		return RDPSHARE_E_NOMEM;
+	}
+	*out = e;
+	return RDPSHARE_OK;
+}
+
+static void poke(int fd)
+{
+	uint64_t one = 1;
+	ssize_t n = write(fd, &one, sizeof(one));
+	(void)n;
+}
+
+void engine_stop(struct engine *e)
+{
+	if (!e) {
+		return;
+	}
+	atomic_store(&e->stop, true);
+	poke(e->wake_fd);
+	pthread_join(e->thread, NULL);
+	hub_fini(&e->hub);
+	close(e->wake_fd);
+	free(e);
+}
+
+struct hub *engine_hub(struct engine *e)
+{
+	return &e->hub;
+}
+
+void engine_refresh(struct engine *e)
+{
+	atomic_store(&e->refresh, true);
+	poke(e->wake_fd);
+}

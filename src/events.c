@@ -1,0 +1,86 @@
+#include "events.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "session_internal.h"
+
+int event_queue_init(struct event_queue *q)
+{
+	q->head = q->tail = NULL;
+	q->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (q->efd < 0) {
+		return -errno;
+	}
+	pthread_mutex_init(&q->lock, NULL);
+	return 0;
+}
+
+void event_queue_fini(struct event_queue *q)
+{
+	struct event *ev = event_queue_take_all(q);
+	while (ev) {
+		struct event *next = ev->next;
+		event_free(ev);
+		ev = next;
+	}
+	if (q->efd >= 0) {
+		close(q->efd);
+		q->efd = -1;
+	}
+	pthread_mutex_destroy(&q->lock);
+}
+
+struct event *event_new(enum event_type type)
+{
+	struct event *ev = calloc(1, sizeof(*ev));
+	if (ev) {
+		ev->type = type;
+	}
+	return ev;
+}
+
+void event_queue_push(struct event_queue *q, struct event *ev)
+{
+	uint64_t one = 1;
+	pthread_mutex_lock(&q->lock);
+	if (q->tail) {
+		q->tail->next = ev;
+	} else {
+		q->head = ev;
+	}
+	q->tail = ev;
+	pthread_mutex_unlock(&q->lock);
+	/* EAGAIN only when the counter would overflow: it is readable anyway. */
+	ssize_t n = write(q->efd, &one, sizeof(one));
+	(void)n;
+}
+
+struct event *event_queue_take_all(struct event_queue *q)
+{
+	uint64_t v;
+	pthread_mutex_lock(&q->lock);
+	struct event *head = q->head;
+	q->head = q->tail = NULL;
+	/* Drained under the lock so a push after it re-arms the fd. */
+	ssize_t n = read(q->efd, &v, sizeof(v));
+	(void)n;
+	pthread_mutex_unlock(&q->lock);
+	return head;
+}
+
+void event_free(struct event *ev)
+{
+	if (!ev) {
+		return;
+	}
+	if (ev->attendee) {
+		attendee_unref(ev->attendee);
+	}
+	free(ev->s1);
+	free(ev->s2);
+	free(ev);
+}

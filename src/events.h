@@ -1,0 +1,49 @@
+/* The event queue behind the apartment rule: any thread posts, only the owner
+ * thread takes and delivers (session.c). An eventfd is readable while events
+ * wait, so applications can put the session in their own poll loop. */
+#ifndef RDPSHARE_EVENTS_H
+#define RDPSHARE_EVENTS_H
+
+#include <pthread.h>
+
+struct rdpshare_attendee;
+
+enum event_type {
+	EV_ATTENDEE_CONNECTED,
+	EV_ATTENDEE_DISCONNECTED, /* i1 reason, i2 code */
+	EV_ATTENDEE_UPDATE,
+	EV_ATTENDEE_REFUSED,      /* i1 refusal, s1 name, s2 address */
+	EV_CONTROL_REQUEST,       /* i1 requested level */
+	EV_PAUSED,
+	EV_RESUMED,
+	EV_RECT_CHANGED,          /* i1..i4 l t r b */
+	EV_ERROR,                 /* i1 result, s1 message */
+};
+
+struct event {
+	enum event_type type;
+	struct rdpshare_attendee *attendee; /* holds a reference when set */
+	int i1, i2, i3, i4;
+	char *s1, *s2;
+	struct event *next;
+};
+
+struct event_queue {
+	pthread_mutex_t lock;
+	struct event *head, *tail;
+	int efd;
+};
+
+int event_queue_init(struct event_queue *q);
+void event_queue_fini(struct event_queue *q);
+/* Allocate an event; NULL on allocation failure (the event is then lost and
+ * the caller carries on: losing an event beats stopping a connection). */
+struct event *event_new(enum event_type type);
+/* Takes ownership of ev. Thread-safe. */
+void event_queue_push(struct event_queue *q, struct event *ev);
+/* Detach every queued event, oldest first, and clear readability. */
+struct event *event_queue_take_all(struct event_queue *q);
+/* Free one event (drops its attendee reference). */
+void event_free(struct event *ev);
+
+#endif

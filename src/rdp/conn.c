@@ -1,0 +1,665 @@
+#include "rdp/conn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/sockios.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <freerdp/freerdp.h>
+#include <freerdp/license.h>
+#include <freerdp/peer.h>
+#include <winpr/synch.h>
+
+#include "encode/encoder.h"
+#include "engine.h"
+#include "rdp/send.h"
+#include "session_internal.h"
+
+/* A viewer that has not finished the handshake by then is dropped, so a
+ * stalled client cannot hold a thread and a socket for ever. */
+#define HANDSHAKE_TIMEOUT_MS 30000
+/* Picture bytes that may wait unsent in the kernel before a viewer counts as
+ * behind; far below the send buffer so writes never block the thread. */
+#define MAX_UNSENT_BYTES (1024 * 1024)
+#define SEND_BUFFER (8 * 1024 * 1024)
+/* [MS-RDPBCGR] 2.2.1.13.1.1.1: the capability set type of Bitmap Codecs
+ * (FreeRDP keeps its name in a private header). */
+#define CAPSET_BITMAP_CODECS 0x1D
+
+struct conn {
+	rdpshare_session *s;
+	struct engine *engine;
+	struct hub *hub;
+	const struct tls_identity *id;
+	int fd;
+	int wake_fd;  /* owner thread: terminate, level, pause, depth */
+	int frame_fd; /* hub: a new frame or cursor */
+	freerdp_peer *peer;
+	pthread_t thread;
+	atomic_bool finished;
+	atomic_bool silent; /* session closing: no events */
+	struct conn *next;
+
+	char peer_ip[64], local_ip[64];
+	int peer_port, local_port;
+
+	rdpshare_attendee *att;
+	bool announced;
+	bool activated;
+	bool subscribed;
+	int64_t deadline_ms;
+
+	/* picture state */
+	struct encoder *enc;
+	struct enc_key key;
+	uint64_t sent_seq;
+	bool need_full;
+	int last_level;
+	bool suppressed;
+	bool use_acks;
+	uint32_t next_frame_id;
+	int in_flight;
+	uint64_t cursor_gen, shape_gen;
+	bool resizing;
+};
+
+struct peer_ctx {
+	rdpContext base;
+	struct conn *conn;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct conn *conn_of(rdpContext *ctx)
+{
+	return ((struct peer_ctx *)ctx)->conn;
+}
+
+static void drain(int fd)
+{
+	uint64_t v;
+	ssize_t n = read(fd, &v, sizeof(v));
+	(void)n;
+}
+
+void conn_wake(void *arg)
+{
+	struct conn *c = arg;
+	uint64_t one = 1;
+	ssize_t n = write(c->wake_fd, &one, sizeof(one));
+	(void)n;
+}
+
+/* ---- logon: after the Client Info PDU, before anything is shown ---- */
+
+static LicenseCallbackResult on_license(freerdp_peer *peer, wStream *s)
+{
+	(void)s;
+	struct conn *c = conn_of(peer->context);
+	rdpSettings *st = peer->settings;
+	/* Remote Assistance logon ([MS-RA] 2.2.7.2, what `xfreerdp /assistance`
+	 * and WDS viewers send): password "*", the invitation password in the
+	 * alternate shell, the ticket in the working directory. Anything else
+	 * is a plain logon whose password picks the invitation. */
+	bool ra = st->Password && strcmp(st->Password, "*") == 0 && st->AlternateShell &&
+	          st->AlternateShell[0];
+	struct admission adm = {
+	    .ticket = ra ? st->ShellWorkingDirectory : NULL,
+	    .password = ra ? st->AlternateShell : (st->Password ? st->Password : ""),
+	    .name = st->Username && st->Username[0] ? st->Username : "viewer",
+	    .peer_ip = c->peer_ip,
+	    .local_ip = c->local_ip,
+	    .peer_port = c->peer_port,
+	    .local_port = c->local_port,
+	};
+	rdpshare_attendee *a = NULL;
+	if (session_admit(c->s, &adm, &a) != 0) {
+		return LICENSE_CB_ABORT;
+	}
+	c->att = a;
+	attendee_bind(a, conn_wake, c);
+	if (!license_send_valid_client_error_packet(peer->context->rdp)) {
+		return LICENSE_CB_ABORT;
+	}
+	return LICENSE_CB_COMPLETED;
+}
+
+static void desired_size(struct conn *c, UINT32 *w, UINT32 *h)
+{
+	int l, t, r, b;
+	session_get_rect(c->s, &l, &t, &r, &b);
+	struct frame *f = hub_latest(c->hub);
+	if (f) {
+		/* The frame is the truth (it is clipped to the real desktop). */
+		*w = (UINT32)f->width;
+		*h = (UINT32)f->height;
+		frame_unref(f);
+	} else {
+		*w = (UINT32)(r - l);
+		*h = (UINT32)(b - t);
+	}
+}
+
+static BOOL on_capabilities(freerdp_peer *peer)
+{
+	struct conn *c = conn_of(peer->context);
+	/* The demand-active PDU carries our size and depth; clients adopt both. */
+	desired_size(c, &peer->settings->DesktopWidth, &peer->settings->DesktopHeight);
+	peer->settings->ColorDepth = (UINT32)atomic_load(&c->s->color_depth);
+	return TRUE;
+}
+
+static BOOL on_post_connect(freerdp_peer *peer)
+{
+	(void)peer;
+	return TRUE;
+}
+
+static int pick_codec(rdpSettings *st)
+{
+	switch (st->ColorDepth) {
+	case 32:
+		if (st->RemoteFxCodec && st->SurfaceCommandsEnabled &&
+		    st->ReceivedCapabilities[CAPSET_BITMAP_CODECS]) {
+			return CODEC_REMOTEFX;
+		}
+		return CODEC_PLANAR;
+	case 8:
+		return CODEC_RAW8;
+	default:
+		return CODEC_INTERLEAVED;
+	}
+}
+
+static BOOL on_activate(freerdp_peer *peer)
+{
+	struct conn *c = conn_of(peer->context);
+	rdpSettings *st = peer->settings;
+	if (!c->att) {
+		return FALSE; /* never admitted: cannot happen past licensing */
+	}
+	c->activated = true;
+	c->resizing = false;
+	c->need_full = true;
+	c->in_flight = 0;
+	c->cursor_gen = 0;
+	c->shape_gen = 0;
+	c->key.codec = pick_codec(st);
+	c->key.bpp = (int)st->ColorDepth;
+	c->key.max_bytes = c->key.codec == CODEC_REMOTEFX ? st->MultifragMaxRequestSize : 0;
+	c->use_acks = st->SurfaceFrameMarkerEnabled && st->FrameAcknowledge > 0;
+	atomic_store(&c->att->color_depth, (int)st->ColorDepth);
+	atomic_store(&c->att->codec, c->key.codec);
+	if (c->key.codec == CODEC_RAW8 && !send_palette_332(peer->context)) {
+		return FALSE;
+	}
+	if (!c->announced) {
+		c->announced = true;
+		session_attendee_ready(c->s, c->att);
+	}
+	if (!c->subscribed && hub_subscribe(c->hub, c->frame_fd) == 0) {
+		c->subscribed = true;
+	}
+	return TRUE;
+}
+
+static BOOL on_frame_ack(rdpContext *ctx, UINT32 frame_id)
+{
+	(void)frame_id;
+	struct conn *c = conn_of(ctx);
+	if (c->in_flight > 0) {
+		c->in_flight--;
+	}
+	return TRUE;
+}
+
+static BOOL on_suppress_output(rdpContext *ctx, BYTE allow, const RECTANGLE_16 *area)
+{
+	(void)area;
+	struct conn *c = conn_of(ctx);
+	c->suppressed = !allow;
+	if (allow) {
+		c->need_full = true;
+	}
+	return TRUE;
+}
+
+static BOOL on_refresh_rect(rdpContext *ctx, BYTE count, const RECTANGLE_16 *areas)
+{
+	(void)count;
+	(void)areas;
+	conn_of(ctx)->need_full = true;
+	return TRUE;
+}
+
+/* Input: only INTERACTIVE attendees' input may reach the desktop (the
+ * control issue injects it); everyone else's is dropped and counted. */
+static void count_input(rdpInput *input)
+{
+	struct conn *c = conn_of(input->context);
+	if (c->att) {
+		atomic_fetch_add(&c->att->input_dropped, 1);
+	}
+}
+
+static BOOL on_sync(rdpInput *input, UINT32 flags)
+{
+	(void)input;
+	(void)flags;
+	return TRUE; /* lock-key state is not input anyone typed */
+}
+
+static BOOL on_key(rdpInput *input, UINT16 flags, UINT16 code)
+{
+	(void)flags;
+	(void)code;
+	count_input(input);
+	return TRUE;
+}
+
+static BOOL on_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
+{
+	(void)flags;
+	(void)x;
+	(void)y;
+	count_input(input);
+	return TRUE;
+}
+
+/* ---- pictures ---- */
+
+static bool behind_on_socket(struct conn *c)
+{
+	int unsent = 0;
+	if (ioctl(c->fd, SIOCOUTQ, &unsent) < 0) {
+		return false;
+	}
+	return unsent > MAX_UNSENT_BYTES;
+}
+
+static void send_cursor(struct conn *c)
+{
+	int x, y;
+	bool visible, shape_changed;
+	struct cursor_shape shape;
+	uint64_t shape_gen_before = c->shape_gen;
+	if (!hub_get_cursor(c->hub, &c->cursor_gen, &c->shape_gen, &x, &y, &visible, &shape,
+	                    &shape_changed)) {
+		return;
+	}
+	rdpContext *ctx = c->peer->context;
+	if (!visible) {
+		send_cursor_hidden(ctx);
+		c->shape_gen = 0; /* show the shape again when it comes back */
+		return;
+	}
+	if (shape_changed || shape_gen_before == 0) {
+		if (!shape_changed) {
+			/* Re-send after hiding: fetch the shape unconditionally. */
+			c->cursor_gen = 0;
+			c->shape_gen = 0;
+			hub_get_cursor(c->hub, &c->cursor_gen, &c->shape_gen, &x, &y, &visible,
+			               &shape, &shape_changed);
+		}
+		if (shape_changed) {
+			send_cursor_shape(ctx, &shape);
+		}
+	}
+	send_cursor_position(ctx, x, y);
+}
+
+/* Returns false when the connection broke. */
+static bool send_picture(struct conn *c)
+{
+	rdpSettings *st = c->peer->settings;
+	struct frame *f = hub_latest(c->hub);
+	if (!f) {
+		return true;
+	}
+	int depth = atomic_load(&c->s->color_depth);
+	if ((UINT32)f->width != st->DesktopWidth || (UINT32)f->height != st->DesktopHeight ||
+	    (UINT32)depth != st->ColorDepth) {
+		if (st->DesktopResize) {
+			/* Re-activation carries the new size and depth; pictures
+			 * resume from on_activate with a full frame. */
+			st->DesktopWidth = (UINT32)f->width;
+			st->DesktopHeight = (UINT32)f->height;
+			st->ColorDepth = (UINT32)depth;
+			c->activated = false;
+			c->resizing = true;
+			frame_unref(f);
+			return c->peer->update->DesktopResize(c->peer->context);
+		}
+		/* A client that cannot resize keeps its size: it sees the top-left
+		 * part (the encoders clip to the frame, the client to itself). */
+	}
+	if (f->seq == c->sent_seq && !c->need_full) {
+		frame_unref(f);
+		return true;
+	}
+	int max_in_flight = (int)props_get(&c->s->props, PROP_MAX_FRAMES_IN_FLIGHT);
+	if ((c->use_acks && c->in_flight >= max_in_flight) || behind_on_socket(c)) {
+		frame_unref(f);
+		return true; /* behind: skip; the damage is collected from the hub later */
+	}
+	const struct enc_output *shared = NULL;
+	struct enc_output *own = NULL;
+	if (!c->need_full && f->seq == c->sent_seq + 1) {
+		shared = encoder_encode_shared(c->enc, &c->key, f);
+	} else if (c->need_full && f->full) {
+		shared = encoder_encode_shared(c->enc, &c->key, f);
+	} else {
+		struct cap_rect rects[FRAME_MAX_RECTS];
+		int n = 0;
+		if (c->need_full || !hub_damage_since(c->hub, c->sent_seq, f->seq, rects, &n)) {
+			rects[0] = (struct cap_rect){0, 0, f->width, f->height};
+			n = 1;
+		}
+		own = encoder_encode(c->enc, &c->key, f, rects, n);
+	}
+	const struct enc_output *o = shared ? shared : own;
+	bool ok = true;
+	if (o) {
+		uint32_t frame_id = 0;
+		if (c->use_acks) {
+			frame_id = ++c->next_frame_id;
+			if (frame_id == 0) {
+				frame_id = c->next_frame_id = 1;
+			}
+			c->in_flight++;
+		}
+		ok = send_output(c->peer->context, o, frame_id);
+		if (c->sent_seq && f->seq > c->sent_seq + 1) {
+			atomic_fetch_add(&c->att->frames_skipped, f->seq - c->sent_seq - 1);
+		}
+		atomic_fetch_add(&c->att->frames_sent, 1);
+		atomic_fetch_add(&c->att->bytes_sent, o->bytes);
+		c->sent_seq = f->seq;
+		c->need_full = false;
+	}
+	enc_output_free(own);
+	frame_unref(f);
+	return ok;
+}
+
+/* Everything that may have changed since the last wake-up. Returns false
+ * when the connection broke. */
+static bool service(struct conn *c)
+{
+	if (!c->activated || !c->att) {
+		return true;
+	}
+	int level = atomic_load(&c->att->level);
+	if (level != c->last_level) {
+		if (level >= RDPSHARE_CTRL_LEVEL_VIEW && c->last_level < RDPSHARE_CTRL_LEVEL_VIEW) {
+			c->need_full = true;
+			c->cursor_gen = c->shape_gen = 0;
+		}
+		c->last_level = level;
+	}
+	if (level < RDPSHARE_CTRL_LEVEL_VIEW || atomic_load(&c->s->paused) || c->suppressed) {
+		return true; /* nothing is shown: not before VIEW, not while paused */
+	}
+	if (!send_picture(c)) {
+		return false;
+	}
+	if (c->activated) {
+		send_cursor(c);
+	}
+	return true;
+}
+
+static void *conn_main(void *arg)
+{
+	struct conn *c = arg;
+	freerdp_peer *peer = c->peer;
+	enum rdpshare_disconnect_reason reason = RDPSHARE_DISCONNECT_CLI;
+	int code = 0;
+
+	if (!peer->Initialize(peer)) {
+		reason = RDPSHARE_DISCONNECT_ERR;
+		code = -EPROTO;
+		goto out;
+	}
+	while (!atomic_load(&c->silent)) {
+		HANDLE handles[32];
+		DWORD n = peer->GetEventHandles(peer, handles, 32);
+		struct pollfd pfd[34];
+		nfds_t nfd = 0;
+		for (DWORD i = 0; i < n; i++) {
+			int fd = GetEventFileDescriptor(handles[i]);
+			if (fd >= 0) {
+				pfd[nfd++] = (struct pollfd){fd, POLLIN, 0};
+			}
+		}
+		pfd[nfd++] = (struct pollfd){c->wake_fd, POLLIN, 0};
+		pfd[nfd++] = (struct pollfd){c->frame_fd, POLLIN, 0};
+		int timeout = -1;
+		if (!c->announced) {
+			int64_t left = c->deadline_ms - now_ms();
+			timeout = left > 0 ? (int)left : 0;
+		} else if (behind_on_socket(c)) {
+			timeout = 10; /* nothing tells us when the socket drains */
+		}
+		if (poll(pfd, nfd, timeout) < 0 && errno != EINTR) {
+			reason = RDPSHARE_DISCONNECT_ERR;
+			code = -errno;
+			break;
+		}
+		drain(c->wake_fd);
+		drain(c->frame_fd);
+		if (atomic_load(&c->silent)) {
+			break;
+		}
+		if (c->att && atomic_load(&c->att->terminate)) {
+			reason = RDPSHARE_DISCONNECT_APP;
+			break;
+		}
+		if (!peer->CheckFileDescriptor(peer)) {
+			break; /* the viewer closed or sent something broken */
+		}
+		if (!c->announced && now_ms() >= c->deadline_ms) {
+			reason = RDPSHARE_DISCONNECT_ERR;
+			code = -ETIMEDOUT;
+			break;
+		}
+		if (!service(c)) {
+			reason = RDPSHARE_DISCONNECT_ERR;
+			code = -EPIPE;
+			break;
+		}
+	}
+out:
+	if (c->subscribed) {
+		hub_unsubscribe(c->hub, c->frame_fd);
+	}
+	if (!atomic_load(&c->silent) && reason != RDPSHARE_DISCONNECT_CLI) {
+		peer->Disconnect(peer);
+	}
+	if (c->att) {
+		attendee_bind(c->att, NULL, NULL);
+		session_attendee_gone(c->s, c->att, reason, code,
+		                      c->announced && !atomic_load(&c->silent));
+		c->att = NULL;
+	} else if (!atomic_load(&c->silent) && !c->announced && code == -ETIMEDOUT) {
+		char addr[96];
+		snprintf(addr, sizeof(addr), "%s:%d", c->peer_ip, c->peer_port);
+		session_post_refusal(c->s, RDPSHARE_REFUSED_PROTOCOL, NULL, addr);
+	}
+	atomic_store(&c->finished, true);
+	return NULL;
+}
+
+static void describe_endpoints(struct conn *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char port[16];
+	if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    getnameinfo((struct sockaddr *)&ss, sl, c->peer_ip, sizeof(c->peer_ip), port,
+	                sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+		c->peer_port = atoi(port);
+	}
+	sl = sizeof(ss);
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    getnameinfo((struct sockaddr *)&ss, sl, c->local_ip, sizeof(c->local_ip), port,
+	                sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+		c->local_port = atoi(port);
+	}
+	/* IPv4 through a dual-stack socket reads as ::ffff:a.b.c.d. */
+	if (strncmp(c->peer_ip, "::ffff:", 7) == 0) {
+		memmove(c->peer_ip, c->peer_ip + 7, strlen(c->peer_ip + 7) + 1);
+	}
+	if (strncmp(c->local_ip, "::ffff:", 7) == 0) {
+		memmove(c->local_ip, c->local_ip + 7, strlen(c->local_ip + 7) + 1);
+	}
+}
+
+static bool setup_peer(struct conn *c)
+{
+	freerdp_peer *peer = freerdp_peer_new(c->fd);
+	if (!peer) {
+		return false;
+	}
+	c->peer = peer;
+	peer->ContextSize = sizeof(struct peer_ctx);
+	if (!freerdp_peer_context_new(peer)) {
+		freerdp_peer_free(peer);
+		c->peer = NULL;
+		return false;
+	}
+	((struct peer_ctx *)peer->context)->conn = c;
+	rdpSettings *st = peer->settings;
+	free(st->CertificateFile);
+	free(st->PrivateKeyFile);
+	st->CertificateFile = strdup(c->id->cert_path);
+	st->PrivateKeyFile = strdup(c->id->key_path);
+	if (!st->CertificateFile || !st->PrivateKeyFile) {
+		return false;
+	}
+	/* TLS only: NLA would need an NTLM verifier for invitation passwords,
+	 * and Standard RDP Security is weak. Clients fall back to TLS. */
+	st->RdpSecurity = FALSE;
+	st->TlsSecurity = TRUE;
+	st->NlaSecurity = FALSE;
+	st->ColorDepth = (UINT32)atomic_load(&c->s->color_depth);
+	st->RemoteFxCodec = TRUE;
+	st->NSCodec = FALSE;
+	st->SurfaceFrameMarkerEnabled = TRUE;
+	st->FrameAcknowledge = 2;
+	st->SupportGraphicsPipeline = FALSE;
+	st->RefreshRect = TRUE;
+	st->SuppressOutput = TRUE;
+	st->DesktopResize = TRUE;
+	desired_size(c, &st->DesktopWidth, &st->DesktopHeight);
+
+	peer->LicenseCallback = on_license;
+	peer->Capabilities = on_capabilities;
+	peer->PostConnect = on_post_connect;
+	peer->Activate = on_activate;
+	peer->update->SurfaceFrameAcknowledge = on_frame_ack;
+	peer->update->SuppressOutput = on_suppress_output;
+	peer->update->RefreshRect = on_refresh_rect;
+	peer->input->SynchronizeEvent = on_sync;
+	peer->input->KeyboardEvent = on_key;
+	peer->input->UnicodeKeyboardEvent = on_key;
+	peer->input->MouseEvent = on_mouse;
+	peer->input->ExtendedMouseEvent = on_mouse;
+	return true;
+}
+
+static void conn_free(struct conn *c)
+{
+	/* Once the context exists its transport owns the socket. */
+	bool transport_owns_fd = c->peer && c->peer->context;
+	if (c->peer) {
+		if (c->peer->context) {
+			freerdp_peer_context_free(c->peer);
+		}
+		freerdp_peer_free(c->peer);
+	}
+	if (!transport_owns_fd && c->fd >= 0) {
+		close(c->fd);
+	}
+	encoder_free(c->enc);
+	if (c->wake_fd >= 0) {
+		close(c->wake_fd);
+	}
+	if (c->frame_fd >= 0) {
+		close(c->frame_fd);
+	}
+	free(c);
+}
+
+struct conn *conn_start(rdpshare_session *s, struct engine *engine,
+                        const struct tls_identity *id, int fd)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		return NULL;
+	}
+	c->s = s;
+	c->engine = engine;
+	c->hub = engine_hub(engine);
+	c->id = id;
+	c->fd = fd;
+	c->last_level = RDPSHARE_CTRL_LEVEL_NONE;
+	c->deadline_ms = now_ms() + HANDSHAKE_TIMEOUT_MS;
+	c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	c->frame_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	c->enc = encoder_new();
+	int sndbuf = SEND_BUFFER;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	describe_endpoints(c);
+	if (c->wake_fd < 0 || c->frame_fd < 0 || !c->enc || !setup_peer(c) ||
+	    pthread_create(&c->thread, NULL, conn_main, c) != 0) {
+		conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+bool conn_finished(struct conn *c)
+{
+	return atomic_load(&c->finished);
+}
+
+void conn_close_silently(struct conn *c)
+{
+	atomic_store(&c->silent, true);
+	conn_wake(c);
+}
+
+void conn_join_free(struct conn *c)
+{
+	pthread_join(c->thread, NULL);
+	conn_free(c);
+}
+
+struct conn *conn_next(struct conn *c)
+{
+	return c->next;
+}
+
+struct conn **conn_next_ptr(struct conn *c)
+{
+	return &c->next;
+}
+
+void conn_set_next(struct conn *c, struct conn *next)
+{
+	c->next = next;
+}

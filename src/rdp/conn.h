@@ -1,0 +1,28 @@
+/* One viewer connection: a thread running a FreeRDP peer from the TLS
+ * handshake through admission to pictures, and its cleanup. */
+#ifndef RDPSHARE_CONN_H
+#define RDPSHARE_CONN_H
+
+#include <stdbool.h>
+
+#include "rdp/tls.h"
+
+struct rdpshare_session;
+struct engine;
+struct conn;
+
+/* Takes ownership of fd, also when it fails (NULL). */
+struct conn *conn_start(struct rdpshare_session *s, struct engine *engine,
+                        const struct tls_identity *id, int fd);
+bool conn_finished(struct conn *c);
+/* Session is closing: end without an attendee_disconnected event. */
+void conn_close_silently(struct conn *c);
+void conn_wake(void *c);
+void conn_join_free(struct conn *c);
+
+/* The server's list links. */
+struct conn *conn_next(struct conn *c);
+struct conn **conn_next_ptr(struct conn *c);
+void conn_set_next(struct conn *c, struct conn *next);
+
+#endif

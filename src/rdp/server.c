@@ -1,0 +1,325 @@
+#include "rdp/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "rdp/conn.h"
+#include "session_internal.h"
+
+#define MAX_LISTEN 16
+
+struct server {
+	rdpshare_session *s;
+	struct engine *engine;
+	const struct tls_identity *id;
+	int fds[MAX_LISTEN];
+	int n_fds;
+	int wake_fd;
+	atomic_bool stop;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	struct conn *conns;
+};
+
+/* "ADDR", "ADDR:PORT", "[V6]:PORT" → host and port (0 when absent). */
+static int split_hostport(const char *in, char *host, size_t hostlen, int *port)
+{
+	const char *p;
+	*port = 0;
+	if (in[0] == '[') {
+		const char *end = strchr(in, ']');
+		if (!end || (size_t)(end - in - 1) >= hostlen) {
+			return -1;
+		}
+		memcpy(host, in + 1, (size_t)(end - in - 1));
+		host[end - in - 1] = '\0';
+		p = end[1] == ':' ? end + 2 : (end[1] ? NULL : "");
+		if (!p) {
+			return -1;
+		}
+	} else {
+		const char *colon = strchr(in, ':');
+		if (colon && strchr(colon + 1, ':')) {
+			colon = NULL; /* a bare IPv6 address */
+		}
+		size_t hl = colon ? (size_t)(colon - in) : strlen(in);
+		if (hl >= hostlen || hl == 0) {
+			return -1;
+		}
+		memcpy(host, in, hl);
+		host[hl] = '\0';
+		p = colon ? colon + 1 : "";
+	}
+	if (*p) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (*end || v < 0 || v > 65535) {
+			return -1;
+		}
+		*port = (int)v;
+	}
+	return 0;
+}
+
+static int bind_one(const char *host, int port, int family_pref, int *fd_out, int *bound_port)
+{
+	struct addrinfo hints = {0}, *res = NULL;
+	hints.ai_family = family_pref;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	char service[16];
+	snprintf(service, sizeof(service), "%d", port);
+	if (getaddrinfo(host, service, &hints, &res) != 0 || !res) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		freeaddrinfo(res);
+		return RDPSHARE_E_IO;
+	}
+	int one = 1, zero = 0;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (res->ai_family == AF_INET6) {
+		/* "::" with AF_UNSPEC serves IPv4 too. */
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, family_pref == AF_INET6 ? &one : &zero,
+		           sizeof(one));
+	}
+	int r = bind(fd, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	if (r < 0 || listen(fd, 64) < 0) {
+		int e = errno;
+		close(fd);
+		return e == EADDRINUSE ? RDPSHARE_E_ADDRINUSE : RDPSHARE_E_IO;
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
+	*bound_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+	                                             : ((struct sockaddr_in *)&ss)->sin_port);
+	*fd_out = fd;
+	return RDPSHARE_OK;
+}
+
+static int add_addr(char ***list, int *n, const char *host, int port)
+{
+	char **grown = realloc(*list, sizeof(char *) * (size_t)(*n + 1));
+	if (!grown) {
+		return RDPSHARE_E_NOMEM;
+	}
+	*list = grown;
+	bool v6 = strchr(host, ':') != NULL;
+	if (asprintf(&grown[*n], v6 ? "[%s]:%d" : "%s:%d", host, port) < 0) {
+		return RDPSHARE_E_NOMEM;
+	}
+	(*n)++;
+	return RDPSHARE_OK;
+}
+
+/* A wildcard listener is reachable at every address of the machine: list
+ * them for the connection string, outside addresses first (viewers try them
+ * in order), loopback last. */
+static void expand_wildcard(char ***list, int *n, int port, int family)
+{
+	struct ifaddrs *ifs = NULL;
+	if (getifaddrs(&ifs) < 0) {
+		return;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+			if (!i->ifa_addr || !(i->ifa_flags & IFF_UP)) {
+				continue;
+			}
+			int fam = i->ifa_addr->sa_family;
+			if ((fam != AF_INET && fam != AF_INET6) ||
+			    (family != AF_UNSPEC && fam != family)) {
+				continue;
+			}
+			if (((i->ifa_flags & IFF_LOOPBACK) != 0) != (pass == 1)) {
+				continue;
+			}
+			char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+			if (getnameinfo(i->ifa_addr,
+			                fam == AF_INET ? sizeof(struct sockaddr_in)
+			                               : sizeof(struct sockaddr_in6),
+			                host, sizeof(host), NULL, 0, NI_NUMERICHOST) != 0) {
+				continue;
+			}
+			add_addr(list, n, host, port);
+		}
+	}
+	freeifaddrs(ifs);
+}
+
+static void reap(struct server *srv, bool all)
+{
+	pthread_mutex_lock(&srv->lock);
+	struct conn **pp = &srv->conns;
+	while (*pp) {
+		struct conn *c = *pp;
+		if (all || conn_finished(c)) {
+			*pp = conn_next(c);
+			pthread_mutex_unlock(&srv->lock);
+			conn_join_free(c);
+			pthread_mutex_lock(&srv->lock);
+		} else {
+			pp = conn_next_ptr(c);
+		}
+	}
+	pthread_mutex_unlock(&srv->lock);
+}
+
+static void *accept_main(void *arg)
+{
+	struct server *srv = arg;
+	struct pollfd pfd[MAX_LISTEN + 1];
+	while (!atomic_load(&srv->stop)) {
+		for (int i = 0; i < srv->n_fds; i++) {
+			pfd[i] = (struct pollfd){srv->fds[i], POLLIN, 0};
+		}
+		pfd[srv->n_fds] = (struct pollfd){srv->wake_fd, POLLIN, 0};
+		/* Wake at least once a second to reap finished connections. */
+		if (poll(pfd, (nfds_t)srv->n_fds + 1, 1000) < 0 && errno != EINTR) {
+			break;
+		}
+		reap(srv, false);
+		for (int i = 0; i < srv->n_fds; i++) {
+			if (!(pfd[i].revents & POLLIN)) {
+				continue;
+			}
+			int fd = accept4(srv->fds[i], NULL, NULL, SOCK_CLOEXEC);
+			if (fd < 0) {
+				continue;
+			}
+			struct conn *c = conn_start(srv->s, srv->engine, srv->id, fd);
+			if (!c) {
+				continue; /* conn_start closed it */
+			}
+			pthread_mutex_lock(&srv->lock);
+			conn_set_next(c, srv->conns);
+			srv->conns = c;
+			pthread_mutex_unlock(&srv->lock);
+		}
+	}
+	return NULL;
+}
+
+int server_start(rdpshare_session *s, struct engine *engine, const struct tls_identity *id,
+                 struct server **out, char ***addrs, int *n_addrs)
+{
+	struct server *srv = calloc(1, sizeof(*srv));
+	if (!srv) {
+		return RDPSHARE_E_NOMEM;
+	}
+	srv->s = s;
+	srv->engine = engine;
+	srv->id = id;
+	pthread_mutex_init(&srv->lock, NULL);
+	*addrs = NULL;
+	*n_addrs = 0;
+	int proto = (int)props_get(&s->props, PROP_PORT_PROTOCOL);
+	int family = proto == 2 ? AF_INET : proto == 23 ? AF_INET6 : AF_UNSPEC;
+	int port_id = (int)props_get(&s->props, PROP_PORT_ID);
+	int r = RDPSHARE_OK;
+	int chosen_port = port_id;
+	if (!s->listen_cfg || !s->listen_cfg[0]) {
+		const char *wild = family == AF_INET ? "0.0.0.0" : "::";
+		int bound;
+		r = bind_one(wild, chosen_port, family, &srv->fds[0], &bound);
+		if (r == RDPSHARE_OK) {
+			srv->n_fds = 1;
+			expand_wildcard(addrs, n_addrs, bound, family);
+		}
+	} else {
+		for (int i = 0; s->listen_cfg[i] && r == RDPSHARE_OK; i++) {
+			char host[256];
+			int port, bound;
+			if (i >= MAX_LISTEN || split_hostport(s->listen_cfg[i], host, sizeof(host),
+			                                      &port) < 0) {
+				r = RDPSHARE_E_INVALIDARG;
+				break;
+			}
+			/* Port 0 everywhere: the first free port the system picks is
+			 * reused for the other addresses, so the invitation is simple. */
+			r = bind_one(host, port ? port : chosen_port, AF_UNSPEC, &srv->fds[i], &bound);
+			if (r == RDPSHARE_OK) {
+				srv->n_fds++;
+				if (!port && !chosen_port) {
+					chosen_port = bound;
+				}
+				r = add_addr(addrs, n_addrs, host, bound);
+			}
+		}
+	}
+	srv->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r == RDPSHARE_OK && srv->wake_fd < 0) {
+		r = RDPSHARE_E_IO;
+	}
+	if (r == RDPSHARE_OK && pthread_create(&srv->thread, NULL, accept_main, srv) != 0) {
+		r = RDPSHARE_E_NOMEM;
+	}
+	if (r != RDPSHARE_OK) {
+		for (int i = 0; i < srv->n_fds; i++) {
+			close(srv->fds[i]);
+		}
+		if (srv->wake_fd >= 0) {
+			close(srv->wake_fd);
+		}
+		for (int i = 0; i < *n_addrs; i++) {
+			free((*addrs)[i]);
+		}
+		free(*addrs);
+		*addrs = NULL;
+		*n_addrs = 0;
+		pthread_mutex_destroy(&srv->lock);
+		free(srv);
+		return r;
+	}
+	*out = srv;
+	return RDPSHARE_OK;
+}
+
+void server_stop(struct server *srv)
+{
+	if (!srv) {
+		return;
+	}
+	atomic_store(&srv->stop, true);
+	uint64_t one = 1;
+	ssize_t n = write(srv->wake_fd, &one, sizeof(one));
+	(void)n;
+	pthread_join(srv->thread, NULL);
+	for (int i = 0; i < srv->n_fds; i++) {
+		close(srv->fds[i]);
+	}
+	pthread_mutex_lock(&srv->lock);
+	for (struct conn *c = srv->conns; c; c = conn_next(c)) {
+		conn_close_silently(c);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	reap(srv, true);
+	close(srv->wake_fd);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv);
+}
+
+void server_poke_all(struct server *srv)
+{
+	if (!srv) {
+		return;
+	}
+	pthread_mutex_lock(&srv->lock);
+	for (struct conn *c = srv->conns; c; c = conn_next(c)) {
+		conn_wake(c);
+	}
+	pthread_mutex_unlock(&srv->lock);
+}

@@ -1,0 +1,27 @@
+/* The RDP side: listening sockets, one thread per connection running a
+ * FreeRDP peer. Converts between FreeRDP and our own types; nothing outside
+ * src/rdp and src/encode sees FreeRDP. */
+#ifndef RDPSHARE_SERVER_H
+#define RDPSHARE_SERVER_H
+
+#include "rdp/tls.h"
+
+struct rdpshare_session;
+struct engine;
+struct server;
+
+/* Bind every listening address (config.listen, or all addresses per
+ * PortProtocol on PortId) and start accepting. Returns 0 or
+ * RDPSHARE_E_ADDRINUSE / RDPSHARE_E_INVALIDARG / RDPSHARE_E_IO with nothing
+ * left running. *addrs gets "addr:port" strings for the connection string
+ * (the wildcard expanded to the machine's addresses); caller frees each and
+ * the array. */
+int server_start(struct rdpshare_session *s, struct engine *engine,
+                 const struct tls_identity *id, struct server **out, char ***addrs,
+                 int *n_addrs);
+/* Stop listening and end every connection without attendee events. */
+void server_stop(struct server *srv);
+/* Wake every connection to re-check shared state (pause, depth). */
+void server_poke_all(struct server *srv);
+
+#endif

@@ -1,0 +1,698 @@
+/* The session object: lifecycle, shared rect, pause, colour depth,
+ * properties, and the dispatch of queued events on the owner thread. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "engine.h"
+#include "rdp/server.h"
+#include "rdp/tls.h"
+#include "session_internal.h"
+
+#define DEMO_W 1024
+#define DEMO_H 768
+#define DEMO_FPS 30
+
+static char *default_dir(const char *env, const char *fallback_sub)
+{
+	const char *base = getenv(env);
+	char *out = NULL;
+	if (base && base[0] == '/') {
+		if (asprintf(&out, "%s%s", base, strcmp(env, "XDG_CONFIG_HOME") == 0 ? "/rdpshare" : "") <
+		    0) {
+			out = NULL;
+		}
+		return out;
+	}
+	if (strcmp(env, "XDG_CONFIG_HOME") == 0) {
+		const char *home = getenv("HOME");
+		if (asprintf(&out, "%s/.config/rdpshare", home && *home ? home : "/tmp") < 0) {
+			out = NULL;
+		}
+	} else if (asprintf(&out, fallback_sub, (unsigned)getuid()) < 0) {
+		out = NULL;
+	}
+	return out;
+}
+
+static char **copy_list(const char *const *in)
+{
+	if (!in) {
+		return NULL;
+	}
+	int n = 0;
+	while (in[n]) {
+		n++;
+	}
+	char **out = calloc((size_t)n + 1, sizeof(char *));
+	for (int i = 0; out && i < n; i++) {
+		out[i] = strdup(in[i]);
+		if (!out[i]) {
+			for (int j = 0; j < i; j++) {
+				free(out[j]);
+			}
+			free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+static void free_list(char **l, int n)
+{
+	if (!l) {
+		return;
+	}
+	for (int i = 0; n < 0 ? l[i] != NULL : i < n; i++) {
+		free(l[i]);
+	}
+	free(l);
+}
+
+static int open_capture(rdpshare_session *s)
+{
+	int err = 0;
+	bool demo = s->config.demo || (s->display && strcmp(s->display, "demo") == 0);
+	if (demo) {
+		int w = s->config.demo_width > 0 ? s->config.demo_width : DEMO_W;
+		int h = s->config.demo_height > 0 ? s->config.demo_height : DEMO_H;
+		s->capture = capture_demo_open(w, h, DEMO_FPS, &err);
+	} else {
+		s->capture = capture_x11_open(s->display, &err);
+	}
+	if (!s->capture) {
+		return err == -ENOMEM ? RDPSHARE_E_NOMEM : RDPSHARE_E_DISPLAY;
+	}
+	s->capture->ops->size(s->capture, &s->desk_w, &s->desk_h);
+	return RDPSHARE_OK;
+}
+
+int rdpshare_session_create(const struct rdpshare_config *config,
+                            const struct rdpshare_callbacks *callbacks, void *userdata,
+                            rdpshare_session **out)
+{
+	if (!out) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	*out = NULL;
+	rdpshare_session *s = calloc(1, sizeof(*s));
+	if (!s) {
+		return RDPSHARE_E_NOMEM;
+	}
+	s->owner = pthread_self();
+	s->lock_fd = -1;
+	s->events.efd = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	if (config) {
+		s->config = *config;
+	}
+	if (callbacks) {
+		s->cb = *callbacks;
+	}
+	s->userdata = userdata;
+	props_init(&s->props);
+	atomic_init(&s->color_depth, 32);
+	atomic_init(&s->next_attendee_id, 1);
+	int r = RDPSHARE_E_NOMEM;
+	s->config_dir = s->config.config_dir ? strdup(s->config.config_dir)
+	                                     : default_dir("XDG_CONFIG_HOME", NULL);
+	s->runtime_dir = s->config.runtime_dir ? strdup(s->config.runtime_dir)
+	                                       : default_dir("XDG_RUNTIME_DIR", "/tmp/rdpshare-%u");
+	s->display = s->config.display ? strdup(s->config.display) : NULL;
+	s->listen_cfg = copy_list(s->config.listen);
+	if (!s->config_dir || !s->runtime_dir || (s->config.display && !s->display) ||
+	    (s->config.listen && !s->listen_cfg)) {
+		goto fail;
+	}
+	/* Pointers into the caller's memory must not outlive this call. */
+	s->config.display = NULL;
+	s->config.listen = NULL;
+	s->config.config_dir = NULL;
+	s->config.runtime_dir = NULL;
+	r = event_queue_init(&s->events) < 0 ? RDPSHARE_E_IO : RDPSHARE_OK;
+	if (r == RDPSHARE_OK) {
+		r = instance_lock_take(s->runtime_dir, &s->lock_fd);
+	}
+	if (r == RDPSHARE_OK) {
+		r = open_capture(s);
+	}
+	if (r != RDPSHARE_OK) {
+		goto fail;
+	}
+	s->rect_l = s->rect_t = 0;
+	s->rect_r = s->desk_w;
+	s->rect_b = s->desk_h;
+	*out = s;
+	return RDPSHARE_OK;
+fail:
+	rdpshare_session_destroy(s);
+	return r;
+}
+
+static void unlist_all(rdpshare_session *s)
+{
+	for (int i = 0; i < s->n_attendees; i++) {
+		s->attendees[i]->listed = false;
+		attendee_unref(s->attendees[i]);
+	}
+	free(s->attendees);
+	s->attendees = NULL;
+	s->n_attendees = 0;
+}
+
+int rdpshare_session_close(rdpshare_session *s)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state != SESSION_OPEN) {
+		s->state = SESSION_CLOSED;
+		return RDPSHARE_OK;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->state = SESSION_CLOSED; /* admissions from now on are refused */
+	pthread_mutex_unlock(&s->lock);
+	server_stop(s->server);
+	s->server = NULL;
+	engine_stop(s->engine);
+	s->engine = NULL;
+	/* The original raises nothing for attendees dropped by Close: the
+	 * sharer already knows. Queued attendee news is moot now too. */
+	struct event *ev = event_queue_take_all(&s->events), *keep = NULL, **tail = &keep;
+	while (ev) {
+		struct event *next = ev->next;
+		ev->next = NULL;
+		if (ev->attendee) {
+			event_free(ev);
+		} else {
+			*tail = ev;
+			tail = &ev->next;
+		}
+		ev = next;
+	}
+	while (keep) {
+		struct event *next = keep->next;
+		keep->next = NULL;
+		event_queue_push(&s->events, keep);
+		keep = next;
+	}
+	unlist_all(s);
+	free_list(s->listen_addrs, s->n_listen_addrs);
+	s->listen_addrs = NULL;
+	s->n_listen_addrs = 0;
+	/* Closed is final; the login session may start a new sharing session. */
+	instance_lock_release(s->lock_fd);
+	s->lock_fd = -1;
+	atomic_store(&s->stop_run, true);
+	return RDPSHARE_OK;
+}
+
+void rdpshare_session_destroy(rdpshare_session *s)
+{
+	if (!s) {
+		return;
+	}
+	if (s->state == SESSION_OPEN && pthread_equal(pthread_self(), s->owner)) {
+		rdpshare_session_close(s);
+	} else if (s->state == SESSION_OPEN) {
+		/* Wrong thread: still release everything rather than leak threads. */
+		s->owner = pthread_self();
+		rdpshare_session_close(s);
+	}
+	if (s->capture) {
+		s->capture->ops->destroy(s->capture);
+	}
+	unlist_all(s);
+	if (s->events.efd >= 0) {
+		event_queue_fini(&s->events);
+	}
+	for (int i = 0; i < s->n_invitations; i++) {
+		invitation_free(s->invitations[i]);
+	}
+	free(s->invitations);
+	free_list(s->listen_addrs, s->n_listen_addrs);
+	free_list(s->listen_cfg, -1);
+	instance_lock_release(s->lock_fd);
+	tls_identity_clear(&s->tls);
+	free(s->key_hash);
+	free(s->config_dir);
+	free(s->runtime_dir);
+	free(s->display);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static struct tls_identity *identity_of(rdpshare_session *s);
+
+int rdpshare_session_open(rdpshare_session *s)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state == SESSION_OPEN) {
+		return RDPSHARE_E_ALREADY_OPEN;
+	}
+	if (s->state == SESSION_CLOSED) {
+		return RDPSHARE_E_CLOSED;
+	}
+	struct tls_identity *id = identity_of(s);
+	tls_identity_clear(id);
+	int r = tls_identity_load(s->config_dir, id);
+	if (r != RDPSHARE_OK) {
+		return r;
+	}
+	free(s->key_hash);
+	s->key_hash = strdup(id->key_hash);
+	if (!s->key_hash) {
+		return RDPSHARE_E_NOMEM;
+	}
+	r = engine_start(s, s->capture, &s->engine);
+	if (r != RDPSHARE_OK) {
+		return r;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->state = SESSION_OPEN; /* before the first accept can arrive */
+	pthread_mutex_unlock(&s->lock);
+	r = server_start(s, s->engine, id, &s->server, &s->listen_addrs, &s->n_listen_addrs);
+	if (r != RDPSHARE_OK) {
+		pthread_mutex_lock(&s->lock);
+		s->state = SESSION_CREATED;
+		pthread_mutex_unlock(&s->lock);
+		engine_stop(s->engine);
+		s->engine = NULL;
+		return r;
+	}
+	atomic_store(&s->stop_run, false);
+	return RDPSHARE_OK;
+}
+
+/* The identity lives as long as the session; connections read its paths. */
+static struct tls_identity *identity_of(rdpshare_session *s)
+{
+	return &s->tls;
+}
+
+static void push_simple(rdpshare_session *s, enum event_type type)
+{
+	struct event *ev = event_new(type);
+	if (ev) {
+		event_queue_push(&s->events, ev);
+	}
+}
+
+int rdpshare_session_pause(rdpshare_session *s)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state == SESSION_CLOSED) {
+		return RDPSHARE_E_CLOSED;
+	}
+	if (!atomic_exchange(&s->paused, true)) {
+		push_simple(s, EV_PAUSED);
+	}
+	return RDPSHARE_OK;
+}
+
+int rdpshare_session_resume(rdpshare_session *s)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state == SESSION_CLOSED) {
+		return RDPSHARE_E_CLOSED;
+	}
+	if (atomic_exchange(&s->paused, false)) {
+		if (s->engine) {
+			engine_refresh(s->engine);
+		}
+		server_poke_all(s->server);
+		push_simple(s, EV_RESUMED);
+	}
+	return RDPSHARE_OK;
+}
+
+bool rdpshare_session_is_paused(const rdpshare_session *s)
+{
+	return s && atomic_load(&((rdpshare_session *)s)->paused);
+}
+
+int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int right,
+                                     int bottom)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state == SESSION_CLOSED) {
+		return RDPSHARE_E_CLOSED;
+	}
+	if (left < 0 || top < 0 || right <= left || bottom <= top || right > s->desk_w ||
+	    bottom > s->desk_h) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->rect_l = left;
+	s->rect_t = top;
+	s->rect_r = right;
+	s->rect_b = bottom;
+	pthread_mutex_unlock(&s->lock);
+	if (s->engine) {
+		engine_refresh(s->engine);
+	}
+	struct event *ev = event_new(EV_RECT_CHANGED);
+	if (ev) {
+		ev->i1 = left;
+		ev->i2 = top;
+		ev->i3 = right;
+		ev->i4 = bottom;
+		event_queue_push(&s->events, ev);
+	}
+	return RDPSHARE_OK;
+}
+
+int rdpshare_session_get_shared_rect(rdpshare_session *s, int *left, int *top, int *right,
+                                     int *bottom)
+{
+	if (!s || !left || !top || !right || !bottom) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	session_get_rect(s, left, top, right, bottom);
+	return RDPSHARE_OK;
+}
+
+void session_get_rect(rdpshare_session *s, int *l, int *t, int *r, int *b)
+{
+	pthread_mutex_lock(&s->lock);
+	*l = s->rect_l;
+	*t = s->rect_t;
+	*r = s->rect_r;
+	*b = s->rect_b;
+	pthread_mutex_unlock(&s->lock);
+}
+
+int rdpshare_session_set_color_depth(rdpshare_session *s, int bpp)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (bpp != 8 && bpp != 15 && bpp != 16 && bpp != 24 && bpp != 32) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	if (s->state == SESSION_CLOSED) {
+		return RDPSHARE_E_CLOSED;
+	}
+	if (atomic_exchange(&s->color_depth, bpp) != bpp) {
+		server_poke_all(s->server);
+	}
+	return RDPSHARE_OK;
+}
+
+int rdpshare_session_get_color_depth(rdpshare_session *s, int *bpp)
+{
+	if (!s || !bpp) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	*bpp = atomic_load(&s->color_depth);
+	return RDPSHARE_OK;
+}
+
+int rdpshare_session_set_property(rdpshare_session *s, const char *name, long value)
+{
+	if (!s || !name) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state == SESSION_CLOSED) {
+		return RDPSHARE_E_CLOSED;
+	}
+	int id = props_find(name);
+	if (id < 0) {
+		return RDPSHARE_E_NOT_FOUND;
+	}
+	return props_set(&s->props, id, value, s->state == SESSION_OPEN);
+}
+
+int rdpshare_session_get_property(rdpshare_session *s, const char *name, long *value)
+{
+	if (!s || !name || !value) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	int id = props_find(name);
+	if (id < 0) {
+		return RDPSHARE_E_NOT_FOUND;
+	}
+	*value = props_get(&s->props, id);
+	return RDPSHARE_OK;
+}
+
+int rdpshare_session_listen_addresses(rdpshare_session *s, const char **addrs, int max)
+{
+	if (!s || (!addrs && max > 0)) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	int n = 0;
+	for (; n < s->n_listen_addrs && n < max; n++) {
+		addrs[n] = s->listen_addrs[n];
+	}
+	return n;
+}
+
+/* ---- attendees on the owner thread ---- */
+
+int rdpshare_session_attendee_count(rdpshare_session *s)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	return s->n_attendees;
+}
+
+rdpshare_attendee *rdpshare_session_attendee_at(rdpshare_session *s, int index)
+{
+	if (!s || !pthread_equal(pthread_self(), s->owner) || index < 0 ||
+	    index >= s->n_attendees) {
+		return NULL;
+	}
+	return s->attendees[index];
+}
+
+rdpshare_attendee *rdpshare_session_find_attendee(rdpshare_session *s, int id)
+{
+	if (!s || !pthread_equal(pthread_self(), s->owner)) {
+		return NULL;
+	}
+	for (int i = 0; i < s->n_attendees; i++) {
+		if (s->attendees[i]->id == id) {
+			return s->attendees[i];
+		}
+	}
+	return NULL;
+}
+
+static bool list_add(rdpshare_session *s, rdpshare_attendee *a)
+{
+	rdpshare_attendee **grown =
+	    realloc(s->attendees, sizeof(*grown) * (size_t)(s->n_attendees + 1));
+	if (!grown) {
+		return false;
+	}
+	s->attendees = grown;
+	attendee_ref(a);
+	a->listed = true;
+	s->attendees[s->n_attendees++] = a;
+	return true;
+}
+
+static void list_remove(rdpshare_session *s, rdpshare_attendee *a)
+{
+	for (int i = 0; i < s->n_attendees; i++) {
+		if (s->attendees[i] == a) {
+			memmove(&s->attendees[i], &s->attendees[i + 1],
+			        sizeof(*s->attendees) * (size_t)(s->n_attendees - i - 1));
+			s->n_attendees--;
+			a->listed = false;
+			attendee_unref(a);
+			return;
+		}
+	}
+}
+
+static void deliver(rdpshare_session *s, struct event *ev)
+{
+	const struct rdpshare_callbacks *cb = &s->cb;
+	rdpshare_attendee *a = ev->attendee;
+	switch (ev->type) {
+	case EV_ATTENDEE_CONNECTED:
+		if (a && list_add(s, a) && cb->attendee_connected) {
+			cb->attendee_connected(s, a, s->userdata);
+		}
+		break;
+	case EV_ATTENDEE_DISCONNECTED:
+		if (a && a->listed) {
+			if (cb->attendee_disconnected) {
+				cb->attendee_disconnected(s, a, (enum rdpshare_disconnect_reason)ev->i1,
+				                          ev->i2, s->userdata);
+			}
+			list_remove(s, a);
+		}
+		break;
+	case EV_ATTENDEE_UPDATE:
+		if (a && a->listed && cb->attendee_update) {
+			cb->attendee_update(s, a, s->userdata);
+		}
+		break;
+	case EV_ATTENDEE_REFUSED:
+		if (cb->attendee_refused) {
+			cb->attendee_refused(s, (enum rdpshare_refusal)ev->i1, ev->s1, ev->s2,
+			                     s->userdata);
+		}
+		break;
+	case EV_CONTROL_REQUEST:
+		if (a && a->listed && cb->control_level_change_request) {
+			cb->control_level_change_request(s, a, (enum rdpshare_ctrl_level)ev->i1,
+			                                 s->userdata);
+		}
+		break;
+	case EV_PAUSED:
+		if (cb->graphics_stream_paused) {
+			cb->graphics_stream_paused(s, s->userdata);
+		}
+		break;
+	case EV_RESUMED:
+		if (cb->graphics_stream_resumed) {
+			cb->graphics_stream_resumed(s, s->userdata);
+		}
+		break;
+	case EV_RECT_CHANGED:
+		if (cb->shared_rect_changed) {
+			cb->shared_rect_changed(s, ev->i1, ev->i2, ev->i3, ev->i4, s->userdata);
+		}
+		break;
+	case EV_ERROR:
+		if (cb->error) {
+			cb->error(s, ev->i1, ev->s1 ? ev->s1 : "", s->userdata);
+		}
+		break;
+	}
+}
+
+int rdpshare_session_get_fd(const rdpshare_session *s)
+{
+	return s ? s->events.efd : RDPSHARE_E_INVALIDARG;
+}
+
+int rdpshare_session_dispatch(rdpshare_session *s)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	int n = 0;
+	struct event *ev = event_queue_take_all(&s->events);
+	while (ev) {
+		struct event *next = ev->next;
+		deliver(s, ev);
+		event_free(ev);
+		n++;
+		ev = next;
+	}
+	return n;
+}
+
+int rdpshare_session_run(rdpshare_session *s)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	while (!atomic_load(&s->stop_run)) {
+		struct pollfd pfd = {s->events.efd, POLLIN, 0};
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+			return RDPSHARE_E_IO;
+		}
+		int r = rdpshare_session_dispatch(s);
+		if (r < 0) {
+			return r;
+		}
+	}
+	atomic_store(&s->stop_run, false);
+	return RDPSHARE_OK;
+}
+
+void rdpshare_session_stop(rdpshare_session *s)
+{
+	if (!s) {
+		return;
+	}
+	atomic_store(&s->stop_run, true);
+	/* write() is async-signal-safe; the fd wakes run()'s poll. */
+	uint64_t one = 1;
+	ssize_t n = write(s->events.efd, &one, sizeof(one));
+	(void)n;
+}
+
+/* ---- called from worker threads ---- */
+
+void session_attendee_ready(rdpshare_session *s, rdpshare_attendee *a)
+{
+	struct event *ev = event_new(EV_ATTENDEE_CONNECTED);
+	if (ev) {
+		attendee_ref(a);
+		ev->attendee = a;
+		event_queue_push(&s->events, ev);
+	}
+}
+
+void session_attendee_gone(rdpshare_session *s, rdpshare_attendee *a,
+                           enum rdpshare_disconnect_reason reason, int code, bool announced)
+{
+	atomic_fetch_sub(&a->invitation->attendees, 1);
+	struct event *ev = announced ? event_new(EV_ATTENDEE_DISCONNECTED) : NULL;
+	if (ev) {
+		ev->attendee = a; /* takes the connection's reference */
+		ev->i1 = (int)reason;
+		ev->i2 = code;
+		event_queue_push(&s->events, ev);
+	} else {
+		attendee_unref(a);
+	}
+}
+
+void session_post_refusal(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
+                          const char *address)
+{
+	struct event *ev = event_new(EV_ATTENDEE_REFUSED);
+	if (!ev) {
+		return;
+	}
+	ev->i1 = (int)why;
+	ev->s1 = name ? strdup(name) : NULL;
+	ev->s2 = address ? strdup(address) : NULL;
+	event_queue_push(&s->events, ev);
+}
+
+void session_post_error(rdpshare_session *s, int result, const char *message)
+{
+	struct event *ev = event_new(EV_ERROR);
+	if (!ev) {
+		return;
+	}
+	ev->i1 = result;
+	ev->s1 = message ? strdup(message) : NULL;
+	event_queue_push(&s->events, ev);
+}

@@ -1,0 +1,153 @@
+/* The session object's insides, shared by the object-model files (session.c,
+ * invitation.c, attendee.c, properties.c, events.c) and the layers below
+ * (rdp/, encode/) through the narrow functions at the end. No FreeRDP types.
+ *
+ * Locking: s->lock guards the invitation array and invitation fields that
+ * worker threads read during admission. The attendee list is touched only
+ * on the owner thread; worker threads reach an attendee through the pointer
+ * they were given at admission, holding a reference, and only read its
+ * immutable strings or its atomics.
+ */
+#ifndef RDPSHARE_SESSION_INTERNAL_H
+#define RDPSHARE_SESSION_INTERNAL_H
+
+#include "rdpshare.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "events.h"
+#include "properties.h"
+#include "rdp/tls.h"
+
+struct server;
+struct engine;
+struct capture;
+
+enum session_state {
+	SESSION_CREATED,
+	SESSION_OPEN,
+	SESSION_CLOSED,
+};
+
+struct rdpshare_invitation {
+	rdpshare_session *session;
+	char *auth_string;
+	char *group;
+	char *password;
+	int limit;                 /* under s->lock */
+	bool revoked;              /* under s->lock */
+	atomic_int attendees;      /* connected through it now */
+};
+
+struct rdpshare_attendee {
+	atomic_int refs;
+	int id;
+	char *name;
+	char *peer_ip, *local_ip;
+	int peer_port, local_port;
+	rdpshare_invitation *invitation;
+	atomic_int level;          /* enum rdpshare_ctrl_level */
+	atomic_bool terminate;     /* owner asked the connection to end */
+	bool listed;               /* in s->attendees (owner thread only) */
+	/* statistics, written by the connection's thread */
+	atomic_uint_fast64_t frames_sent, frames_skipped, bytes_sent, input_dropped;
+	atomic_int color_depth;
+	atomic_int codec;          /* enum encode_codec */
+	/* lets the owner thread wake the connection (terminate, level change) */
+	void (*wake)(void *conn);
+	void *conn;
+	pthread_mutex_t wake_lock; /* guards wake/conn against the connection ending */
+};
+
+struct rdpshare_session {
+	pthread_t owner;
+	enum session_state state;
+	struct rdpshare_config config;
+	char **listen_cfg;         /* copy of config.listen */
+	char *config_dir, *runtime_dir, *display;
+	struct rdpshare_callbacks cb;
+	void *userdata;
+	int lock_fd;               /* single-instance lock */
+
+	pthread_mutex_t lock;
+	rdpshare_invitation **invitations;
+	int n_invitations;
+
+	rdpshare_attendee **attendees; /* owner thread only */
+	int n_attendees;
+	atomic_int next_attendee_id;
+
+	struct props props;
+	atomic_bool paused;
+	atomic_int color_depth;
+	/* shared rect, desktop coordinates, right/bottom exclusive; under lock */
+	int rect_l, rect_t, rect_r, rect_b;
+	bool rect_set;
+
+	struct event_queue events;
+	atomic_bool stop_run;
+
+	struct capture *capture;   /* created at create(), owned by the engine after open */
+	int desk_w, desk_h;
+	struct engine *engine;
+	struct server *server;
+	char **listen_addrs;       /* "addr:port" after open */
+	int n_listen_addrs;
+	char *key_hash;            /* KH, after open */
+	struct tls_identity tls;   /* read by connections while open */
+};
+
+/* Owner-thread check used by every public entry point. */
+#define CHECK_OWNER(s)                                                                             \
+	do {                                                                                       \
+		if (!pthread_equal(pthread_self(), (s)->owner)) {                                  \
+			return RDPSHARE_E_WRONG_THREAD;                                            \
+		}                                                                                  \
+	} while (0)
+
+/* ---- used by the connection threads (rdp/) ---- */
+
+struct admission {
+	const char *ticket;   /* may be NULL: plain logon, match by password */
+	const char *password;
+	const char *name;
+	const char *peer_ip, *local_ip;
+	int peer_port, local_port;
+};
+
+/* Check a logon against the invitations. On success returns 0 and a new
+ * attendee with one reference for the caller (the connection) and the
+ * invitation's count raised; otherwise returns the refusal reason (> 0) and
+ * posts the attendee_refused event. Thread-safe. */
+int session_admit(rdpshare_session *s, const struct admission *adm, rdpshare_attendee **out);
+/* The connection finished its handshake: queue attendee_connected. */
+void session_attendee_ready(rdpshare_session *s, rdpshare_attendee *a);
+/* The connection ended: queue attendee_disconnected (if it was announced),
+ * lower the invitation's count, drop the connection's reference. */
+void session_attendee_gone(rdpshare_session *s, rdpshare_attendee *a,
+                           enum rdpshare_disconnect_reason reason, int code, bool announced);
+/* Post a refusal seen before admission (protocol errors). */
+void session_post_refusal(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
+                          const char *address);
+/* The engine or a connection hit a fatal error. */
+void session_post_error(rdpshare_session *s, int result, const char *message);
+void session_get_rect(rdpshare_session *s, int *l, int *t, int *r, int *b);
+
+/* invitation.c */
+void invitation_free(rdpshare_invitation *inv);
+
+/* attendee.c */
+rdpshare_attendee *attendee_new(int id, const struct admission *adm, rdpshare_invitation *inv,
+                                int level);
+void attendee_ref(rdpshare_attendee *a);
+void attendee_unref(rdpshare_attendee *a);
+/* Attach/detach the connection so the owner thread can wake it. */
+void attendee_bind(rdpshare_attendee *a, void (*wake)(void *), void *conn);
+void attendee_wake(rdpshare_attendee *a);
+
+/* instance_lock.c */
+int instance_lock_take(const char *runtime_dir, int *fd_out);
+void instance_lock_release(int fd);
+
+#endif

@@ -1,0 +1,132 @@
+# Shared helpers for the end-to-end tests: real processes (Xvfb, rdpshare,
+# xfreerdp) on free display numbers and loopback ports, cleaned up by pid.
+# Source it; set BIN (the build dir with rdpshare and tests/) before.
+set -u
+
+E2E_NAME=$(basename "$0" .sh)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rdpshare-e2e-$E2E_NAME.XXXXXX")
+export HOME="$WORK/home" XDG_RUNTIME_DIR="$WORK/run" XDG_CONFIG_HOME="$WORK/config"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME"
+chmod 700 "$XDG_RUNTIME_DIR"
+PIDS=""
+OUT=${E2E_OUT:-$WORK}
+
+log() { printf '[%s] %s\n' "$E2E_NAME" "$*" >&2; }
+fail() {
+	log "FAIL: $*"
+	[ -f "$WORK/sharer.out" ] && sed 's/^/  sharer: /' "$WORK/sharer.out" | tail -n 30 >&2
+	[ -f "$WORK/sharer.err" ] && sed 's/^/  sharer-err: /' "$WORK/sharer.err" | tail -n 30 >&2
+	exit 1
+}
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.3
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+track() { PIDS="$PIDS $1"; }
+
+# wait_for SECONDS COMMAND...: retry until the command succeeds.
+wait_for() {
+	local t=$1
+	shift
+	local end=$(($(date +%s%N) / 1000000 + t * 1000))
+	while [ $(($(date +%s%N) / 1000000)) -lt $end ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_xvfb VAR WIDTH HEIGHT: a private X server; sets VAR to ":N".
+start_xvfb() {
+	local var=$1 w=$2 h=$3 n
+	for n in $(shuf -i 100-899 -n 60); do
+		[ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
+		Xvfb ":$n" -screen 0 "${w}x${h}x24" -nolisten tcp -noreset >"$WORK/xvfb$n.log" 2>&1 &
+		local pid=$!
+		track $pid
+		if wait_for 10 xdpyinfo -display ":$n"; then
+			eval "$var=:$n"
+			return 0
+		fi
+		kill $pid 2>/dev/null
+	done
+	fail "no Xvfb could start"
+}
+
+# start_sharer ARGS...: run rdpshare on loopback port 0, wait for "ready";
+# sets SHARER_PID, PORT, CONNSTR, PASSWORD (when generated), CTL.
+start_sharer() {
+	CTL="$WORK/ctl.sock"
+	"$BIN/rdpshare" --listen 127.0.0.1:0 --ctl-socket "$CTL" "$@" \
+		>"$WORK/sharer.out" 2>"$WORK/sharer.err" &
+	SHARER_PID=$!
+	track $SHARER_PID
+	wait_for 20 grep -q '^ready' "$WORK/sharer.out" || fail "sharer did not become ready"
+	PORT=$(sed -n 's/^listening: 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/sharer.out" | head -n1)
+	CONNSTR=$(sed -n 's/^connection-string: //p' "$WORK/sharer.out")
+	PASSWORD=$(sed -n 's/^password: //p' "$WORK/sharer.out")
+	[ -n "$PORT" ] || fail "no listening port printed"
+}
+
+ctl() { "$BIN/rdpshare" ctl --socket "$CTL" "$@"; }
+
+# sharer_has PATTERN [SECONDS]: wait until the sharer printed a matching line.
+sharer_has() { wait_for "${2:-15}" grep -q -- "$1" "$WORK/sharer.out"; }
+
+# viewer VAR DISPLAY ARGS...: start xfreerdp on DISPLAY; VAR gets its pid.
+viewer() {
+	local var=$1 disp=$2
+	shift 2
+	DISPLAY=$disp xfreerdp /cert:ignore /log-level:WARN -grab-keyboard "$@" \
+		>>"$WORK/viewer-$disp.log" 2>&1 &
+	local pid=$!
+	track $pid
+	eval "$var=$pid"
+}
+
+# screenshot DISPLAY FILE [WxH]: the root window (top-left WxH) as PNG.
+screenshot() {
+	local crop=""
+	[ -n "${3:-}" ] && crop="-crop $3+0+0 +repage"
+	xwd -root -silent -display "$1" | convert xwd:- $crop "$2"
+}
+
+# diff_score A B: mean absolute difference, 0 (same) .. 1 (opposite).
+diff_score() {
+	compare -metric MAE "$1" "$2" null: 2>&1 | sed -n 's/.*(\([0-9.e-]*\)).*/\1/p'
+}
+
+# same_picture A B MAX: fail unless the mean difference is below MAX.
+same_picture() {
+	local s
+	s=$(diff_score "$1" "$2")
+	log "difference $(basename "$1") vs $(basename "$2"): $s (max $3)"
+	awk -v s="$s" -v m="$3" 'BEGIN { exit !(s != "" && s < m) }'
+}
+
+# wait_same_picture DISPLAY_VIEWER WxH REFERENCE MAX SECONDS: poll screenshots
+# of the viewer until one matches the reference (the first frames take a
+# moment to arrive); leaves the last one in $WORK/last.png.
+wait_same_picture() {
+	local disp=$1 size=$2 ref=$3 max=$4 t=$5 i s
+	for i in $(seq 1 $((t * 2))); do
+		screenshot "$disp" "$WORK/last.png" "$size"
+		s=$(diff_score "$WORK/last.png" "$ref")
+		if awk -v s="$s" -v m="$max" 'BEGIN { exit !(s != "" && s < m) }'; then
+			log "viewer matches $(basename "$ref"): $s"
+			return 0
+		fi
+		sleep 0.5
+	done
+	log "viewer never matched $(basename "$ref"): last difference $s"
+	[ -n "${E2E_OUT:-}" ] && cp "$WORK/last.png" "$E2E_OUT/$E2E_NAME-last.png"
+	return 1
+}
+
+json_field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" | head -n1 | tr -d '"'; }

@@ -1,0 +1,357 @@
+/* Session object rules: properties, lifecycle, single instance, threads,
+ * event order, invitation admission. Uses the demo desktop (no X). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rdpshare.h"
+#include "session_internal.h"
+
+static char tmpdir[256];
+
+static struct rdpshare_config config(void)
+{
+	static char cfg_dir[300], run_dir[300];
+	static const char *listen[] = {"127.0.0.1:0", NULL};
+	snprintf(cfg_dir, sizeof(cfg_dir), "%s/config", tmpdir);
+	snprintf(run_dir, sizeof(run_dir), "%s/run", tmpdir);
+	struct rdpshare_config c = {0};
+	c.demo = true;
+	c.demo_width = 320;
+	c.demo_height = 200;
+	c.listen = listen;
+	c.config_dir = cfg_dir;
+	c.runtime_dir = run_dir;
+	return c;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/rdpshare-unit-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static rdpshare_session *make(const struct rdpshare_callbacks *cb, void *ud)
+{
+	struct rdpshare_config c = config();
+	rdpshare_session *s = NULL;
+	assert_int_equal(rdpshare_session_create(&c, cb, ud, &s), RDPSHARE_OK);
+	assert_non_null(s);
+	return s;
+}
+
+static void test_properties(void **state)
+{
+	(void)state;
+	rdpshare_session *s = make(NULL, NULL);
+	long v = -1;
+	assert_int_equal(rdpshare_session_get_property(s, "FrameCaptureIntervalInMs", &v), 0);
+	assert_int_equal(v, 33);
+	assert_int_equal(rdpshare_session_get_property(s, "DefaultAttendeeControlLevel", &v), 0);
+	assert_int_equal(v, RDPSHARE_CTRL_LEVEL_NONE);
+	assert_int_equal(rdpshare_session_get_property(s, "EnabledTransports", &v), 0);
+	assert_int_equal(v, 1);
+	/* case-sensitive, unknown names */
+	assert_int_equal(rdpshare_session_get_property(s, "portid", &v), RDPSHARE_E_NOT_FOUND);
+	assert_int_equal(rdpshare_session_set_property(s, "ClrBkgX", 1), RDPSHARE_E_NOT_FOUND);
+	/* validation */
+	assert_int_equal(rdpshare_session_set_property(s, "DefaultAttendeeControlLevel", 3),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_set_property(s, "DefaultAttendeeControlLevel", 2), 0);
+	assert_int_equal(rdpshare_session_set_property(s, "PortId", 70000), RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_set_property(s, "PortProtocol", 5),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_set_property(s, "PortProtocol", 2), 0);
+	assert_int_equal(rdpshare_session_set_property(s, "EnabledTransports", 3),
+	                 RDPSHARE_E_UNSUPPORTED);
+	assert_int_equal(rdpshare_session_set_property(s, "EnableClipboardRedirect", 2),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_set_property(s, "FrameCaptureIntervalInMs", 0),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_set_property(s, "FrameCaptureIntervalInMs", 400), 0);
+	assert_int_equal(rdpshare_session_set_property(s, "rdpshare.MaxFramesInFlight", 4), 0);
+	/* before-Open names become read-only after Open */
+	assert_int_equal(rdpshare_session_open(s), 0);
+	assert_int_equal(rdpshare_session_set_property(s, "PortId", 4000), RDPSHARE_E_READONLY);
+	assert_int_equal(rdpshare_session_set_property(s, "EnforceStrongEncryption", 1),
+	                 RDPSHARE_E_READONLY);
+	assert_int_equal(rdpshare_session_set_property(s, "FrameCaptureIntervalInMs", 100), 0);
+	/* every listed name can be read */
+	const char *name;
+	for (int i = 0; (name = rdpshare_property_name(i, NULL, NULL)); i++) {
+		assert_int_equal(rdpshare_session_get_property(s, name, &v), 0);
+	}
+	rdpshare_session_destroy(s);
+}
+
+static void test_single_instance(void **state)
+{
+	(void)state;
+	rdpshare_session *a = make(NULL, NULL), *b = NULL;
+	struct rdpshare_config c = config();
+	assert_int_equal(rdpshare_session_create(&c, NULL, NULL, &b), RDPSHARE_E_INSTANCE);
+	assert_null(b);
+	rdpshare_session_destroy(a);
+	assert_int_equal(rdpshare_session_create(&c, NULL, NULL, &b), RDPSHARE_OK);
+	/* a closed session frees the login session for a new one */
+	assert_int_equal(rdpshare_session_open(b), 0);
+	assert_int_equal(rdpshare_session_close(b), 0);
+	rdpshare_session *d = NULL;
+	assert_int_equal(rdpshare_session_create(&c, NULL, NULL, &d), RDPSHARE_OK);
+	rdpshare_session_destroy(d);
+	rdpshare_session_destroy(b);
+	rdpshare_session_destroy(NULL);
+}
+
+static void test_lifecycle(void **state)
+{
+	(void)state;
+	rdpshare_session *s = make(NULL, NULL);
+	assert_int_equal(rdpshare_session_close(s), 0); /* never opened: fine */
+	assert_int_equal(rdpshare_session_open(s), RDPSHARE_E_CLOSED);
+	rdpshare_session_destroy(s);
+
+	s = make(NULL, NULL);
+	assert_int_equal(rdpshare_session_open(s), 0);
+	assert_int_equal(rdpshare_session_open(s), RDPSHARE_E_ALREADY_OPEN);
+	const char *addrs[4];
+	assert_int_equal(rdpshare_session_listen_addresses(s, addrs, 4), 1);
+	assert_true(strncmp(addrs[0], "127.0.0.1:", 10) == 0);
+	assert_true(atoi(addrs[0] + 10) > 0);
+	assert_int_equal(rdpshare_session_close(s), 0);
+	assert_int_equal(rdpshare_session_close(s), 0);
+	assert_int_equal(rdpshare_session_open(s), RDPSHARE_E_CLOSED);
+	assert_int_equal(rdpshare_session_pause(s), RDPSHARE_E_CLOSED);
+	rdpshare_session_destroy(s);
+}
+
+static void test_rect_and_depth(void **state)
+{
+	(void)state;
+	rdpshare_session *s = make(NULL, NULL);
+	int l, t, r, b;
+	assert_int_equal(rdpshare_session_get_shared_rect(s, &l, &t, &r, &b), 0);
+	assert_int_equal(l, 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(r, 320);
+	assert_int_equal(b, 200);
+	assert_int_equal(rdpshare_session_set_shared_rect(s, 10, 10, 10, 50), RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_set_shared_rect(s, -1, 0, 10, 10), RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_set_shared_rect(s, 0, 0, 321, 200),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_set_shared_rect(s, 20, 30, 120, 130), 0);
+	assert_int_equal(rdpshare_session_get_shared_rect(s, &l, &t, &r, &b), 0);
+	assert_int_equal(l, 20);
+	assert_int_equal(b, 130);
+	int bpp;
+	assert_int_equal(rdpshare_session_get_color_depth(s, &bpp), 0);
+	assert_int_equal(bpp, 32);
+	assert_int_equal(rdpshare_session_set_color_depth(s, 12), RDPSHARE_E_INVALIDARG);
+	for (int d = 8; d <= 32; d++) {
+		int r2 = rdpshare_session_set_color_depth(s, d);
+		bool ok = d == 8 || d == 15 || d == 16 || d == 24 || d == 32;
+		assert_int_equal(r2, ok ? 0 : RDPSHARE_E_INVALIDARG);
+	}
+	rdpshare_session_destroy(s);
+}
+
+struct order {
+	pthread_t thread;
+	char log[256];
+	bool wrong_thread;
+};
+
+static void note(struct order *o, const char *what)
+{
+	if (!pthread_equal(pthread_self(), o->thread)) {
+		o->wrong_thread = true;
+	}
+	strncat(o->log, what, sizeof(o->log) - strlen(o->log) - 1);
+}
+
+static void ev_paused(rdpshare_session *s, void *ud)
+{
+	(void)s;
+	note(ud, "P");
+}
+
+static void ev_resumed(rdpshare_session *s, void *ud)
+{
+	(void)s;
+	note(ud, "R");
+}
+
+static void ev_rect(rdpshare_session *s, int l, int t, int r, int b, void *ud)
+{
+	(void)s;
+	char buf[64];
+	snprintf(buf, sizeof(buf), "[%d,%d,%d,%d]", l, t, r, b);
+	note(ud, buf);
+}
+
+static void ev_refused(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
+                       const char *addr, void *ud)
+{
+	(void)s;
+	(void)name;
+	(void)addr;
+	char buf[16];
+	snprintf(buf, sizeof(buf), "X%d", (int)why);
+	note(ud, buf);
+}
+
+static void *other_thread(void *arg)
+{
+	rdpshare_session *s = arg;
+	static int results[4];
+	results[0] = rdpshare_session_pause(s);
+	results[1] = rdpshare_session_dispatch(s);
+	results[2] = rdpshare_session_set_property(s, "PortId", 1);
+	results[3] = rdpshare_session_open(s);
+	return results;
+}
+
+static void test_events_in_order_on_owner(void **state)
+{
+	(void)state;
+	struct order o = {.thread = pthread_self()};
+	struct rdpshare_callbacks cb = {.graphics_stream_paused = ev_paused,
+	                                .graphics_stream_resumed = ev_resumed,
+	                                .shared_rect_changed = ev_rect,
+	                                .attendee_refused = ev_refused};
+	rdpshare_session *s = make(&cb, &o);
+	int fd = rdpshare_session_get_fd(s);
+	assert_true(fd >= 0);
+	struct pollfd p = {fd, POLLIN, 0};
+	assert_int_equal(poll(&p, 1, 0), 0); /* nothing yet */
+	assert_int_equal(rdpshare_session_pause(s), 0);
+	assert_int_equal(rdpshare_session_pause(s), 0); /* no second event */
+	assert_int_equal(rdpshare_session_set_shared_rect(s, 0, 0, 100, 100), 0);
+	assert_int_equal(rdpshare_session_resume(s), 0);
+	/* a worker thread's event lands in the same queue, after these */
+	pthread_t t;
+	session_post_refusal(s, RDPSHARE_REFUSED_LIMIT, "x", "127.0.0.1:1");
+	assert_int_equal(poll(&p, 1, 0), 1);
+	/* other threads are refused and change nothing */
+	void *res;
+	assert_int_equal(pthread_create(&t, NULL, other_thread, s), 0);
+	pthread_join(t, &res);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(((int *)res)[i], RDPSHARE_E_WRONG_THREAD);
+	}
+	assert_int_equal(rdpshare_session_dispatch(s), 4);
+	assert_string_equal(o.log, "P[0,0,100,100]RX3");
+	assert_false(o.wrong_thread);
+	assert_int_equal(poll(&p, 1, 0), 0);
+	assert_int_equal(rdpshare_session_dispatch(s), 0);
+	rdpshare_session_destroy(s);
+}
+
+static struct admission adm(const char *ticket, const char *pw)
+{
+	struct admission a = {.ticket = ticket, .password = pw, .name = "bob",
+	                      .peer_ip = "127.0.0.1", .local_ip = "127.0.0.1",
+	                      .peer_port = 5000, .local_port = 3389};
+	return a;
+}
+
+static void test_invitation_rules(void **state)
+{
+	(void)state;
+	struct order o = {.thread = pthread_self()};
+	struct rdpshare_callbacks cb = {.attendee_refused = ev_refused};
+	rdpshare_session *s = make(&cb, &o);
+	rdpshare_invitation *inv = NULL, *inv2 = NULL;
+	char longstr[300];
+	memset(longstr, 'a', sizeof(longstr) - 1);
+	longstr[sizeof(longstr) - 1] = '\0';
+	assert_int_equal(rdpshare_session_create_invitation(s, longstr, NULL, "pw", 1, &inv),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_create_invitation(s, NULL, NULL, longstr, 1, &inv),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_create_invitation(s, NULL, NULL, "pw", -1, &inv),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_create_invitation(s, "T1", "g", "secret", 1, &inv), 0);
+	assert_int_equal(rdpshare_session_create_invitation(s, "T1", "g", "x", 1, &inv2),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_create_invitation(s, NULL, NULL, "other", 2, &inv2), 0);
+	assert_true(strlen(rdpshare_invitation_auth_string(inv2)) >= 16);
+	assert_ptr_equal(rdpshare_session_find_invitation(s, "T1"), inv);
+	assert_int_equal(rdpshare_session_invitation_count(s), 2);
+	char *cs = NULL;
+	assert_int_equal(rdpshare_invitation_get_connection_string(inv, &cs), RDPSHARE_E_NOT_OPEN);
+	assert_int_equal(rdpshare_session_open(s), 0);
+	assert_int_equal(rdpshare_invitation_get_connection_string(inv, &cs), 0);
+	assert_non_null(strstr(cs, "ID=\"T1\""));
+	assert_non_null(strstr(cs, "N=\"127.0.0.1\""));
+	assert_non_null(strstr(cs, "KH=\""));
+	assert_null(strstr(cs, "secret"));
+	free(cs);
+
+	rdpshare_attendee *a = NULL, *b = NULL;
+	struct admission ad = adm("T1", "wrong");
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_BAD_PASSWORD);
+	ad = adm("nope", "secret");
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_BAD_PASSWORD);
+	ad = adm("T1", "secret");
+	assert_int_equal(session_admit(s, &ad, &a), 0);
+	assert_non_null(a);
+	assert_int_equal(rdpshare_invitation_attendee_count(inv), 1);
+	assert_int_equal(session_admit(s, &ad, &b), RDPSHARE_REFUSED_LIMIT);
+	/* the limit counts attendees connected now: one leaving frees a place */
+	session_attendee_gone(s, a, RDPSHARE_DISCONNECT_CLI, 0, false);
+	assert_int_equal(rdpshare_invitation_attendee_count(inv), 0);
+	assert_int_equal(session_admit(s, &ad, &a), 0);
+	assert_int_equal(rdpshare_invitation_set_limit(inv, 2), 0);
+	assert_int_equal(session_admit(s, &ad, &b), 0);
+	session_attendee_gone(s, b, RDPSHARE_DISCONNECT_CLI, 0, false);
+	/* revoked: no new joins, the connected one stays counted */
+	assert_int_equal(rdpshare_invitation_set_revoked(inv, true), 0);
+	assert_int_equal(session_admit(s, &ad, &b), RDPSHARE_REFUSED_REVOKED);
+	assert_int_equal(rdpshare_invitation_attendee_count(inv), 1);
+	session_attendee_gone(s, a, RDPSHARE_DISCONNECT_CLI, 0, false);
+	/* a plain logon (no ticket) is matched by password */
+	ad = adm(NULL, "other");
+	assert_int_equal(session_admit(s, &ad, &a), 0);
+	assert_ptr_equal(a->invitation, inv2);
+	assert_int_equal(rdpshare_attendee_get_control_level(a), RDPSHARE_CTRL_LEVEL_NONE);
+	session_attendee_gone(s, a, RDPSHARE_DISCONNECT_CLI, 0, false);
+	ad = adm(NULL, "secret"); /* only the revoked invitation has it */
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_REVOKED);
+	ad = adm(NULL, "");
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_BAD_PASSWORD);
+	assert_int_equal(rdpshare_session_dispatch(s), 6);
+	assert_string_equal(o.log, "X1X1X3X2X2X1");
+	rdpshare_session_destroy(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_properties),
+	    cmocka_unit_test(test_single_instance),
+	    cmocka_unit_test(test_lifecycle),
+	    cmocka_unit_test(test_rect_and_depth),
+	    cmocka_unit_test(test_events_in_order_on_owner),
+	    cmocka_unit_test(test_invitation_rules),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

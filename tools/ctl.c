@@ -1,0 +1,419 @@
+/* `rdpshare ctl`: a Unix socket that lets another terminal (or a script)
+ * drive a running sharer. A request is the argument list, NUL-separated,
+ * ended by closing the write side; the reply is one JSON object. Only the
+ * sharer's own user can reach the socket (directory 0700, socket 0600). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+#define MAX_REQUEST 65536
+#define MAX_ARGS 32
+
+char *ctl_default_path(void)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char *p = NULL;
+	int r = rt && rt[0] == '/' ? asprintf(&p, "%s/rdpshare/ctl.sock", rt)
+	                           : asprintf(&p, "/tmp/rdpshare-%u/ctl.sock", (unsigned)getuid());
+	return r < 0 ? NULL : p;
+}
+
+static int make_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		return 0;
+	}
+	*slash = '\0';
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		return -errno;
+	}
+	return 0;
+}
+
+int ctl_listen(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		return -ENAMETOOLONG;
+	}
+	int r = make_parent(path);
+	if (r < 0) {
+		return r;
+	}
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		return -errno;
+	}
+	/* A socket left by a crashed sharer: the session lock already proved
+	 * no other sharer lives in this login session, so it is stale. */
+	unlink(path);
+	mode_t old = umask(0177);
+	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0 || listen(fd, 8) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static void attendee_json(struct sbuf *b, rdpshare_attendee *a)
+{
+	struct rdpshare_attendee_stats st = {0};
+	rdpshare_attendee_get_stats(a, &st);
+	rdpshare_invitation *inv = rdpshare_attendee_invitation(a);
+	sb_printf(b, "{\"id\":%d,\"name\":", rdpshare_attendee_id(a));
+	sb_json_str(b, rdpshare_attendee_remote_name(a));
+	sb_printf(b, ",\"address\":\"%s:%d\",\"level\":\"%s\",\"invitation\":",
+	          rdpshare_attendee_peer_ip(a), rdpshare_attendee_peer_port(a),
+	          rdpshare_ctrl_level_name(rdpshare_attendee_get_control_level(a)));
+	sb_json_str(b, rdpshare_invitation_auth_string(inv));
+	sb_printf(b, ",\"group\":");
+	sb_json_str(b, rdpshare_invitation_group(inv));
+	sb_printf(b,
+	          ",\"codec\":\"%s\",\"color_depth\":%d,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
+	          "\"bytes_sent\":%llu,\"input_dropped\":%llu}",
+	          st.codec, st.color_depth, (unsigned long long)st.frames_sent,
+	          (unsigned long long)st.frames_skipped, (unsigned long long)st.bytes_sent,
+	          (unsigned long long)st.input_dropped);
+}
+
+static void invitation_json(struct sbuf *b, rdpshare_invitation *inv, int index)
+{
+	sb_printf(b, "{\"index\":%d,\"auth_string\":", index);
+	sb_json_str(b, rdpshare_invitation_auth_string(inv));
+	sb_printf(b, ",\"group\":");
+	sb_json_str(b, rdpshare_invitation_group(inv));
+	sb_printf(b, ",\"limit\":%d,\"attendees\":%d,\"revoked\":%s",
+	          rdpshare_invitation_get_limit(inv), rdpshare_invitation_attendee_count(inv),
+	          rdpshare_invitation_is_revoked(inv) ? "true" : "false");
+	char *cs = NULL;
+	if (rdpshare_invitation_get_connection_string(inv, &cs) == RDPSHARE_OK) {
+		sb_printf(b, ",\"connection_string\":");
+		sb_json_str(b, cs);
+		free(cs);
+	}
+	sb_printf(b, "}");
+}
+
+static void error_json(struct sbuf *b, const char *msg)
+{
+	sb_printf(b, "{\"ok\":false,\"error\":");
+	sb_json_str(b, msg);
+	sb_printf(b, "}");
+}
+
+static void result_json(struct sbuf *b, int r)
+{
+	if (r == RDPSHARE_OK) {
+		sb_printf(b, "{\"ok\":true}");
+	} else {
+		error_json(b, rdpshare_strerror(r));
+	}
+}
+
+static bool parse_int(const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || errno) {
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static rdpshare_attendee *attendee_arg(rdpshare_session *s, const char *arg)
+{
+	long id;
+	return parse_int(arg, &id) ? rdpshare_session_find_attendee(s, (int)id) : NULL;
+}
+
+static rdpshare_invitation *invitation_arg(rdpshare_session *s, const char *arg)
+{
+	rdpshare_invitation *inv = rdpshare_session_find_invitation(s, arg);
+	long i;
+	if (!inv && parse_int(arg, &i)) {
+		inv = rdpshare_session_invitation_at(s, (int)i);
+	}
+	return inv;
+}
+
+static void cmd_invite(struct sbuf *b, rdpshare_session *s, int argc, char **argv)
+{
+	const char *password = NULL, *group = NULL;
+	long limit = 10;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--password") == 0 && i + 1 < argc) {
+			password = argv[++i];
+		} else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc) {
+			group = argv[++i];
+		} else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
+		           parse_int(argv[i + 1], &limit)) {
+			i++;
+		} else {
+			error_json(b, "usage: invite [--password PW] [--limit N] [--group NAME]");
+			return;
+		}
+	}
+	char *generated = password ? NULL : tool_generate_password();
+	if (!password && !generated) {
+		error_json(b, "out of memory");
+		return;
+	}
+	rdpshare_invitation *inv = NULL;
+	int r = rdpshare_session_create_invitation(s, NULL, group, password ? password : generated,
+	                                           (int)limit, &inv);
+	if (r != RDPSHARE_OK) {
+		error_json(b, rdpshare_strerror(r));
+		free(generated);
+		return;
+	}
+	sb_printf(b, "{\"ok\":true,\"invitation\":");
+	invitation_json(b, inv, rdpshare_session_invitation_count(s) - 1);
+	if (generated) {
+		/* Only a password the sharer made up is shown: the user needs it;
+		 * one they chose themselves is never echoed. */
+		sb_printf(b, ",\"password\":");
+		sb_json_str(b, generated);
+	}
+	sb_printf(b, "}");
+	free(generated);
+}
+
+static void cmd_rect(struct sbuf *b, rdpshare_session *s, const char *arg)
+{
+	int x, y, w, h;
+	char tail;
+	if (sscanf(arg, "%d,%d,%d,%d%c", &x, &y, &w, &h, &tail) != 4) {
+		error_json(b, "usage: rect X,Y,WIDTH,HEIGHT");
+		return;
+	}
+	result_json(b, rdpshare_session_set_shared_rect(s, x, y, x + w, y + h));
+}
+
+static void cmd_properties(struct sbuf *b, rdpshare_session *s)
+{
+	sb_printf(b, "{\"ok\":true,\"properties\":{");
+	const char *name;
+	bool is_bool;
+	for (int i = 0; (name = rdpshare_property_name(i, &is_bool, NULL)); i++) {
+		long v = 0;
+		rdpshare_session_get_property(s, name, &v);
+		sb_printf(b, "%s", i ? "," : "");
+		sb_json_str(b, name);
+		if (is_bool) {
+			sb_printf(b, ":%s", v ? "true" : "false");
+		} else {
+			sb_printf(b, ":%ld", v);
+		}
+	}
+	int bpp = 0;
+	rdpshare_session_get_color_depth(s, &bpp);
+	sb_printf(b, "},\"color_depth\":%d,\"paused\":%s}", bpp,
+	          rdpshare_session_is_paused(s) ? "true" : "false");
+}
+
+static enum rdpshare_ctrl_level level_arg(const char *s)
+{
+	if (strcmp(s, "none") == 0) {
+		return RDPSHARE_CTRL_LEVEL_NONE;
+	}
+	if (strcmp(s, "view") == 0) {
+		return RDPSHARE_CTRL_LEVEL_VIEW;
+	}
+	if (strcmp(s, "interactive") == 0) {
+		return RDPSHARE_CTRL_LEVEL_INTERACTIVE;
+	}
+	return RDPSHARE_CTRL_LEVEL_INVALID;
+}
+
+static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **argv, bool *quit)
+{
+	const char *cmd = argc > 0 ? argv[0] : "";
+	if (strcmp(cmd, "attendees") == 0 && argc == 1) {
+		sb_printf(b, "{\"ok\":true,\"attendees\":[");
+		int n = rdpshare_session_attendee_count(s);
+		for (int i = 0; i < n; i++) {
+			sb_printf(b, "%s", i ? "," : "");
+			attendee_json(b, rdpshare_session_attendee_at(s, i));
+		}
+		sb_printf(b, "]}");
+	} else if (strcmp(cmd, "invitations") == 0 && argc == 1) {
+		sb_printf(b, "{\"ok\":true,\"invitations\":[");
+		int n = rdpshare_session_invitation_count(s);
+		for (int i = 0; i < n; i++) {
+			sb_printf(b, "%s", i ? "," : "");
+			invitation_json(b, rdpshare_session_invitation_at(s, i), i);
+		}
+		sb_printf(b, "]}");
+	} else if (strcmp(cmd, "kick") == 0 && argc == 2) {
+		rdpshare_attendee *a = attendee_arg(s, argv[1]);
+		a ? result_json(b, rdpshare_attendee_terminate(a))
+		  : error_json(b, "no attendee with that id");
+	} else if (strcmp(cmd, "level") == 0 && argc == 3) {
+		rdpshare_attendee *a = attendee_arg(s, argv[1]);
+		enum rdpshare_ctrl_level l = level_arg(argv[2]);
+		if (!a) {
+			error_json(b, "no attendee with that id");
+		} else if (l == RDPSHARE_CTRL_LEVEL_INVALID) {
+			error_json(b, "level must be none, view or interactive");
+		} else {
+			result_json(b, rdpshare_attendee_set_control_level(a, l));
+		}
+	} else if (strcmp(cmd, "pause") == 0 && argc == 1) {
+		result_json(b, rdpshare_session_pause(s));
+	} else if (strcmp(cmd, "resume") == 0 && argc == 1) {
+		result_json(b, rdpshare_session_resume(s));
+	} else if (strcmp(cmd, "rect") == 0 && argc == 2) {
+		cmd_rect(b, s, argv[1]);
+	} else if (strcmp(cmd, "invite") == 0) {
+		cmd_invite(b, s, argc, argv);
+	} else if (strcmp(cmd, "revoke") == 0 && argc == 2) {
+		rdpshare_invitation *inv = invitation_arg(s, argv[1]);
+		inv ? result_json(b, rdpshare_invitation_set_revoked(inv, true))
+		    : error_json(b, "no invitation with that auth string or index");
+	} else if (strcmp(cmd, "limit") == 0 && argc == 3) {
+		rdpshare_invitation *inv = invitation_arg(s, argv[1]);
+		long v;
+		if (!inv || !parse_int(argv[2], &v)) {
+			error_json(b, "usage: limit INVITATION N");
+		} else {
+			result_json(b, rdpshare_invitation_set_limit(inv, (int)v));
+		}
+	} else if (strcmp(cmd, "properties") == 0 && argc == 1) {
+		cmd_properties(b, s);
+	} else if (strcmp(cmd, "set") == 0 && argc == 3) {
+		long v;
+		if (strcmp(argv[2], "true") == 0) {
+			v = 1;
+		} else if (strcmp(argv[2], "false") == 0) {
+			v = 0;
+		} else if (!parse_int(argv[2], &v)) {
+			error_json(b, "value must be a number, true or false");
+			return;
+		}
+		result_json(b, rdpshare_session_set_property(s, argv[1], v));
+	} else if (strcmp(cmd, "color-depth") == 0 && argc == 2) {
+		long v;
+		result_json(b, parse_int(argv[1], &v) ? rdpshare_session_set_color_depth(s, (int)v)
+		                                      : RDPSHARE_E_INVALIDARG);
+	} else if (strcmp(cmd, "quit") == 0 && argc == 1) {
+		*quit = true;
+		result_json(b, RDPSHARE_OK);
+	} else {
+		error_json(b, "unknown command; try: attendees, invitations, kick ID, level ID "
+		              "none|view|interactive, pause, resume, rect X,Y,W,H, invite "
+		              "[--password PW] [--limit N] [--group G], revoke INV, limit INV N, "
+		              "properties, set NAME VALUE, color-depth N, quit");
+	}
+}
+
+void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit)
+{
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0) {
+		return;
+	}
+	/* A client that never finishes its request must not stall the sharer. */
+	struct timeval tv = {1, 0};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	char *req = malloc(MAX_REQUEST + 1);
+	size_t len = 0;
+	ssize_t n = 0;
+	while (req && len < MAX_REQUEST && (n = read(fd, req + len, MAX_REQUEST - len)) > 0) {
+		len += (size_t)n;
+	}
+	struct sbuf b = {0};
+	if (!req || n < 0 || len >= MAX_REQUEST) {
+		error_json(&b, "request too long or incomplete");
+	} else {
+		req[len] = '\0';
+		char *argv[MAX_ARGS];
+		int argc = 0;
+		for (size_t i = 0; i < len && argc < MAX_ARGS; i += strlen(req + i) + 1) {
+			argv[argc++] = req + i;
+		}
+		run_command(&b, s, argc, argv, quit);
+	}
+	sb_printf(&b, "\n");
+	if (!b.failed) {
+		ssize_t w = write(fd, b.p, b.len);
+		(void)w;
+	}
+	sb_free(&b);
+	free(req);
+	close(fd);
+}
+
+int ctl_client_main(int argc, char **argv)
+{
+	char *path = NULL;
+	int first = 0;
+	if (argc >= 2 && strcmp(argv[0], "--socket") == 0) {
+		path = strdup(argv[1]);
+		first = 2;
+	} else {
+		path = ctl_default_path();
+	}
+	if (!path) {
+		fprintf(stderr, "rdpshare ctl: out of memory\n");
+		return 1;
+	}
+	if (first >= argc) {
+		fprintf(stderr, "usage: rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n");
+		free(path);
+		return 2;
+	}
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "rdpshare ctl: no sharer listening on %s: %s\n", path,
+		        strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+		}
+		free(path);
+		return 1;
+	}
+	free(path);
+	for (int i = first; i < argc; i++) {
+		size_t l = strlen(argv[i]) + 1;
+		if (write(fd, argv[i], l) != (ssize_t)l) {
+			fprintf(stderr, "rdpshare ctl: %s\n", strerror(errno));
+			close(fd);
+			return 1;
+		}
+	}
+	shutdown(fd, SHUT_WR);
+	char buf[4096];
+	ssize_t n;
+	struct sbuf reply = {0};
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		sb_printf(&reply, "%.*s", (int)n, buf);
+	}
+	close(fd);
+	if (reply.len) {
+		fwrite(reply.p, 1, reply.len, stdout);
+	}
+	int status = reply.p && strstr(reply.p, "\"ok\":true") == reply.p + 1 ? 0 : 1;
+	sb_free(&reply);
+	return status;
+}

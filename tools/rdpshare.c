@@ -1,0 +1,551 @@
+/* rdpshare — the sharer command line. Creates one sharing session, prints
+ * the invitation and how to join, reports who comes and goes, and takes
+ * commands on a control socket (`rdpshare ctl`). */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+#define MAX_LISTEN 16
+
+struct opts {
+	const char *display;
+	bool demo;
+	const char *listen[MAX_LISTEN + 1];
+	int n_listen;
+	const char *password;
+	int limit;
+	const char *group;
+	bool have_rect;
+	int rx, ry, rw, rh;
+	int color_depth;
+	const char *invitation_file;
+	bool json;
+	int level;
+	const char *ctl_socket;
+	const char *config_dir;
+};
+
+static bool json_mode;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: rdpshare [--display :N | --demo] [--listen ADDR:PORT]... [--password PW]\n"
+	        "                [--limit N] [--group NAME] [--rect X,Y,W,H] [--color-depth N]\n"
+	        "                [--invitation-file FILE] [--level none|view] [--json]\n"
+	        "                [--ctl-socket PATH] [--config-dir DIR]\n"
+	        "       rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n"
+	        "\n"
+	        "Shares this desktop (the X display in $DISPLAY, or --display) or, with --demo or\n"
+	        "when there is no display, a built-in animated demo desktop, with RDP viewers.\n"
+	        "\n"
+	        "  --listen ADDR:PORT     listen there (repeatable; default every address, a\n"
+	        "                         free port; port 0 picks a free one)\n"
+	        "  --password PW          the invitation password (default: generated, printed)\n"
+	        "  --limit N              at most N viewers at once through the invitation (10)\n"
+	        "  --group NAME           the invitation's group name\n"
+	        "  --rect X,Y,W,H         share only this rectangle of the desktop\n"
+	        "  --color-depth N        8, 15, 16, 24 or 32 bits per pixel (32)\n"
+	        "  --invitation-file F    write an invitation file for xfreerdp /assistance\n"
+	        "  --level none|view      what new viewers may do at first (view)\n"
+	        "  --json                 one JSON object per line instead of text\n"
+	        "  --ctl-socket PATH      control socket (default $XDG_RUNTIME_DIR/rdpshare/ctl.sock)\n"
+	        "  --config-dir DIR       where the TLS certificate is kept (~/.config/rdpshare)\n"
+	        "\n"
+	        "ctl commands: attendees, invitations, kick ID, level ID none|view|interactive,\n"
+	        "  pause, resume, rect X,Y,W,H, invite [--password PW] [--limit N] [--group G],\n"
+	        "  revoke INVITATION, limit INVITATION N, properties, set NAME VALUE,\n"
+	        "  color-depth N, quit\n");
+}
+
+static void die(const char *what, int r)
+{
+	if (json_mode) {
+		struct sbuf b = {0};
+		sb_printf(&b, "{\"event\":\"error\",\"message\":");
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s: %s", what, rdpshare_strerror(r));
+		sb_json_str(&b, msg);
+		sb_printf(&b, "}\n");
+		fputs(b.p ? b.p : "", stdout);
+		sb_free(&b);
+	}
+	fprintf(stderr, "rdpshare: %s: %s\n", what, rdpshare_strerror(r));
+	exit(1);
+}
+
+char *tool_generate_password(void)
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY34679";
+	unsigned char raw[12];
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+		return NULL;
+	}
+	char *p = malloc(sizeof(raw) + 1);
+	if (!p) {
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(raw); i++) {
+		p[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
+	}
+	p[sizeof(raw)] = '\0';
+	return p;
+}
+
+static void emit(struct sbuf *b)
+{
+	sb_printf(b, "\n");
+	if (b->p) {
+		fputs(b->p, stdout);
+		fflush(stdout);
+	}
+	sb_free(b);
+}
+
+/* ---- events ---- */
+
+static void on_connected(rdpshare_session *s, rdpshare_attendee *a, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	const char *level = rdpshare_ctrl_level_name(rdpshare_attendee_get_control_level(a));
+	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"attendee_connected\",\"id\":%d,\"name\":",
+		          rdpshare_attendee_id(a));
+		sb_json_str(&b, rdpshare_attendee_remote_name(a));
+		sb_printf(&b, ",\"address\":\"%s:%d\",\"level\":\"%s\",\"group\":",
+		          rdpshare_attendee_peer_ip(a), rdpshare_attendee_peer_port(a), level);
+		sb_json_str(&b, rdpshare_invitation_group(rdpshare_attendee_invitation(a)));
+		sb_printf(&b, "}");
+	} else {
+		sb_printf(&b, "attendee-connected id=%d name=%s address=%s:%d level=%s",
+		          rdpshare_attendee_id(a), rdpshare_attendee_remote_name(a),
+		          rdpshare_attendee_peer_ip(a), rdpshare_attendee_peer_port(a), level);
+	}
+	emit(&b);
+}
+
+static void on_disconnected(rdpshare_session *s, rdpshare_attendee *a,
+                            enum rdpshare_disconnect_reason reason, int code, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"attendee_disconnected\",\"id\":%d,\"name\":",
+		          rdpshare_attendee_id(a));
+		sb_json_str(&b, rdpshare_attendee_remote_name(a));
+		sb_printf(&b, ",\"reason\":\"%s\",\"code\":%d}",
+		          rdpshare_disconnect_reason_name(reason), code);
+	} else {
+		sb_printf(&b, "attendee-disconnected id=%d name=%s reason=%s code=%d",
+		          rdpshare_attendee_id(a), rdpshare_attendee_remote_name(a),
+		          rdpshare_disconnect_reason_name(reason), code);
+	}
+	emit(&b);
+}
+
+static void on_update(rdpshare_session *s, rdpshare_attendee *a, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	const char *level = rdpshare_ctrl_level_name(rdpshare_attendee_get_control_level(a));
+	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"attendee_update\",\"id\":%d,\"level\":\"%s\"}",
+		          rdpshare_attendee_id(a), level);
+	} else {
+		sb_printf(&b, "attendee-update id=%d level=%s", rdpshare_attendee_id(a), level);
+	}
+	emit(&b);
+}
+
+static void on_refused(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
+                       const char *address, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"attendee_refused\",\"reason\":\"%s\",\"name\":",
+		          rdpshare_refusal_name(why));
+		sb_json_str(&b, name);
+		sb_printf(&b, ",\"address\":");
+		sb_json_str(&b, address);
+		sb_printf(&b, "}");
+	} else {
+		sb_printf(&b, "attendee-refused reason=%s name=%s address=%s",
+		          rdpshare_refusal_name(why), name ? name : "-", address ? address : "-");
+	}
+	emit(&b);
+}
+
+static void on_paused(rdpshare_session *s, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	sb_printf(&b, json_mode ? "{\"event\":\"graphics_stream_paused\"}" : "graphics-paused");
+	emit(&b);
+}
+
+static void on_resumed(rdpshare_session *s, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	sb_printf(&b, json_mode ? "{\"event\":\"graphics_stream_resumed\"}" : "graphics-resumed");
+	emit(&b);
+}
+
+static void on_rect(rdpshare_session *s, int l, int t, int r, int bottom, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	if (json_mode) {
+		sb_printf(&b,
+		          "{\"event\":\"shared_rect_changed\",\"x\":%d,\"y\":%d,\"width\":%d,"
+		          "\"height\":%d}",
+		          l, t, r - l, bottom - t);
+	} else {
+		sb_printf(&b, "shared-rect %d,%d,%d,%d", l, t, r - l, bottom - t);
+	}
+	emit(&b);
+}
+
+static bool fatal;
+
+static void on_error(rdpshare_session *s, int result, const char *message, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"error\",\"code\":%d,\"message\":", result);
+		sb_json_str(&b, message);
+		sb_printf(&b, "}");
+	} else {
+		sb_printf(&b, "error: %s (%s)", message, rdpshare_strerror(result));
+	}
+	emit(&b);
+	fatal = true;
+}
+
+/* ---- options ---- */
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { O_DISPLAY = 1000, O_DEMO, O_LISTEN, O_PASSWORD, O_LIMIT, O_GROUP, O_RECT,
+	       O_DEPTH, O_INVFILE, O_JSON, O_LEVEL, O_CTL, O_CONFIG, O_HELP };
+	static const struct option longopts[] = {
+	    {"display", required_argument, NULL, O_DISPLAY},
+	    {"demo", no_argument, NULL, O_DEMO},
+	    {"listen", required_argument, NULL, O_LISTEN},
+	    {"password", required_argument, NULL, O_PASSWORD},
+	    {"limit", required_argument, NULL, O_LIMIT},
+	    {"group", required_argument, NULL, O_GROUP},
+	    {"rect", required_argument, NULL, O_RECT},
+	    {"color-depth", required_argument, NULL, O_DEPTH},
+	    {"invitation-file", required_argument, NULL, O_INVFILE},
+	    {"json", no_argument, NULL, O_JSON},
+	    {"level", required_argument, NULL, O_LEVEL},
+	    {"ctl-socket", required_argument, NULL, O_CTL},
+	    {"config-dir", required_argument, NULL, O_CONFIG},
+	    {"help", no_argument, NULL, O_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	o->limit = 10;
+	o->color_depth = 32;
+	o->level = RDPSHARE_CTRL_LEVEL_VIEW;
+	int c;
+	char tail;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_DISPLAY:
+			o->display = optarg;
+			break;
+		case O_DEMO:
+			o->demo = true;
+			break;
+		case O_LISTEN:
+			if (o->n_listen >= MAX_LISTEN) {
+				fprintf(stderr, "rdpshare: at most %d --listen\n", MAX_LISTEN);
+				return 2;
+			}
+			o->listen[o->n_listen++] = optarg;
+			break;
+		case O_PASSWORD:
+			o->password = optarg;
+			break;
+		case O_LIMIT:
+			if (sscanf(optarg, "%d%c", &o->limit, &tail) != 1 || o->limit < 0) {
+				fprintf(stderr, "rdpshare: --limit wants a number >= 0\n");
+				return 2;
+			}
+			break;
+		case O_GROUP:
+			o->group = optarg;
+			break;
+		case O_RECT:
+			if (sscanf(optarg, "%d,%d,%d,%d%c", &o->rx, &o->ry, &o->rw, &o->rh, &tail) !=
+			        4 ||
+			    o->rw <= 0 || o->rh <= 0) {
+				fprintf(stderr, "rdpshare: --rect wants X,Y,WIDTH,HEIGHT\n");
+				return 2;
+			}
+			o->have_rect = true;
+			break;
+		case O_DEPTH:
+			if (sscanf(optarg, "%d%c", &o->color_depth, &tail) != 1) {
+				fprintf(stderr, "rdpshare: --color-depth wants 8, 15, 16, 24 or 32\n");
+				return 2;
+			}
+			break;
+		case O_INVFILE:
+			o->invitation_file = optarg;
+			break;
+		case O_JSON:
+			o->json = true;
+			break;
+		case O_LEVEL:
+			if (strcmp(optarg, "none") == 0) {
+				o->level = RDPSHARE_CTRL_LEVEL_NONE;
+			} else if (strcmp(optarg, "view") == 0) {
+				o->level = RDPSHARE_CTRL_LEVEL_VIEW;
+			} else {
+				fprintf(stderr, "rdpshare: --level is none or view (control is given "
+				                "per viewer, never to everyone)\n");
+				return 2;
+			}
+			break;
+		case O_CTL:
+			o->ctl_socket = optarg;
+			break;
+		case O_CONFIG:
+			o->config_dir = optarg;
+			break;
+		case O_HELP:
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "rdpshare: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (o->demo && o->display) {
+		fprintf(stderr, "rdpshare: --demo and --display exclude each other\n");
+		return 2;
+	}
+	return 0;
+}
+
+static rdpshare_session *create_session(const struct opts *o, const struct rdpshare_callbacks *cb)
+{
+	struct rdpshare_config cfg = {0};
+	cfg.listen = o->n_listen ? o->listen : NULL;
+	cfg.config_dir = o->config_dir;
+	const char *env_display = getenv("DISPLAY");
+	rdpshare_session *s = NULL;
+	int r;
+	if (o->demo || (!o->display && (!env_display || !*env_display))) {
+		cfg.demo = true;
+		r = rdpshare_session_create(&cfg, cb, NULL, &s);
+	} else {
+		cfg.display = o->display;
+		r = rdpshare_session_create(&cfg, cb, NULL, &s);
+		if (r == RDPSHARE_E_DISPLAY && !o->display) {
+			/* $DISPLAY is stale (common over ssh): share the demo rather than
+			 * fail, and say so. An explicit --display is never swapped. */
+			fprintf(stderr, "rdpshare: cannot open display %s; sharing the demo desktop\n",
+			        env_display);
+			cfg.display = NULL;
+			cfg.demo = true;
+			r = rdpshare_session_create(&cfg, cb, NULL, &s);
+		}
+	}
+	if (r != RDPSHARE_OK) {
+		char what[300];
+		snprintf(what, sizeof(what), "cannot share %s",
+		         cfg.demo ? "the demo desktop"
+		                  : (o->display ? o->display : (env_display ? env_display : "")));
+		die(what, r);
+	}
+	return s;
+}
+
+static void print_invitation(const struct opts *o, rdpshare_session *s,
+                             rdpshare_invitation *inv, const char *generated,
+                             const char *ctl_path)
+{
+	const char *addrs[32];
+	int n = rdpshare_session_listen_addresses(s, addrs, 32);
+	char *cs = NULL;
+	int r = rdpshare_invitation_get_connection_string(inv, &cs);
+	if (r != RDPSHARE_OK) {
+		die("cannot build the connection string", r);
+	}
+	const char *pw_shown = generated ? generated : "<your password>";
+	struct sbuf b = {0};
+	if (json_mode) {
+		for (int i = 0; i < n; i++) {
+			sb_printf(&b, "{\"event\":\"listening\",\"address\":");
+			sb_json_str(&b, addrs[i]);
+			sb_printf(&b, "}\n");
+		}
+		sb_printf(&b, "{\"event\":\"invitation\",\"auth_string\":");
+		sb_json_str(&b, rdpshare_invitation_auth_string(inv));
+		sb_printf(&b, ",\"connection_string\":");
+		sb_json_str(&b, cs);
+		if (generated) {
+			sb_printf(&b, ",\"password\":");
+			sb_json_str(&b, generated);
+		}
+		if (o->invitation_file) {
+			sb_printf(&b, ",\"file\":");
+			sb_json_str(&b, o->invitation_file);
+		}
+		sb_printf(&b, ",\"control_socket\":");
+		sb_json_str(&b, ctl_path);
+		sb_printf(&b, "}\n{\"event\":\"ready\"}");
+	} else {
+		for (int i = 0; i < n; i++) {
+			sb_printf(&b, "listening: %s\n", addrs[i]);
+		}
+		sb_printf(&b, "connection-string: %s\n", cs);
+		if (generated) {
+			sb_printf(&b, "password: %s\n", generated);
+		}
+		if (o->invitation_file) {
+			sb_printf(&b, "invitation-file: %s\n", o->invitation_file);
+		}
+		if (n > 0) {
+			sb_printf(&b, "join: xfreerdp /v:%s /u:YOUR_NAME /p:%s /cert:tofu\n", addrs[0],
+			          pw_shown);
+		}
+		if (o->invitation_file) {
+			sb_printf(&b, "join: xfreerdp /assistance:%s %s /cert:tofu\n", pw_shown,
+			          o->invitation_file);
+		}
+		sb_printf(&b, "control: rdpshare ctl --socket %s attendees\n", ctl_path);
+		sb_printf(&b, "ready");
+	}
+	emit(&b);
+	free(cs);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "ctl") == 0) {
+		return ctl_client_main(argc - 2, argv + 2);
+	}
+	struct opts o = {0};
+	int r = parse_opts(argc, argv, &o);
+	if (r) {
+		return r;
+	}
+	json_mode = o.json;
+	signal(SIGPIPE, SIG_IGN);
+
+	struct rdpshare_callbacks cb = {
+	    .attendee_connected = on_connected,
+	    .attendee_disconnected = on_disconnected,
+	    .attendee_update = on_update,
+	    .attendee_refused = on_refused,
+	    .graphics_stream_paused = on_paused,
+	    .graphics_stream_resumed = on_resumed,
+	    .shared_rect_changed = on_rect,
+	    .error = on_error,
+	};
+	rdpshare_session *s = create_session(&o, &cb);
+	if ((r = rdpshare_session_set_color_depth(s, o.color_depth)) != RDPSHARE_OK) {
+		die("--color-depth", r);
+	}
+	if ((r = rdpshare_session_set_property(s, "DefaultAttendeeControlLevel", o.level)) !=
+	    RDPSHARE_OK) {
+		die("--level", r);
+	}
+	if (o.have_rect && (r = rdpshare_session_set_shared_rect(s, o.rx, o.ry, o.rx + o.rw,
+	                                                          o.ry + o.rh)) != RDPSHARE_OK) {
+		die("--rect (it must lie inside the desktop)", r);
+	}
+	char *generated = o.password ? NULL : tool_generate_password();
+	rdpshare_invitation *inv = NULL;
+	r = rdpshare_session_create_invitation(s, NULL, o.group, o.password ? o.password : generated,
+	                                       o.limit, &inv);
+	if (r != RDPSHARE_OK) {
+		die("cannot create the invitation", r);
+	}
+	char *ctl_path = o.ctl_socket ? strdup(o.ctl_socket) : ctl_default_path();
+	int ctl_fd = ctl_path ? ctl_listen(ctl_path) : -ENOMEM;
+	if (ctl_fd < 0) {
+		fprintf(stderr, "rdpshare: control socket %s: %s\n", ctl_path ? ctl_path : "",
+		        strerror(-ctl_fd));
+		rdpshare_session_destroy(s);
+		return 1;
+	}
+	if ((r = rdpshare_session_open(s)) != RDPSHARE_OK) {
+		unlink(ctl_path);
+		die("cannot start listening", r);
+	}
+	if (o.invitation_file && (r = rdpshare_invitation_write_file(inv, o.invitation_file)) !=
+	                             RDPSHARE_OK) {
+		rdpshare_session_destroy(s);
+		unlink(ctl_path);
+		die("cannot write the invitation file", r);
+	}
+	print_invitation(&o, s, inv, generated, ctl_path);
+
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+	bool quit = false;
+	while (!quit && !fatal) {
+		struct pollfd pfd[3] = {{rdpshare_session_get_fd(s), POLLIN, 0},
+		                        {ctl_fd, POLLIN, 0},
+		                        {sfd, POLLIN, 0}};
+		if (poll(pfd, 3, -1) < 0 && errno != EINTR) {
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			rdpshare_session_dispatch(s);
+		}
+		if (pfd[1].revents & POLLIN) {
+			ctl_serve_one(ctl_fd, s, &quit);
+		}
+		if (pfd[2].revents & POLLIN) {
+			quit = true;
+		}
+	}
+	rdpshare_session_close(s);
+	struct sbuf b = {0};
+	sb_printf(&b, json_mode ? "{\"event\":\"closed\"}" : "closed");
+	emit(&b);
+	rdpshare_session_destroy(s);
+	close(ctl_fd);
+	unlink(ctl_path);
+	free(ctl_path);
+	free(generated);
+	return fatal ? 1 : 0;
+}

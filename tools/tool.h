@@ -1,0 +1,37 @@
+/* Shared pieces of the rdpshare command-line tool. */
+#ifndef RDPSHARE_TOOL_H
+#define RDPSHARE_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "rdpshare.h"
+
+/* A growable string for JSON replies. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s as a JSON string literal (with quotes). */
+void sb_json_str(struct sbuf *b, const char *s);
+void sb_free(struct sbuf *b);
+
+/* The default control socket path (under the runtime dir). Ownership:
+ * malloc'd, caller frees. */
+char *ctl_default_path(void);
+
+/* Control socket, server side: bound at path (0600, dir 0700). */
+int ctl_listen(const char *path);
+/* Serve one pending client of listen_fd against s. */
+void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit);
+/* Client side: run `rdpshare ctl ARGS...`, print the reply. Exit status. */
+int ctl_client_main(int argc, char **argv);
+
+/* Build a generated password (12 characters, no look-alikes). Ownership:
+ * malloc'd, caller frees. */
+char *tool_generate_password(void);
+
+#endif
