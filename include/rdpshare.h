@@ -179,14 +179,16 @@ bool rdpshare_session_is_paused(const rdpshare_session *s);
 /* SetDesktopSharedRect: share only this part of the desktop (right and bottom
  * exclusive); viewers see exactly it as their desktop, resized live.
  * RDPSHARE_E_INVALIDARG for an empty rectangle or one outside the desktop. */
-int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int right,
-                                     int bottom);
+int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int right, int bottom);
 /* GetDesktopSharedRect: the whole desktop until set. */
 int rdpshare_session_get_shared_rect(rdpshare_session *s, int *left, int *top, int *right,
                                      int *bottom);
 
-/* ColorDepth: 8, 15, 16, 24 or 32 bits per pixel on the wire (default 32).
- * Viewers connected when it changes are re-activated at the new depth. */
+/* ColorDepth: 15, 16, 24 or 32 bits per pixel on the wire (default 32).
+ * Viewers connected when it changes are re-activated at the new depth.
+ * 8 is accepted and served as 16 (get then reports 16), as the original's
+ * RequestColorDepthChange does: 8 bpp needs a palette PDU that FreeRDP 2.11's
+ * server side cannot send. */
 int rdpshare_session_set_color_depth(rdpshare_session *s, int bpp);
 int rdpshare_session_get_color_depth(rdpshare_session *s, int *bpp);
 
@@ -236,12 +238,11 @@ const char *rdpshare_property_name(int i, bool *is_bool, bool *before_open_only)
  * Ownership: *out belongs to the session (invitations are never deleted,
  * only revoked, as in the original). */
 int rdpshare_session_create_invitation(rdpshare_session *s, const char *auth_string,
-                                       const char *group, const char *password,
-                                       int attendee_limit, rdpshare_invitation **out);
+                                       const char *group, const char *password, int attendee_limit,
+                                       rdpshare_invitation **out);
 int rdpshare_session_invitation_count(rdpshare_session *s);
 rdpshare_invitation *rdpshare_session_invitation_at(rdpshare_session *s, int index);
-rdpshare_invitation *rdpshare_session_find_invitation(rdpshare_session *s,
-                                                      const char *auth_string);
+rdpshare_invitation *rdpshare_session_find_invitation(rdpshare_session *s, const char *auth_string);
 
 /* ConnectionString: the [MS-RAI] XML, one <L> per listening address, KH the
  * base64 SHA-1 of the sharer's TLS public key (DER SubjectPublicKeyInfo).
@@ -290,12 +291,12 @@ int rdpshare_attendee_terminate(rdpshare_attendee *a);
 
 /* Our addition: what the sharer has done for this attendee so far. */
 struct rdpshare_attendee_stats {
-	uint64_t frames_sent;   /* picture updates sent */
+	uint64_t frames_sent;    /* picture updates sent */
 	uint64_t frames_skipped; /* updates it missed because it was behind */
-	uint64_t bytes_sent;    /* picture bytes handed to the connection */
-	uint64_t input_dropped; /* input events dropped (level below INTERACTIVE) */
-	int color_depth;        /* bits per pixel negotiated */
-	const char *codec;      /* "remotefx", "planar", "interleaved", "raw" */
+	uint64_t bytes_sent;     /* picture bytes handed to the connection */
+	uint64_t input_dropped;  /* input events dropped (level below INTERACTIVE) */
+	int color_depth;         /* bits per pixel negotiated */
+	const char *codec;       /* "remotefx", "planar", "interleaved", "raw" */
 };
 int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out);
 

@@ -22,8 +22,8 @@ static char *default_dir(const char *env, const char *fallback_sub)
 	const char *base = getenv(env);
 	char *out = NULL;
 	if (base && base[0] == '/') {
-		if (asprintf(&out, "%s%s", base, strcmp(env, "XDG_CONFIG_HOME") == 0 ? "/rdpshare" : "") <
-		    0) {
+		if (asprintf(&out, "%s%s", base,
+		             strcmp(env, "XDG_CONFIG_HOME") == 0 ? "/rdpshare" : "") < 0) {
 			out = NULL;
 		}
 		return out;
@@ -345,8 +345,7 @@ bool rdpshare_session_is_paused(const rdpshare_session *s)
 	return s && atomic_load(&((rdpshare_session *)s)->paused);
 }
 
-int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int right,
-                                     int bottom)
+int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int right, int bottom)
 {
 	if (!s) {
 		return RDPSHARE_E_INVALIDARG;
@@ -411,6 +410,12 @@ int rdpshare_session_set_color_depth(rdpshare_session *s, int bpp)
 	}
 	if (s->state == SESSION_CLOSED) {
 		return RDPSHARE_E_CLOSED;
+	}
+	/* 8 bpp needs a palette PDU, and FreeRDP 2.11's server side has no way
+	 * to send one (clients would paint every pixel black); the original's
+	 * viewer maps 8 to 16 the same way (RequestColorDepthChange). */
+	if (bpp == 8) {
+		bpp = 16;
 	}
 	if (atomic_exchange(&s->color_depth, bpp) != bpp) {
 		server_poke_all(s->server);
@@ -545,7 +550,8 @@ static void deliver(rdpshare_session *s, struct event *ev)
 	case EV_ATTENDEE_DISCONNECTED:
 		if (a && a->listed) {
 			if (cb->attendee_disconnected) {
-				cb->attendee_disconnected(s, a, (enum rdpshare_disconnect_reason)ev->i1,
+				cb->attendee_disconnected(s, a,
+				                          (enum rdpshare_disconnect_reason)ev->i1,
 				                          ev->i2, s->userdata);
 			}
 			list_remove(s, a);

@@ -38,33 +38,36 @@ static bool json_mode;
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: rdpshare [--display :N | --demo] [--listen ADDR:PORT]... [--password PW]\n"
-	        "                [--limit N] [--group NAME] [--rect X,Y,W,H] [--color-depth N]\n"
-	        "                [--invitation-file FILE] [--level none|view] [--json]\n"
-	        "                [--ctl-socket PATH] [--config-dir DIR]\n"
-	        "       rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n"
-	        "\n"
-	        "Shares this desktop (the X display in $DISPLAY, or --display) or, with --demo or\n"
-	        "when there is no display, a built-in animated demo desktop, with RDP viewers.\n"
-	        "\n"
-	        "  --listen ADDR:PORT     listen there (repeatable; default every address, a\n"
-	        "                         free port; port 0 picks a free one)\n"
-	        "  --password PW          the invitation password (default: generated, printed)\n"
-	        "  --limit N              at most N viewers at once through the invitation (10)\n"
-	        "  --group NAME           the invitation's group name\n"
-	        "  --rect X,Y,W,H         share only this rectangle of the desktop\n"
-	        "  --color-depth N        8, 15, 16, 24 or 32 bits per pixel (32)\n"
-	        "  --invitation-file F    write an invitation file for xfreerdp /assistance\n"
-	        "  --level none|view      what new viewers may do at first (view)\n"
-	        "  --json                 one JSON object per line instead of text\n"
-	        "  --ctl-socket PATH      control socket (default $XDG_RUNTIME_DIR/rdpshare/ctl.sock)\n"
-	        "  --config-dir DIR       where the TLS certificate is kept (~/.config/rdpshare)\n"
-	        "\n"
-	        "ctl commands: attendees, invitations, kick ID, level ID none|view|interactive,\n"
-	        "  pause, resume, rect X,Y,W,H, invite [--password PW] [--limit N] [--group G],\n"
-	        "  revoke INVITATION, limit INVITATION N, properties, set NAME VALUE,\n"
-	        "  color-depth N, quit\n");
+	fprintf(
+	    f,
+	    "usage: rdpshare [--display :N | --demo] [--listen ADDR:PORT]... [--password PW]\n"
+	    "                [--limit N] [--group NAME] [--rect X,Y,W,H] [--color-depth N]\n"
+	    "                [--invitation-file FILE] [--level none|view] [--json]\n"
+	    "                [--ctl-socket PATH] [--config-dir DIR]\n"
+	    "       rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n"
+	    "\n"
+	    "Shares this desktop (the X display in $DISPLAY, or --display) or, with --demo or\n"
+	    "when there is no display, a built-in animated demo desktop, with RDP viewers.\n"
+	    "\n"
+	    "  --listen ADDR:PORT     listen there (repeatable; default every address, a\n"
+	    "                         free port; port 0 picks a free one)\n"
+	    "  --password PW          the invitation password (default: generated, printed)\n"
+	    "  --limit N              at most N viewers at once through the invitation (10)\n"
+	    "  --group NAME           the invitation's group name\n"
+	    "  --rect X,Y,W,H         share only this rectangle of the desktop\n"
+	    "  --color-depth N        8, 15, 16, 24 or 32 bits per pixel (32)\n"
+	    "  --invitation-file F    where to write the invitation file for xfreerdp\n"
+	    "                         (must end in .msrcIncident; default next to the\n"
+	    "                         control socket, removed when the sharer exits)\n"
+	    "  --level none|view      what new viewers may do at first (view)\n"
+	    "  --json                 one JSON object per line instead of text\n"
+	    "  --ctl-socket PATH      control socket (default $XDG_RUNTIME_DIR/rdpshare/ctl.sock)\n"
+	    "  --config-dir DIR       where the TLS certificate is kept (~/.config/rdpshare)\n"
+	    "\n"
+	    "ctl commands: attendees, invitations, kick ID, level ID none|view|interactive,\n"
+	    "  pause, resume, rect X,Y,W,H, invite [--password PW] [--limit N] [--group G],\n"
+	    "  revoke INVITATION, limit INVITATION N, properties, set NAME VALUE,\n"
+	    "  color-depth N, quit\n");
 }
 
 static void die(const char *what, int r)
@@ -246,8 +249,22 @@ static void on_error(rdpshare_session *s, int result, const char *message, void 
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_DISPLAY = 1000, O_DEMO, O_LISTEN, O_PASSWORD, O_LIMIT, O_GROUP, O_RECT,
-	       O_DEPTH, O_INVFILE, O_JSON, O_LEVEL, O_CTL, O_CONFIG, O_HELP };
+	enum {
+		O_DISPLAY = 1000,
+		O_DEMO,
+		O_LISTEN,
+		O_PASSWORD,
+		O_LIMIT,
+		O_GROUP,
+		O_RECT,
+		O_DEPTH,
+		O_INVFILE,
+		O_JSON,
+		O_LEVEL,
+		O_CTL,
+		O_CONFIG,
+		O_HELP
+	};
 	static const struct option longopts[] = {
 	    {"display", required_argument, NULL, O_DISPLAY},
 	    {"demo", no_argument, NULL, O_DEMO},
@@ -298,8 +315,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->group = optarg;
 			break;
 		case O_RECT:
-			if (sscanf(optarg, "%d,%d,%d,%d%c", &o->rx, &o->ry, &o->rw, &o->rh, &tail) !=
-			        4 ||
+			if (sscanf(optarg, "%d,%d,%d,%d%c", &o->rx, &o->ry, &o->rw, &o->rh,
+			           &tail) != 4 ||
 			    o->rw <= 0 || o->rh <= 0) {
 				fprintf(stderr, "rdpshare: --rect wants X,Y,WIDTH,HEIGHT\n");
 				return 2;
@@ -308,11 +325,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_DEPTH:
 			if (sscanf(optarg, "%d%c", &o->color_depth, &tail) != 1) {
-				fprintf(stderr, "rdpshare: --color-depth wants 8, 15, 16, 24 or 32\n");
+				fprintf(stderr,
+				        "rdpshare: --color-depth wants 8, 15, 16, 24 or 32\n");
 				return 2;
 			}
 			break;
 		case O_INVFILE:
+			/* xfreerdp treats its first argument as an invitation only
+			 * when the name ends in .msrcIncident (any case). */
+			if (strlen(optarg) <= 13 ||
+			    strcasecmp(optarg + strlen(optarg) - 13, ".msrcIncident") != 0) {
+				fprintf(stderr, "rdpshare: --invitation-file must end in "
+				                ".msrcIncident (xfreerdp reads no other name)\n");
+				return 2;
+			}
 			o->invitation_file = optarg;
 			break;
 		case O_JSON:
@@ -324,8 +350,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			} else if (strcmp(optarg, "view") == 0) {
 				o->level = RDPSHARE_CTRL_LEVEL_VIEW;
 			} else {
-				fprintf(stderr, "rdpshare: --level is none or view (control is given "
-				                "per viewer, never to everyone)\n");
+				fprintf(stderr,
+				        "rdpshare: --level is none or view (control is given "
+				        "per viewer, never to everyone)\n");
 				return 2;
 			}
 			break;
@@ -373,7 +400,8 @@ static rdpshare_session *create_session(const struct opts *o, const struct rdpsh
 		if (r == RDPSHARE_E_DISPLAY && !o->display) {
 			/* $DISPLAY is stale (common over ssh): share the demo rather than
 			 * fail, and say so. An explicit --display is never swapped. */
-			fprintf(stderr, "rdpshare: cannot open display %s; sharing the demo desktop\n",
+			fprintf(stderr,
+			        "rdpshare: cannot open display %s; sharing the demo desktop\n",
 			        env_display);
 			cfg.display = NULL;
 			cfg.demo = true;
@@ -390,9 +418,8 @@ static rdpshare_session *create_session(const struct opts *o, const struct rdpsh
 	return s;
 }
 
-static void print_invitation(const struct opts *o, rdpshare_session *s,
-                             rdpshare_invitation *inv, const char *generated,
-                             const char *ctl_path)
+static void print_invitation(rdpshare_session *s, rdpshare_invitation *inv, const char *generated,
+                             const char *ctl_path, const char *inv_path)
 {
 	const char *addrs[32];
 	int n = rdpshare_session_listen_addresses(s, addrs, 32);
@@ -417,10 +444,8 @@ static void print_invitation(const struct opts *o, rdpshare_session *s,
 			sb_printf(&b, ",\"password\":");
 			sb_json_str(&b, generated);
 		}
-		if (o->invitation_file) {
-			sb_printf(&b, ",\"file\":");
-			sb_json_str(&b, o->invitation_file);
-		}
+		sb_printf(&b, ",\"file\":");
+		sb_json_str(&b, inv_path);
 		sb_printf(&b, ",\"control_socket\":");
 		sb_json_str(&b, ctl_path);
 		sb_printf(&b, "}\n{\"event\":\"ready\"}");
@@ -432,22 +457,29 @@ static void print_invitation(const struct opts *o, rdpshare_session *s,
 		if (generated) {
 			sb_printf(&b, "password: %s\n", generated);
 		}
-		if (o->invitation_file) {
-			sb_printf(&b, "invitation-file: %s\n", o->invitation_file);
-		}
+		sb_printf(&b, "invitation-file: %s\n", inv_path);
 		if (n > 0) {
-			sb_printf(&b, "join: xfreerdp /v:%s /u:YOUR_NAME /p:%s /cert:tofu\n", addrs[0],
-			          pw_shown);
+			sb_printf(&b, "join: xfreerdp /v:%s /u:YOUR_NAME /p:%s /cert:tofu\n",
+			          addrs[0], pw_shown);
 		}
-		if (o->invitation_file) {
-			sb_printf(&b, "join: xfreerdp /assistance:%s %s /cert:tofu\n", pw_shown,
-			          o->invitation_file);
-		}
+		/* This order is the only one xfreerdp accepts: the file first. */
+		sb_printf(&b, "join: xfreerdp %s /assistance:%s /cert:tofu\n", inv_path, pw_shown);
 		sb_printf(&b, "control: rdpshare ctl --socket %s attendees\n", ctl_path);
 		sb_printf(&b, "ready");
 	}
 	emit(&b);
 	free(cs);
+}
+
+/* The default invitation file sits beside the control socket, in the private
+ * runtime directory. Ownership: malloc'd, caller frees. */
+static char *inv_default_path(const char *ctl_path)
+{
+	const char *slash = strrchr(ctl_path, '/');
+	int dir_len = slash ? (int)(slash - ctl_path) : 1;
+	const char *dir = slash ? ctl_path : ".";
+	char *p = NULL;
+	return asprintf(&p, "%.*s/invitation.msrcIncident", dir_len, dir) < 0 ? NULL : p;
 }
 
 int main(int argc, char **argv)
@@ -482,13 +514,13 @@ int main(int argc, char **argv)
 		die("--level", r);
 	}
 	if (o.have_rect && (r = rdpshare_session_set_shared_rect(s, o.rx, o.ry, o.rx + o.rw,
-	                                                          o.ry + o.rh)) != RDPSHARE_OK) {
+	                                                         o.ry + o.rh)) != RDPSHARE_OK) {
 		die("--rect (it must lie inside the desktop)", r);
 	}
 	char *generated = o.password ? NULL : tool_generate_password();
 	rdpshare_invitation *inv = NULL;
-	r = rdpshare_session_create_invitation(s, NULL, o.group, o.password ? o.password : generated,
-	                                       o.limit, &inv);
+	r = rdpshare_session_create_invitation(s, NULL, o.group,
+	                                       o.password ? o.password : generated, o.limit, &inv);
 	if (r != RDPSHARE_OK) {
 		die("cannot create the invitation", r);
 	}
@@ -504,13 +536,14 @@ int main(int argc, char **argv)
 		unlink(ctl_path);
 		die("cannot start listening", r);
 	}
-	if (o.invitation_file && (r = rdpshare_invitation_write_file(inv, o.invitation_file)) !=
-	                             RDPSHARE_OK) {
+	char *inv_path = o.invitation_file ? strdup(o.invitation_file) : inv_default_path(ctl_path);
+	if (!inv_path || (r = rdpshare_invitation_write_file(inv, inv_path)) != RDPSHARE_OK) {
 		rdpshare_session_destroy(s);
 		unlink(ctl_path);
-		die("cannot write the invitation file", r);
+		fprintf(stderr, "rdpshare: %s: ", inv_path ? inv_path : "invitation file");
+		die("cannot write the invitation file", inv_path ? r : RDPSHARE_E_NOMEM);
 	}
-	print_invitation(&o, s, inv, generated, ctl_path);
+	print_invitation(s, inv, generated, ctl_path, inv_path);
 
 	sigset_t mask;
 	sigemptyset(&mask);
@@ -522,9 +555,8 @@ int main(int argc, char **argv)
 
 	bool quit = false;
 	while (!quit && !fatal) {
-		struct pollfd pfd[3] = {{rdpshare_session_get_fd(s), POLLIN, 0},
-		                        {ctl_fd, POLLIN, 0},
-		                        {sfd, POLLIN, 0}};
+		struct pollfd pfd[3] = {
+		    {rdpshare_session_get_fd(s), POLLIN, 0}, {ctl_fd, POLLIN, 0}, {sfd, POLLIN, 0}};
 		if (poll(pfd, 3, -1) < 0 && errno != EINTR) {
 			break;
 		}
@@ -546,6 +578,10 @@ int main(int argc, char **argv)
 	close(ctl_fd);
 	unlink(ctl_path);
 	free(ctl_path);
+	if (!o.invitation_file) {
+		unlink(inv_path); /* ours: the invitation dies with the session */
+	}
+	free(inv_path);
 	free(generated);
 	return fatal ? 1 : 0;
 }

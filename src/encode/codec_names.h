@@ -7,7 +7,6 @@ enum encode_codec {
 	CODEC_REMOTEFX,
 	CODEC_PLANAR,
 	CODEC_INTERLEAVED,
-	CODEC_RAW8, /* 8 bpp palette bitmaps: no FreeRDP encoder compresses 8 bpp */
 };
 
 static inline const char *codec_name(int c)
@@ -19,8 +18,6 @@ static inline const char *codec_name(int c)
 		return "planar";
 	case CODEC_INTERLEAVED:
 		return "interleaved";
-	case CODEC_RAW8:
-		return "raw8";
 	default:
 		return "none";
 	}

@@ -4,17 +4,17 @@
 #include <string.h>
 
 #include <freerdp/codec/color.h>
-#include <freerdp/codec/interleaved.h>
 #include <freerdp/codec/planar.h>
 #include <freerdp/codec/rfx.h>
 #include <winpr/stream.h>
+
+#include "encode/rle.h"
 
 #define TILE 64
 
 struct encoder {
 	RFX_CONTEXT *rfx;
 	BITMAP_PLANAR_CONTEXT *planar;
-	BITMAP_INTERLEAVED_CONTEXT *interleaved;
 	wStream *s;
 };
 
@@ -48,9 +48,6 @@ void encoder_free(struct encoder *e)
 	if (e->planar) {
 		freerdp_bitmap_planar_context_free(e->planar);
 	}
-	if (e->interleaved) {
-		bitmap_interleaved_context_free(e->interleaved);
-	}
 	Stream_Free(e->s, TRUE);
 	free(e);
 }
@@ -81,15 +78,6 @@ void enc_cache_free(struct enc_cache *c)
 	}
 }
 
-void encoder_palette_332(uint32_t rgb[256])
-{
-	for (int i = 0; i < 256; i++) {
-		int r = (i >> 5) & 7, g = (i >> 2) & 7, b = i & 3;
-		rgb[i] = ((uint32_t)(r * 255 / 7) << 16) | ((uint32_t)(g * 255 / 7) << 8) |
-		         (uint32_t)(b * 255 / 3);
-	}
-}
-
 static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct frame *f,
                        const struct cap_rect *rects, int n)
 {
@@ -113,9 +101,9 @@ static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct fra
 	}
 	size_t nmsg = 0;
 	size_t max = o->key.max_bytes ? o->key.max_bytes : 0x3F0000;
-	RFX_MESSAGE *msgs = rfx_encode_messages_ex(e->rfx, rr, (size_t)n, f->data,
-	                                           (UINT32)f->width, (UINT32)f->height,
-	                                           (UINT32)f->stride, &nmsg, max - 1024);
+	RFX_MESSAGE *msgs =
+	    rfx_encode_messages_ex(e->rfx, rr, (size_t)n, f->data, (UINT32)f->width,
+	                           (UINT32)f->height, (UINT32)f->stride, &nmsg, max - 1024);
 	if (!msgs) {
 		return false;
 	}
@@ -149,28 +137,6 @@ static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct fra
 	return ok;
 }
 
-/* 3-3-2 palette indices, bottom-up rows padded to 4 bytes, as TS_BITMAP_DATA
- * wants for uncompressed 8 bpp. FreeRDP's interleaved encoder does 15/16/24
- * only and nothing quantises to a palette, hence this small loop. */
-static uint8_t *raw8_tile(const struct frame *f, int x, int y, int w, int h, uint32_t *len)
-{
-	int pw = (w + 3) & ~3;
-	uint8_t *out = calloc((size_t)pw * (size_t)h, 1);
-	if (!out) {
-		return NULL;
-	}
-	for (int row = 0; row < h; row++) {
-		const uint8_t *src = f->data + (size_t)(y + row) * (size_t)f->stride + (size_t)x * 4;
-		uint8_t *dst = out + (size_t)(h - 1 - row) * (size_t)pw;
-		for (int col = 0; col < w; col++) {
-			uint8_t b = src[col * 4], g = src[col * 4 + 1], r = src[col * 4 + 2];
-			dst[col] = (uint8_t)((r & 0xE0) | ((g >> 3) & 0x1C) | (b >> 6));
-		}
-	}
-	*len = (uint32_t)(pw * h);
-	return out;
-}
-
 static bool encode_tile(struct encoder *e, struct enc_output *o, const struct frame *f, int x,
                         int y, int w, int h)
 {
@@ -188,35 +154,29 @@ static bool encode_tile(struct encoder *e, struct enc_output *o, const struct fr
 	case CODEC_PLANAR: {
 		UINT32 size = 0;
 		const uint8_t *src = f->data + (size_t)y * (size_t)f->stride + (size_t)x * 4;
-		t->data = freerdp_bitmap_compress_planar(e->planar, src, PIXEL_FORMAT_BGRX32,
-		                                         (UINT32)w, (UINT32)h, (UINT32)f->stride,
-		                                         NULL, &size);
+		t->data =
+		    freerdp_bitmap_compress_planar(e->planar, src, PIXEL_FORMAT_BGRX32, (UINT32)w,
+		                                   (UINT32)h, (UINT32)f->stride, NULL, &size);
 		t->len = size;
 		t->w = (uint16_t)w;
 		t->h = (uint16_t)h;
 		break;
 	}
 	case CODEC_INTERLEAVED: {
-		UINT32 size = TILE * TILE * 4 + 64;
-		t->data = malloc(size);
-		if (t->data &&
-		    !interleaved_compress(e->interleaved, t->data, &size, (UINT32)w, (UINT32)h,
-		                          f->data, PIXEL_FORMAT_BGRX32, (UINT32)f->stride, (UINT32)x,
-		                          (UINT32)y, NULL, (UINT32)o->key.bpp)) {
+		const uint8_t *src = f->data + (size_t)y * (size_t)f->stride + (size_t)x * 4;
+		t->data = malloc(rle_bound(w, h, o->key.bpp));
+		size_t size = t->data ? rle_encode(src, f->stride, w, h, o->key.bpp, t->data) : 0;
+		if (size == 0) {
 			free(t->data);
 			t->data = NULL;
 		}
-		t->len = size;
+		t->len = (uint32_t)size;
 		t->w = (uint16_t)w;
 		t->h = (uint16_t)h;
 		break;
 	}
-	default: /* CODEC_RAW8 */
-		t->data = raw8_tile(f, x, y, w, h, &t->len);
-		t->compressed = 0;
-		t->w = (uint16_t)((w + 3) & ~3);
-		t->h = (uint16_t)h;
-		break;
+	default:
+		return false;
 	}
 	if (!t->data) {
 		return false;
@@ -235,21 +195,17 @@ static bool encode_bitmaps(struct encoder *e, struct enc_output *o, const struct
 			return false;
 		}
 	}
-	if (o->key.codec == CODEC_INTERLEAVED && !e->interleaved) {
-		e->interleaved = bitmap_interleaved_context_new(TRUE);
-		if (!e->interleaved) {
-			return false;
-		}
-	}
 	/* Tiles on a 4-pixel grid (the codecs want widths in multiples of 4);
 	 * the frame buffer is padded, so a tile may read past the edge. */
 	size_t cap = 0;
 	struct cap_rect al[FRAME_MAX_RECTS];
 	for (int i = 0; i < n; i++) {
 		int x1 = rects[i].x & ~3, y1 = rects[i].y & ~3;
-		int x2 = (rects[i].x + rects[i].w + 3) & ~3, y2 = (rects[i].y + rects[i].h + 3) & ~3;
+		int x2 = (rects[i].x + rects[i].w + 3) & ~3,
+		    y2 = (rects[i].y + rects[i].h + 3) & ~3;
 		al[i] = (struct cap_rect){x1, y1, x2 - x1, y2 - y1};
-		cap += (size_t)((al[i].w + TILE - 1) / TILE) * (size_t)((al[i].h + TILE - 1) / TILE);
+		cap +=
+		    (size_t)((al[i].w + TILE - 1) / TILE) * (size_t)((al[i].h + TILE - 1) / TILE);
 	}
 	o->tiles = calloc(cap ? cap : 1, sizeof(*o->tiles));
 	if (!o->tiles) {
@@ -259,7 +215,8 @@ static bool encode_bitmaps(struct encoder *e, struct enc_output *o, const struct
 		for (int y = al[i].y; y < al[i].y + al[i].h; y += TILE) {
 			for (int x = al[i].x; x < al[i].x + al[i].w; x += TILE) {
 				int w = al[i].x + al[i].w - x, h = al[i].y + al[i].h - y;
-				if (!encode_tile(e, o, f, x, y, w > TILE ? TILE : w, h > TILE ? TILE : h)) {
+				if (!encode_tile(e, o, f, x, y, w > TILE ? TILE : w,
+				                 h > TILE ? TILE : h)) {
 					return false;
 				}
 			}
@@ -287,7 +244,7 @@ struct enc_output *encoder_encode(struct encoder *e, const struct enc_key *key,
 		}
 	}
 	bool ok = m == 0 || (key->codec == CODEC_REMOTEFX ? encode_rfx(e, o, f, clipped, m)
-	                                                   : encode_bitmaps(e, o, f, clipped, m));
+	                                                  : encode_bitmaps(e, o, f, clipped, m));
 	if (!ok) {
 		enc_output_free(o);
 		return NULL;

@@ -20,8 +20,8 @@ struct enc_key {
 };
 
 struct enc_tile {
-	uint16_t x, y, w, h;     /* destination; w/h are the bitmap's size */
-	uint16_t right, bottom;  /* inclusive destination corner, clipped to the frame */
+	uint16_t x, y, w, h;    /* destination; w/h are the bitmap's size */
+	uint16_t right, bottom; /* inclusive destination corner, clipped to the frame */
 	uint8_t bpp;
 	uint8_t compressed;
 	uint32_t len;
@@ -64,8 +64,5 @@ const struct enc_output *encoder_encode_shared(struct encoder *e, const struct e
 
 /* Frees a frame's cache (frame.c calls it). */
 void enc_cache_free(struct enc_cache *c);
-
-/* The palette RAW8 output uses: 3-3-2 RGB, index = r3<<5 | g3<<2 | b2. */
-void encoder_palette_332(uint32_t rgb[256]);
 
 #endif

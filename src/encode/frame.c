@@ -147,8 +147,7 @@ struct frame *hub_latest(struct hub *h)
 	return f;
 }
 
-bool hub_damage_since(struct hub *h, uint64_t since, uint64_t upto, struct cap_rect *out,
-                      int *n)
+bool hub_damage_since(struct hub *h, uint64_t since, uint64_t upto, struct cap_rect *out, int *n)
 {
 	*n = 0;
 	if (since == 0 || upto <= since || upto - since > HUB_RING - 1) {

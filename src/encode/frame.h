@@ -30,7 +30,7 @@ struct frame {
 	atomic_int refs;
 	uint64_t seq;
 	int width, height, stride;
-	uint8_t *data; /* BGRX32 */
+	uint8_t *data;                          /* BGRX32 */
 	struct cap_rect rects[FRAME_MAX_RECTS]; /* damage since seq-1, frame coordinates */
 	int n_rects;
 	bool full; /* every pixel may have changed (first frame, new geometry, refresh) */
@@ -57,8 +57,8 @@ struct hub {
 		struct cap_rect rects[FRAME_MAX_RECTS];
 	} ring[HUB_RING];
 	/* cursor */
-	uint64_t cursor_gen;   /* bumps on any change */
-	uint64_t shape_gen;    /* bumps on shape change */
+	uint64_t cursor_gen;    /* bumps on any change */
+	uint64_t shape_gen;     /* bumps on shape change */
 	int cursor_x, cursor_y; /* frame coordinates */
 	bool cursor_visible;
 	struct cursor_shape shape;
@@ -77,8 +77,7 @@ struct frame *hub_latest(struct hub *h);
 /* Damage between frame `since` (exclusive) and `upto` (inclusive) as a list
  * (merged into a bounding box past FRAME_MAX_RECTS). Returns false when the
  * ring no longer covers it or a full frame lies between: send everything. */
-bool hub_damage_since(struct hub *h, uint64_t since, uint64_t upto, struct cap_rect *out,
-                      int *n);
+bool hub_damage_since(struct hub *h, uint64_t since, uint64_t upto, struct cap_rect *out, int *n);
 void hub_set_cursor(struct hub *h, int x, int y, bool visible, const struct cap_cursor *shape);
 /* Copy the cursor state if it changed since *gen; returns true when copied. */
 bool hub_get_cursor(struct hub *h, uint64_t *gen, uint64_t *shape_gen, int *x, int *y,

@@ -177,8 +177,6 @@ static int pick_codec(rdpSettings *st)
 			return CODEC_REMOTEFX;
 		}
 		return CODEC_PLANAR;
-	case 8:
-		return CODEC_RAW8;
 	default:
 		return CODEC_INTERLEAVED;
 	}
@@ -203,9 +201,6 @@ static BOOL on_activate(freerdp_peer *peer)
 	c->use_acks = st->SurfaceFrameMarkerEnabled && st->FrameAcknowledge > 0;
 	atomic_store(&c->att->color_depth, (int)st->ColorDepth);
 	atomic_store(&c->att->codec, c->key.codec);
-	if (c->key.codec == CODEC_RAW8 && !send_palette_332(peer->context)) {
-		return FALSE;
-	}
 	if (!c->announced) {
 		c->announced = true;
 		session_attendee_ready(c->s, c->att);
@@ -604,8 +599,8 @@ static void conn_free(struct conn *c)
 	free(c);
 }
 
-struct conn *conn_start(rdpshare_session *s, struct engine *engine,
-                        const struct tls_identity *id, int fd)
+struct conn *conn_start(rdpshare_session *s, struct engine *engine, const struct tls_identity *id,
+                        int fd)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 	if (!c) {

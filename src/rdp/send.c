@@ -107,20 +107,6 @@ bool send_output(rdpContext *ctx, const struct enc_output *o, uint32_t frame_id)
 	return !frame_id || marker(ctx, SURFACECMD_FRAMEACTION_END, frame_id);
 }
 
-bool send_palette_332(rdpContext *ctx)
-{
-	uint32_t rgb[256];
-	encoder_palette_332(rgb);
-	PALETTE_UPDATE pal = {0};
-	pal.number = 256;
-	for (int i = 0; i < 256; i++) {
-		pal.entries[i].red = (BYTE)(rgb[i] >> 16);
-		pal.entries[i].green = (BYTE)(rgb[i] >> 8);
-		pal.entries[i].blue = (BYTE)rgb[i];
-	}
-	return ctx->update->Palette(ctx, &pal);
-}
-
 /* 32 bpp colour pointer with alpha: XOR mask bottom-up BGRA, AND mask set
  * where fully transparent (clients without alpha then still see a shape). */
 bool send_cursor_shape(rdpContext *ctx, const struct cursor_shape *shape)

@@ -1,4 +1,4 @@
-/* Turning encoder output, palettes and cursors into RDP updates. */
+/* Turning encoder output and cursors into RDP updates. */
 #ifndef RDPSHARE_SEND_H
 #define RDPSHARE_SEND_H
 
@@ -10,7 +10,6 @@
 /* Send o; when frame_id is non-zero it is wrapped in frame markers so the
  * viewer acknowledges it. Returns false when the connection failed. */
 bool send_output(rdpContext *ctx, const struct enc_output *o, uint32_t frame_id);
-bool send_palette_332(rdpContext *ctx);
 bool send_cursor_shape(rdpContext *ctx, const struct cursor_shape *shape);
 bool send_cursor_position(rdpContext *ctx, int x, int y);
 bool send_cursor_hidden(rdpContext *ctx);

@@ -243,14 +243,15 @@ int server_start(rdpshare_session *s, struct engine *engine, const struct tls_id
 		for (int i = 0; s->listen_cfg[i] && r == RDPSHARE_OK; i++) {
 			char host[256];
 			int port, bound;
-			if (i >= MAX_LISTEN || split_hostport(s->listen_cfg[i], host, sizeof(host),
-			                                      &port) < 0) {
+			if (i >= MAX_LISTEN ||
+			    split_hostport(s->listen_cfg[i], host, sizeof(host), &port) < 0) {
 				r = RDPSHARE_E_INVALIDARG;
 				break;
 			}
 			/* Port 0 everywhere: the first free port the system picks is
 			 * reused for the other addresses, so the invitation is simple. */
-			r = bind_one(host, port ? port : chosen_port, AF_UNSPEC, &srv->fds[i], &bound);
+			r = bind_one(host, port ? port : chosen_port, AF_UNSPEC, &srv->fds[i],
+			             &bound);
 			if (r == RDPSHARE_OK) {
 				srv->n_fds++;
 				if (!port && !chosen_port) {

@@ -79,11 +79,12 @@ ctl() { "$BIN/rdpshare" ctl --socket "$CTL" "$@"; }
 # sharer_has PATTERN [SECONDS]: wait until the sharer printed a matching line.
 sharer_has() { wait_for "${2:-15}" grep -q -- "$1" "$WORK/sharer.out"; }
 
-# viewer VAR DISPLAY ARGS...: start xfreerdp on DISPLAY; VAR gets its pid.
+# viewer VAR DISPLAY ARGS...: start xfreerdp on DISPLAY; VAR gets its pid. ARGS
+# come first: xfreerdp reads an invitation file only as its first argument.
 viewer() {
 	local var=$1 disp=$2
 	shift 2
-	DISPLAY=$disp xfreerdp /cert:ignore /log-level:WARN -grab-keyboard "$@" \
+	DISPLAY=$disp xfreerdp "$@" /cert:ignore /log-level:WARN -grab-keyboard \
 		>>"$WORK/viewer-$disp.log" 2>&1 &
 	local pid=$!
 	track $pid

@@ -7,16 +7,16 @@ start_xvfb VIEW 1024 768
 DISPLAY=$SHARED "$BIN/tests/xpattern" >"$WORK/pattern.log" 2>&1 &
 track $!
 wait_for 10 grep -q drawn "$WORK/pattern.log" || fail "pattern did not draw"
-start_sharer --display "$SHARED" --invitation-file "$WORK/invite.msrcincident"
-[ "$(stat -c %a "$WORK/invite.msrcincident")" = 600 ] || fail "invitation file not 0600"
-grep -q "$PASSWORD" "$WORK/invite.msrcincident" && fail "password inside the invitation file"
+start_sharer --display "$SHARED" --invitation-file "$WORK/invite.msrcIncident"
+[ "$(stat -c %a "$WORK/invite.msrcIncident")" = 600 ] || fail "invitation file not 0600"
+grep -q "$PASSWORD" "$WORK/invite.msrcIncident" && fail "password inside the invitation file"
 screenshot "$SHARED" "$WORK/shared.png"
-viewer V1 "$VIEW" /assistance:"$PASSWORD" "$WORK/invite.msrcincident"
+viewer V1 "$VIEW" "$WORK/invite.msrcIncident" /assistance:"$PASSWORD"
 sharer_has 'attendee-connected id=1' || fail "assistance viewer not admitted"
 wait_same_picture "$VIEW" 800x600 "$WORK/shared.png" 0.02 20 || fail "viewer picture differs"
 kill "$V1"
 # the wrong assistance password is refused
-DISPLAY=$VIEW timeout 30 xfreerdp /cert:ignore /log-level:OFF /assistance:wrong \
-	"$WORK/invite.msrcincident" >/dev/null 2>&1
+DISPLAY=$VIEW timeout 30 xfreerdp "$WORK/invite.msrcIncident" /cert:ignore /log-level:OFF /assistance:wrong \
+	>/dev/null 2>&1
 sharer_has 'attendee-refused reason=bad-password' || fail "wrong assistance password admitted"
 log "ok"

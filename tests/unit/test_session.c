@@ -153,7 +153,8 @@ static void test_rect_and_depth(void **state)
 	assert_int_equal(t, 0);
 	assert_int_equal(r, 320);
 	assert_int_equal(b, 200);
-	assert_int_equal(rdpshare_session_set_shared_rect(s, 10, 10, 10, 50), RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_session_set_shared_rect(s, 10, 10, 10, 50),
+	                 RDPSHARE_E_INVALIDARG);
 	assert_int_equal(rdpshare_session_set_shared_rect(s, -1, 0, 10, 10), RDPSHARE_E_INVALIDARG);
 	assert_int_equal(rdpshare_session_set_shared_rect(s, 0, 0, 321, 200),
 	                 RDPSHARE_E_INVALIDARG);
@@ -169,6 +170,10 @@ static void test_rect_and_depth(void **state)
 		int r2 = rdpshare_session_set_color_depth(s, d);
 		bool ok = d == 8 || d == 15 || d == 16 || d == 24 || d == 32;
 		assert_int_equal(r2, ok ? 0 : RDPSHARE_E_INVALIDARG);
+		if (ok) {
+			assert_int_equal(rdpshare_session_get_color_depth(s, &bpp), 0);
+			assert_int_equal(bpp, d == 8 ? 16 : d);
+		}
 	}
 	rdpshare_session_destroy(s);
 }
@@ -267,9 +272,13 @@ static void test_events_in_order_on_owner(void **state)
 
 static struct admission adm(const char *ticket, const char *pw)
 {
-	struct admission a = {.ticket = ticket, .password = pw, .name = "bob",
-	                      .peer_ip = "127.0.0.1", .local_ip = "127.0.0.1",
-	                      .peer_port = 5000, .local_port = 3389};
+	struct admission a = {.ticket = ticket,
+	                      .password = pw,
+	                      .name = "bob",
+	                      .peer_ip = "127.0.0.1",
+	                      .local_ip = "127.0.0.1",
+	                      .peer_port = 5000,
+	                      .local_port = 3389};
 	return a;
 }
 
