@@ -10,6 +10,7 @@
 
 #include "capture/capture.h"
 #include "session_internal.h"
+#include "worker.h"
 
 struct engine {
 	rdpshare_session *s;
@@ -171,7 +172,7 @@ int engine_start(rdpshare_session *s, struct capture *cap, struct engine **out)
 		return RDPSHARE_E_IO;
 	}
 	hub_init(&e->hub, e->wake_fd);
-	if (pthread_create(&e->thread, NULL, engine_main, e) != 0) {
+	if (worker_start(&e->thread, engine_main, e) != 0) {
 		hub_fini(&e->hub);
 		close(e->wake_fd);
 		free(e);

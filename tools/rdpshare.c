@@ -494,6 +494,15 @@ int main(int argc, char **argv)
 	}
 	json_mode = o.json;
 	signal(SIGPIPE, SIG_IGN);
+	/* Blocked from the start: a signal during set-up waits for the loop,
+	 * which closes the session cleanly. */
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 
 	struct rdpshare_callbacks cb = {
 	    .attendee_connected = on_connected,
@@ -545,13 +554,6 @@ int main(int argc, char **argv)
 	}
 	print_invitation(s, inv, generated, ctl_path, inv_path);
 
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 
 	bool quit = false;
 	while (!quit && !fatal) {

@@ -22,6 +22,7 @@
 #include "engine.h"
 #include "rdp/send.h"
 #include "session_internal.h"
+#include "worker.h"
 
 /* A viewer that has not finished the handshake by then is dropped, so a
  * stalled client cannot hold a thread and a socket for ever. */
@@ -620,7 +621,7 @@ struct conn *conn_start(rdpshare_session *s, struct engine *engine, const struct
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	describe_endpoints(c);
 	if (c->wake_fd < 0 || c->frame_fd < 0 || !c->enc || !setup_peer(c) ||
-	    pthread_create(&c->thread, NULL, conn_main, c) != 0) {
+	    worker_start(&c->thread, conn_main, c) != 0) {
 		conn_free(c);
 		return NULL;
 	}

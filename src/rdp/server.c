@@ -15,6 +15,7 @@
 
 #include "rdp/conn.h"
 #include "session_internal.h"
+#include "worker.h"
 
 #define MAX_LISTEN 16
 
@@ -265,7 +266,7 @@ int server_start(rdpshare_session *s, struct engine *engine, const struct tls_id
 	if (r == RDPSHARE_OK && srv->wake_fd < 0) {
 		r = RDPSHARE_E_IO;
 	}
-	if (r == RDPSHARE_OK && pthread_create(&srv->thread, NULL, accept_main, srv) != 0) {
+	if (r == RDPSHARE_OK && worker_start(&srv->thread, accept_main, srv) != 0) {
 		r = RDPSHARE_E_NOMEM;
 	}
 	if (r != RDPSHARE_OK) {

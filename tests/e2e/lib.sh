@@ -19,12 +19,41 @@ fail() {
 	exit 1
 }
 
+# The sharer is stopped first and politely: it must exit 0 on SIGTERM, and
+# under ASan/UBSan its stderr must hold no report, or the test fails.
+SHARER_PID=""
+stop_sharer() {
+	[ -n "$SHARER_PID" ] || return 0
+	kill -TERM "$SHARER_PID" 2>/dev/null
+	local i rc=0
+	for i in $(seq 1 150); do
+		kill -0 "$SHARER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$SHARER_PID" 2>/dev/null; then
+		log "FAIL: sharer ignored SIGTERM"
+		kill -9 "$SHARER_PID"
+		rc=1
+	fi
+	wait "$SHARER_PID" 2>/dev/null || { log "FAIL: sharer exit status $?"; rc=1; }
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$WORK/sharer.err" 2>/dev/null; then
+		log "FAIL: sanitizer report from the sharer:"
+		grep -A30 -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$WORK/sharer.err" | head -n 80 >&2
+		rc=1
+	fi
+	SHARER_PID=""
+	return $rc
+}
+
 cleanup() {
+	local status=$?
+	stop_sharer || status=1
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	sleep 0.3
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+	[ -n "${KEEP_WORK:-}" ] || [ $status -ne 0 ] || rm -rf "$WORK"
+	exit $status
 }
 trap cleanup EXIT
 

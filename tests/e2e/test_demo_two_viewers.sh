@@ -6,7 +6,8 @@ start_xvfb VIEW1 1280 1024
 start_xvfb VIEW2 1280 1024
 (unset DISPLAY; exec "$BIN/rdpshare" --listen 127.0.0.1:0 --ctl-socket "$WORK/ctl.sock") \
 	>"$WORK/sharer.out" 2>"$WORK/sharer.err" &
-track $!
+SHARER_PID=$!
+track $SHARER_PID
 CTL="$WORK/ctl.sock"
 wait_for 20 grep -q '^ready' "$WORK/sharer.out" || fail "demo sharer not ready"
 PORT=$(sed -n 's/^listening: 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/sharer.out")
@@ -32,7 +33,9 @@ s=$(diff_score "$WORK/v1.png" "$WORK/v1b.png")
 log "change over 2 s of animation: $s"
 awk -v s="$s" 'BEGIN { exit !(s > 0.0005) }' || fail "demo is not animated for the viewer"
 ctl attendees >"$WORK/att.json"
-grep -o '"frames_sent":[0-9]*' "$WORK/att.json" | while read -r f; do
-	[ "${f#*:}" -gt 10 ] || fail "a viewer got only ${f#*:} frames"
+counts=$(grep -o '"frames_sent":[0-9]*' "$WORK/att.json" | cut -d: -f2)
+[ "$(echo "$counts" | wc -w)" = 2 ] || fail "expected two attendees: $counts"
+for f in $counts; do
+	[ "$f" -gt 10 ] || fail "a viewer got only $f frames"
 done
 log "ok"
