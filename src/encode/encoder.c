@@ -190,7 +190,11 @@ static bool encode_bitmaps(struct encoder *e, struct enc_output *o, const struct
                            const struct cap_rect *rects, int n)
 {
 	if (o->key.codec == CODEC_PLANAR && !e->planar) {
-		e->planar = freerdp_bitmap_planar_context_new(PLANAR_FORMAT_HEADER_RLE, TILE, TILE);
+		/* No alpha plane: clients that allow dynamic colour fidelity
+		 * (xfreerdp's default) read red and blue swapped from planar
+		 * bitmaps that carry one, and the desktop is opaque anyway. */
+		e->planar = freerdp_bitmap_planar_context_new(
+		    PLANAR_FORMAT_HEADER_RLE | PLANAR_FORMAT_HEADER_NA, TILE, TILE);
 		if (!e->planar) {
 			return false;
 		}

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Colour depths are honoured on the wire: each viewer negotiates the
-# sharer's depth and sees the picture (within the depth's precision).
+# sharer's depth and sees the picture (within the depth's precision), with
+# every codec: interleaved (15/16/24), planar and RemoteFX (32).
 . "$(dirname "$0")/lib.sh"
 start_xvfb SHARED 640 480
 start_xvfb VIEW 800 600
@@ -22,6 +23,14 @@ for depth in 16 24 8 15 32; do
 	kill "$V"
 	sharer_has "attendee-disconnected id=[0-9]* name=d$depth" || fail "depth $depth: no leave"
 done
+# 32 bpp for a client without RemoteFX (/network:modem drops it): planar
+viewer V "$VIEW" /v:127.0.0.1:$PORT /u:plain /p:"$PASSWORD" /network:modem
+sharer_has "attendee-connected id=[0-9]* name=plain" || fail "planar viewer not admitted"
+wait_same_picture "$VIEW" 640x480 "$WORK/shared.png" 0.02 20 || fail "planar picture differs"
+codec=$(ctl attendees | json_field codec)
+[ "$codec" = planar ] || fail "expected planar, got $codec"
+kill "$V"
+sharer_has "attendee-disconnected id=[0-9]* name=plain" || fail "planar viewer: no leave"
 # a live change re-activates a connected viewer at the new depth
 ctl color-depth 32 >/dev/null || fail "ctl color-depth 32"
 viewer V "$VIEW" /v:127.0.0.1:$PORT /u:live /p:"$PASSWORD"

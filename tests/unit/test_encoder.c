@@ -4,6 +4,7 @@
  * shows garbage. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -85,7 +86,7 @@ static void compare(const struct frame *f, const uint8_t *out, int bpp, int slac
 	assert_int_equal(bad, 0);
 }
 
-static void check_bitmaps(int codec, int bpp)
+static void check_bitmaps(int codec, int bpp, bool client_bgr)
 {
 	struct frame *f = test_frame();
 	struct encoder *e = encoder_new();
@@ -96,6 +97,9 @@ static void check_bitmaps(int codec, int bpp)
 	uint8_t *out = calloc((size_t)W * H, 4);
 	BITMAP_INTERLEAVED_CONTEXT *il = bitmap_interleaved_context_new(FALSE);
 	BITMAP_PLANAR_CONTEXT *pl = freerdp_bitmap_planar_context_new(0, 64, 64);
+	/* what gdi_Bitmap_Decompress does when the client allows dynamic
+	 * colour fidelity, as xfreerdp does by default */
+	freerdp_planar_switch_bgr(pl, client_bgr);
 	gdiPalette gp = {.format = PIXEL_FORMAT_BGRX32}; /* unused above 8 bpp */
 	for (int i = 0; i < o->n_tiles; i++) {
 		const struct enc_tile *t = &o->tiles[i];
@@ -135,25 +139,26 @@ static void check_bitmaps(int codec, int bpp)
 static void test_interleaved_15(void **state)
 {
 	(void)state;
-	check_bitmaps(CODEC_INTERLEAVED, 15);
+	check_bitmaps(CODEC_INTERLEAVED, 15, false);
 }
 
 static void test_interleaved_16(void **state)
 {
 	(void)state;
-	check_bitmaps(CODEC_INTERLEAVED, 16);
+	check_bitmaps(CODEC_INTERLEAVED, 16, false);
 }
 
 static void test_interleaved_24(void **state)
 {
 	(void)state;
-	check_bitmaps(CODEC_INTERLEAVED, 24);
+	check_bitmaps(CODEC_INTERLEAVED, 24, false);
 }
 
 static void test_planar_32(void **state)
 {
 	(void)state;
-	check_bitmaps(CODEC_PLANAR, 32);
+	check_bitmaps(CODEC_PLANAR, 32, false);
+	check_bitmaps(CODEC_PLANAR, 32, true);
 }
 
 static void test_remotefx(void **state)
