@@ -112,7 +112,8 @@ static void *engine_main(void *arg)
 			int64_t wait = e->last_frame_ms + interval - now_ms();
 			timeout = wait > 0 ? (int)wait : 0;
 		}
-		struct pollfd pfd[2] = {{e->cap->ops->fd(e->cap), POLLIN, 0}, {e->wake_fd, POLLIN, 0}};
+		struct pollfd pfd[2] = {{e->cap->ops->fd(e->cap), POLLIN, 0},
+		                        {e->wake_fd, POLLIN, 0}};
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR) {
 			break;
 		}

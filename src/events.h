@@ -12,12 +12,12 @@ enum event_type {
 	EV_ATTENDEE_CONNECTED,
 	EV_ATTENDEE_DISCONNECTED, /* i1 reason, i2 code */
 	EV_ATTENDEE_UPDATE,
-	EV_ATTENDEE_REFUSED,      /* i1 refusal, s1 name, s2 address */
-	EV_CONTROL_REQUEST,       /* i1 requested level */
+	EV_ATTENDEE_REFUSED, /* i1 refusal, s1 name, s2 address */
+	EV_CONTROL_REQUEST,  /* i1 requested level */
 	EV_PAUSED,
 	EV_RESUMED,
-	EV_RECT_CHANGED,          /* i1..i4 l t r b */
-	EV_ERROR,                 /* i1 result, s1 message */
+	EV_RECT_CHANGED, /* i1..i4 l t r b */
+	EV_ERROR,        /* i1 result, s1 message */
 };
 
 struct event {

@@ -37,8 +37,8 @@ static char *generate_ticket(void)
 }
 
 int rdpshare_session_create_invitation(rdpshare_session *s, const char *auth_string,
-                                       const char *group, const char *password,
-                                       int attendee_limit, rdpshare_invitation **out)
+                                       const char *group, const char *password, int attendee_limit,
+                                       rdpshare_invitation **out)
 {
 	if (!s || !out) {
 		return RDPSHARE_E_INVALIDARG;
@@ -119,8 +119,7 @@ rdpshare_invitation *rdpshare_session_invitation_at(rdpshare_session *s, int ind
 	return s->invitations[index];
 }
 
-rdpshare_invitation *rdpshare_session_find_invitation(rdpshare_session *s,
-                                                      const char *auth_string)
+rdpshare_invitation *rdpshare_session_find_invitation(rdpshare_session *s, const char *auth_string)
 {
 	if (!s || !auth_string || !pthread_equal(pthread_self(), s->owner)) {
 		return NULL;
@@ -163,7 +162,7 @@ int rdpshare_invitation_get_connection_string(rdpshare_invitation *inv, char **o
 		}
 		memcpy(addrs[n].host, host, hl);
 		addrs[n].host[hl] = '\0';
-		addrs[n].port = (uint16_t)atoi(colon + 1);
+		addrs[n].port = (uint16_t)strtol(colon + 1, NULL, 10);
 		n++;
 	}
 	int r = connstr_build(inv->auth_string, s->key_hash, addrs, n, out);
@@ -324,8 +323,8 @@ int session_admit(rdpshare_session *s, const struct admission *adm, rdpshare_att
 		return why;
 	}
 	int level = (int)props_get(&s->props, PROP_DEFAULT_CONTROL_LEVEL);
-	rdpshare_attendee *a = attendee_new(atomic_fetch_add(&s->next_attendee_id, 1), adm,
-	                                    chosen, level);
+	rdpshare_attendee *a =
+	    attendee_new(atomic_fetch_add(&s->next_attendee_id, 1), adm, chosen, level);
 	if (!a) {
 		atomic_fetch_sub(&chosen->attendees, 1);
 		return RDPSHARE_REFUSED_PROTOCOL;

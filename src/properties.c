@@ -15,17 +15,17 @@ struct prop_def {
  * include/rdpshare.h. EnabledTransports accepts only TCP (1); UDP (3) is
  * refused with UNSUPPORTED rather than silently ignored. */
 static const struct prop_def defs[PROP_COUNT] = {
-	[PROP_PORT_ID] = {"PortId", false, true, 0, 0, 65535},
-	[PROP_PORT_PROTOCOL] = {"PortProtocol", false, true, 0, 0, 23},
-	[PROP_FRAME_CAPTURE_INTERVAL] = {"FrameCaptureIntervalInMs", false, false, 33, 1, 10000},
-	[PROP_DEFAULT_CONTROL_LEVEL] = {"DefaultAttendeeControlLevel", false, false,
-	                                RDPSHARE_CTRL_LEVEL_NONE, RDPSHARE_CTRL_LEVEL_NONE,
-	                                RDPSHARE_CTRL_LEVEL_VIEW},
-	[PROP_ENABLE_CLIPBOARD] = {"EnableClipboardRedirect", true, false, 0, 0, 1},
-	[PROP_ENABLED_TRANSPORTS] = {"EnabledTransports", false, true, 1, 1, 3},
-	[PROP_ENFORCE_STRONG_ENCRYPTION] = {"EnforceStrongEncryption", true, true, 0, 0, 1},
-	[PROP_DRV_CON_ATTACH] = {"DrvConAttach", true, true, 1, 0, 1},
-	[PROP_MAX_FRAMES_IN_FLIGHT] = {"rdpshare.MaxFramesInFlight", false, false, 2, 1, 16},
+    [PROP_PORT_ID] = {"PortId", false, true, 0, 0, 65535},
+    [PROP_PORT_PROTOCOL] = {"PortProtocol", false, true, 0, 0, 23},
+    [PROP_FRAME_CAPTURE_INTERVAL] = {"FrameCaptureIntervalInMs", false, false, 33, 1, 10000},
+    [PROP_DEFAULT_CONTROL_LEVEL] = {"DefaultAttendeeControlLevel", false, false,
+                                    RDPSHARE_CTRL_LEVEL_NONE, RDPSHARE_CTRL_LEVEL_NONE,
+                                    RDPSHARE_CTRL_LEVEL_VIEW},
+    [PROP_ENABLE_CLIPBOARD] = {"EnableClipboardRedirect", true, false, 0, 0, 1},
+    [PROP_ENABLED_TRANSPORTS] = {"EnabledTransports", false, true, 1, 1, 3},
+    [PROP_ENFORCE_STRONG_ENCRYPTION] = {"EnforceStrongEncryption", true, true, 0, 0, 1},
+    [PROP_DRV_CON_ATTACH] = {"DrvConAttach", true, true, 1, 0, 1},
+    [PROP_MAX_FRAMES_IN_FLIGHT] = {"rdpshare.MaxFramesInFlight", false, false, 2, 1, 16},
 };
 
 void props_init(struct props *p)

@@ -35,9 +35,9 @@ struct rdpshare_invitation {
 	char *auth_string;
 	char *group;
 	char *password;
-	int limit;                 /* under s->lock */
-	bool revoked;              /* under s->lock */
-	atomic_int attendees;      /* connected through it now */
+	int limit;            /* under s->lock */
+	bool revoked;         /* under s->lock */
+	atomic_int attendees; /* connected through it now */
 };
 
 struct rdpshare_attendee {
@@ -47,13 +47,13 @@ struct rdpshare_attendee {
 	char *peer_ip, *local_ip;
 	int peer_port, local_port;
 	rdpshare_invitation *invitation;
-	atomic_int level;          /* enum rdpshare_ctrl_level */
-	atomic_bool terminate;     /* owner asked the connection to end */
-	bool listed;               /* in s->attendees (owner thread only) */
+	atomic_int level;      /* enum rdpshare_ctrl_level */
+	atomic_bool terminate; /* owner asked the connection to end */
+	bool listed;           /* in s->attendees (owner thread only) */
 	/* statistics, written by the connection's thread */
 	atomic_uint_fast64_t frames_sent, frames_skipped, bytes_sent, input_dropped;
 	atomic_int color_depth;
-	atomic_int codec;          /* enum encode_codec */
+	atomic_int codec; /* enum encode_codec */
 	/* lets the owner thread wake the connection (terminate, level change) */
 	void (*wake)(void *conn);
 	void *conn;
@@ -64,11 +64,11 @@ struct rdpshare_session {
 	pthread_t owner;
 	enum session_state state;
 	struct rdpshare_config config;
-	char **listen_cfg;         /* copy of config.listen */
+	char **listen_cfg; /* copy of config.listen */
 	char *config_dir, *runtime_dir, *display;
 	struct rdpshare_callbacks cb;
 	void *userdata;
-	int lock_fd;               /* single-instance lock */
+	int lock_fd; /* single-instance lock */
 
 	pthread_mutex_t lock;
 	rdpshare_invitation **invitations;
@@ -88,14 +88,14 @@ struct rdpshare_session {
 	struct event_queue events;
 	atomic_bool stop_run;
 
-	struct capture *capture;   /* created at create(), owned by the engine after open */
+	struct capture *capture; /* created at create(), owned by the engine after open */
 	int desk_w, desk_h;
 	struct engine *engine;
 	struct server *server;
-	char **listen_addrs;       /* "addr:port" after open */
+	char **listen_addrs; /* "addr:port" after open */
 	int n_listen_addrs;
-	char *key_hash;            /* KH, after open */
-	struct tls_identity tls;   /* read by connections while open */
+	char *key_hash;          /* KH, after open */
+	struct tls_identity tls; /* read by connections while open */
 };
 
 /* Owner-thread check used by every public entry point. */
@@ -109,7 +109,7 @@ struct rdpshare_session {
 /* ---- used by the connection threads (rdp/) ---- */
 
 struct admission {
-	const char *ticket;   /* may be NULL: plain logon, match by password */
+	const char *ticket; /* may be NULL: plain logon, match by password */
 	const char *password;
 	const char *name;
 	const char *peer_ip, *local_ip;

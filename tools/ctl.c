@@ -52,7 +52,7 @@ int ctl_listen(const char *path)
 	if (r < 0) {
 		return r;
 	}
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1); /* length checked above */
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		return -errno;
@@ -84,12 +84,13 @@ static void attendee_json(struct sbuf *b, rdpshare_attendee *a)
 	sb_json_str(b, rdpshare_invitation_auth_string(inv));
 	sb_printf(b, ",\"group\":");
 	sb_json_str(b, rdpshare_invitation_group(inv));
-	sb_printf(b,
-	          ",\"codec\":\"%s\",\"color_depth\":%d,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
-	          "\"bytes_sent\":%llu,\"input_dropped\":%llu}",
-	          st.codec, st.color_depth, (unsigned long long)st.frames_sent,
-	          (unsigned long long)st.frames_skipped, (unsigned long long)st.bytes_sent,
-	          (unsigned long long)st.input_dropped);
+	sb_printf(
+	    b,
+	    ",\"codec\":\"%s\",\"color_depth\":%d,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
+	    "\"bytes_sent\":%llu,\"input_dropped\":%llu}",
+	    st.codec, st.color_depth, (unsigned long long)st.frames_sent,
+	    (unsigned long long)st.frames_skipped, (unsigned long long)st.bytes_sent,
+	    (unsigned long long)st.input_dropped);
 }
 
 static void invitation_json(struct sbuf *b, rdpshare_invitation *inv, int index)
@@ -126,29 +127,17 @@ static void result_json(struct sbuf *b, int r)
 	}
 }
 
-static bool parse_int(const char *s, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (!*s || *end || errno) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
 static rdpshare_attendee *attendee_arg(rdpshare_session *s, const char *arg)
 {
 	long id;
-	return parse_int(arg, &id) ? rdpshare_session_find_attendee(s, (int)id) : NULL;
+	return tool_parse_long(arg, &id) ? rdpshare_session_find_attendee(s, (int)id) : NULL;
 }
 
 static rdpshare_invitation *invitation_arg(rdpshare_session *s, const char *arg)
 {
 	rdpshare_invitation *inv = rdpshare_session_find_invitation(s, arg);
 	long i;
-	if (!inv && parse_int(arg, &i)) {
+	if (!inv && tool_parse_long(arg, &i)) {
 		inv = rdpshare_session_invitation_at(s, (int)i);
 	}
 	return inv;
@@ -164,7 +153,7 @@ static void cmd_invite(struct sbuf *b, rdpshare_session *s, int argc, char **arg
 		} else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc) {
 			group = argv[++i];
 		} else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
-		           parse_int(argv[i + 1], &limit)) {
+		           tool_parse_long(argv[i + 1], &limit)) {
 			i++;
 		} else {
 			error_json(b, "usage: invite [--password PW] [--limit N] [--group NAME]");
@@ -198,13 +187,13 @@ static void cmd_invite(struct sbuf *b, rdpshare_session *s, int argc, char **arg
 
 static void cmd_rect(struct sbuf *b, rdpshare_session *s, const char *arg)
 {
-	int x, y, w, h;
-	char tail;
-	if (sscanf(arg, "%d,%d,%d,%d%c", &x, &y, &w, &h, &tail) != 4) {
+	int v[4];
+	if (!tool_parse_ints(arg, v, 4) || v[2] <= 0 || v[3] <= 0 || v[0] > INT_MAX - v[2] ||
+	    v[1] > INT_MAX - v[3]) {
 		error_json(b, "usage: rect X,Y,WIDTH,HEIGHT");
 		return;
 	}
-	result_json(b, rdpshare_session_set_shared_rect(s, x, y, x + w, y + h));
+	result_json(b, rdpshare_session_set_shared_rect(s, v[0], v[1], v[0] + v[2], v[1] + v[3]));
 }
 
 static void cmd_properties(struct sbuf *b, rdpshare_session *s)
@@ -291,7 +280,7 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 	} else if (strcmp(cmd, "limit") == 0 && argc == 3) {
 		rdpshare_invitation *inv = invitation_arg(s, argv[1]);
 		long v;
-		if (!inv || !parse_int(argv[2], &v)) {
+		if (!inv || !tool_parse_long(argv[2], &v)) {
 			error_json(b, "usage: limit INVITATION N");
 		} else {
 			result_json(b, rdpshare_invitation_set_limit(inv, (int)v));
@@ -304,15 +293,16 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 			v = 1;
 		} else if (strcmp(argv[2], "false") == 0) {
 			v = 0;
-		} else if (!parse_int(argv[2], &v)) {
+		} else if (!tool_parse_long(argv[2], &v)) {
 			error_json(b, "value must be a number, true or false");
 			return;
 		}
 		result_json(b, rdpshare_session_set_property(s, argv[1], v));
 	} else if (strcmp(cmd, "color-depth") == 0 && argc == 2) {
 		long v;
-		result_json(b, parse_int(argv[1], &v) ? rdpshare_session_set_color_depth(s, (int)v)
-		                                      : RDPSHARE_E_INVALIDARG);
+		result_json(b, tool_parse_long(argv[1], &v)
+		                   ? rdpshare_session_set_color_depth(s, (int)v)
+		                   : RDPSHARE_E_INVALIDARG);
 	} else if (strcmp(cmd, "quit") == 0 && argc == 1) {
 		*quit = true;
 		result_json(b, RDPSHARE_OK);

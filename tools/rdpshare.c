@@ -2,6 +2,7 @@
  * the invitation and how to join, reports who comes and goes, and takes
  * commands on a control socket (`rdpshare ctl`). */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -286,7 +287,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->color_depth = 32;
 	o->level = RDPSHARE_CTRL_LEVEL_VIEW;
 	int c;
-	char tail;
+	int rect[4];
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_DISPLAY:
@@ -306,7 +307,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->password = optarg;
 			break;
 		case O_LIMIT:
-			if (sscanf(optarg, "%d%c", &o->limit, &tail) != 1 || o->limit < 0) {
+			if (!tool_parse_ints(optarg, &o->limit, 1) || o->limit < 0) {
 				fprintf(stderr, "rdpshare: --limit wants a number >= 0\n");
 				return 2;
 			}
@@ -315,16 +316,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->group = optarg;
 			break;
 		case O_RECT:
-			if (sscanf(optarg, "%d,%d,%d,%d%c", &o->rx, &o->ry, &o->rw, &o->rh,
-			           &tail) != 4 ||
-			    o->rw <= 0 || o->rh <= 0) {
+			if (!tool_parse_ints(optarg, rect, 4) || rect[2] <= 0 || rect[3] <= 0 ||
+			    rect[0] > INT_MAX - rect[2] || rect[1] > INT_MAX - rect[3]) {
 				fprintf(stderr, "rdpshare: --rect wants X,Y,WIDTH,HEIGHT\n");
 				return 2;
 			}
+			o->rx = rect[0];
+			o->ry = rect[1];
+			o->rw = rect[2];
+			o->rh = rect[3];
 			o->have_rect = true;
 			break;
 		case O_DEPTH:
-			if (sscanf(optarg, "%d%c", &o->color_depth, &tail) != 1) {
+			if (!tool_parse_ints(optarg, &o->color_depth, 1)) {
 				fprintf(stderr,
 				        "rdpshare: --color-depth wants 8, 15, 16, 24 or 32\n");
 				return 2;
@@ -539,6 +543,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rdpshare: control socket %s: %s\n", ctl_path ? ctl_path : "",
 		        strerror(-ctl_fd));
 		rdpshare_session_destroy(s);
+		free(ctl_path);
 		return 1;
 	}
 	if ((r = rdpshare_session_open(s)) != RDPSHARE_OK) {
@@ -553,7 +558,6 @@ int main(int argc, char **argv)
 		die("cannot write the invitation file", inv_path ? r : RDPSHARE_E_NOMEM);
 	}
 	print_invitation(s, inv, generated, ctl_path, inv_path);
-
 
 	bool quit = false;
 	while (!quit && !fatal) {

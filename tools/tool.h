@@ -30,6 +30,11 @@ void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit);
 /* Client side: run `rdpshare ctl ARGS...`, print the reply. Exit status. */
 int ctl_client_main(int argc, char **argv);
 
+/* Whole-string decimal numbers: one long, or n ints separated by commas.
+ * False for anything else, including overflow. */
+bool tool_parse_long(const char *s, long *out);
+bool tool_parse_ints(const char *s, int *out, int n);
+
 /* Build a generated password (12 characters, no look-alikes). Ownership:
  * malloc'd, caller frees. */
 char *tool_generate_password(void);

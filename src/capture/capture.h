@@ -23,10 +23,10 @@ struct cap_rect {
 /* Cursor state. The shape is only valid when shape_serial changed since the
  * last call; argb is owned by the back-end and valid until the next call. */
 struct cap_cursor {
-	int x, y;             /* hot-spot position in desktop coordinates */
+	int x, y; /* hot-spot position in desktop coordinates */
 	bool visible;
 	unsigned long shape_serial; /* changes whenever the shape changes */
-	int width, height;    /* shape size, at most 96x96 (larger shapes are cropped) */
+	int width, height;          /* shape size, at most 96x96 (larger shapes are cropped) */
 	int xhot, yhot;
 	const uint32_t *argb; /* width*height ARGB32 pixels, straight (not premultiplied)
 	                       * alpha; NULL until the back-end knows a shape */
@@ -39,7 +39,7 @@ enum cap_input_kind {
 	CAP_INPUT_KEY_UNICODE,  /* code = UTF-16 code unit, down */
 	CAP_INPUT_MOTION,       /* x, y in desktop coordinates */
 	CAP_INPUT_BUTTON,       /* code = 1 left, 2 middle, 3 right, 8/9 extra; x, y; down */
-	CAP_INPUT_WHEEL,        /* code = 0 vertical, 1 horizontal; amount (+ = up/right) in notches*120 */
+	CAP_INPUT_WHEEL, /* code = 0 vertical, 1 horizontal; amount (+ = up/right) in notches*120 */
 };
 
 struct cap_input {

@@ -353,9 +353,9 @@ static bool send_picture(struct conn *c)
 	}
 	const struct enc_output *shared = NULL;
 	struct enc_output *own = NULL;
-	if (!c->need_full && f->seq == c->sent_seq + 1) {
-		shared = encoder_encode_shared(c->enc, &c->key, f);
-	} else if (c->need_full && f->full) {
+	/* The frame's own damage is what this viewer lacks: share the group's
+	 * encode. Otherwise encode what it missed (or everything) for it alone. */
+	if ((!c->need_full && f->seq == c->sent_seq + 1) || (c->need_full && f->full)) {
 		shared = encoder_encode_shared(c->enc, &c->key, f);
 	} else {
 		struct cap_rect rects[FRAME_MAX_RECTS];
@@ -507,13 +507,13 @@ static void describe_endpoints(struct conn *c)
 	if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0 &&
 	    getnameinfo((struct sockaddr *)&ss, sl, c->peer_ip, sizeof(c->peer_ip), port,
 	                sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-		c->peer_port = atoi(port);
+		c->peer_port = (int)strtol(port, NULL, 10);
 	}
 	sl = sizeof(ss);
 	if (getsockname(c->fd, (struct sockaddr *)&ss, &sl) == 0 &&
 	    getnameinfo((struct sockaddr *)&ss, sl, c->local_ip, sizeof(c->local_ip), port,
 	                sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-		c->local_port = atoi(port);
+		c->local_port = (int)strtol(port, NULL, 10);
 	}
 	/* IPv4 through a dual-stack socket reads as ::ffff:a.b.c.d. */
 	if (strncmp(c->peer_ip, "::ffff:", 7) == 0) {

@@ -102,11 +102,18 @@ static int bind_one(const char *host, int port, int family_pref, int *fd_out, in
 		close(fd);
 		return e == EADDRINUSE ? RDPSHARE_E_ADDRINUSE : RDPSHARE_E_IO;
 	}
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	getsockname(fd, (struct sockaddr *)&ss, &sl);
-	*bound_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-	                                             : ((struct sockaddr_in *)&ss)->sin_port);
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+		struct sockaddr_storage ss;
+	} u = {0};
+	socklen_t sl = sizeof(u);
+	if (getsockname(fd, &u.sa, &sl) < 0) {
+		close(fd);
+		return RDPSHARE_E_IO;
+	}
+	*bound_port = ntohs(u.sa.sa_family == AF_INET6 ? u.in6.sin6_port : u.in.sin_port);
 	*fd_out = fd;
 	return RDPSHARE_OK;
 }

@@ -16,9 +16,8 @@ struct server;
  * left running. *addrs gets "addr:port" strings for the connection string
  * (the wildcard expanded to the machine's addresses); caller frees each and
  * the array. */
-int server_start(struct rdpshare_session *s, struct engine *engine,
-                 const struct tls_identity *id, struct server **out, char ***addrs,
-                 int *n_addrs);
+int server_start(struct rdpshare_session *s, struct engine *engine, const struct tls_identity *id,
+                 struct server **out, char ***addrs, int *n_addrs);
 /* Stop listening and end every connection without attendee events. */
 void server_stop(struct server *srv);
 /* Wake every connection to re-check shared state (pause, depth). */

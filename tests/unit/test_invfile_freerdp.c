@@ -245,7 +245,9 @@ static void test_freerdp_command_line(void **state)
 
 	if (!lib) {
 		free(cs);
-		skip();
+		cs = NULL;
+		fail_msg("libfreerdp-client2 is needed (apt-get install libfreerdp-client2-2): %s",
+		         dlerror());
 	}
 	parse_cmdline = (parse_cmdline_fn)dlsym(lib, "freerdp_client_settings_parse_command_line");
 	assert_non_null(parse_cmdline);
