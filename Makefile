@@ -45,9 +45,9 @@ $(BUILD)/librdpshare.so: $(BUILD)/librdpshare.so.$(VERSION)
 	ln -sf librdpshare.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
-$(BUILD)/rdpshare: $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/librdpshare.so
+$(BUILD)/rdpshare: $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/librdpshare.so Makefile
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) -L$(BUILD) -lrdpshare \
-		-Wl,-rpath,'$$ORIGIN' -lpthread
+		-Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
 
 $(BUILD)/rdpshare.pc: rdpshare.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
@@ -81,7 +81,8 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/librdpshare.so
 	install -m 0755 $(BUILD)/rdpshare $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 include/rdpshare.h $(DESTDIR)$(PREFIX)/include/
-	install -m 0644 $(BUILD)/rdpshare.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' rdpshare.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/rdpshare.pc
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -37,6 +37,27 @@ struct opts {
 
 static bool json_mode;
 
+/* The port part of ADDR[:PORT] / [IPV6][:PORT] / bare IPv6, if any, must be
+ * a number; the address itself is checked when the session binds it. */
+static bool listen_arg_ok(const char *a)
+{
+	const char *port = NULL;
+	if (a[0] == '[') {
+		const char *close = strchr(a, ']');
+		if (!close || (close[1] != '\0' && close[1] != ':')) {
+			return false;
+		}
+		port = close[1] == ':' ? close + 2 : NULL;
+	} else {
+		const char *colon = strchr(a, ':');
+		if (colon && !strchr(colon + 1, ':')) {
+			port = colon + 1;
+		}
+	}
+	long v;
+	return !port || (tool_parse_long(port, &v) && v >= 0 && v <= 65535);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(
@@ -56,7 +77,7 @@ static void usage(FILE *f)
 	    "  --limit N              at most N viewers at once through the invitation (10)\n"
 	    "  --group NAME           the invitation's group name\n"
 	    "  --rect X,Y,W,H         share only this rectangle of the desktop\n"
-	    "  --color-depth N        8, 15, 16, 24 or 32 bits per pixel (32)\n"
+	    "  --color-depth N        15, 16, 24 or 32 bits per pixel (32; 8 gives 16)\n"
 	    "  --invitation-file F    where to write the invitation file for xfreerdp\n"
 	    "                         (must end in .msrcIncident; default next to the\n"
 	    "                         control socket, removed when the sharer exits)\n"
@@ -301,6 +322,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				fprintf(stderr, "rdpshare: at most %d --listen\n", MAX_LISTEN);
 				return 2;
 			}
+			if (!listen_arg_ok(optarg)) {
+				fprintf(stderr, "rdpshare: --listen wants ADDR, ADDR:PORT or "
+				                "[IPV6]:PORT with a port from 0 to 65535\n");
+				return 2;
+			}
 			o->listen[o->n_listen++] = optarg;
 			break;
 		case O_PASSWORD:
@@ -328,9 +354,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->have_rect = true;
 			break;
 		case O_DEPTH:
-			if (!tool_parse_ints(optarg, &o->color_depth, 1)) {
-				fprintf(stderr,
-				        "rdpshare: --color-depth wants 8, 15, 16, 24 or 32\n");
+			if (!tool_parse_ints(optarg, &o->color_depth, 1) ||
+			    (o->color_depth != 8 && o->color_depth != 15 && o->color_depth != 16 &&
+			     o->color_depth != 24 && o->color_depth != 32)) {
+				fprintf(stderr, "rdpshare: --color-depth wants 15, 16, 24 or 32 (8 "
+				                "is served as 16)\n");
 				return 2;
 			}
 			break;

@@ -1,0 +1,46 @@
+#!/bin/bash
+# `make install PREFIX=…` gives a library, header, pkg-config file and tool
+# that work from there: a program built with pkg-config opens a session and
+# prints its connection string; the installed tool finds its library.
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(basename "$BIN")
+san=""
+[ "$build" = build-asan ] && san="SAN=1"
+make -s -C "$top" BUILD="$build" $san install PREFIX="$WORK/prefix" >"$WORK/install.log" 2>&1 ||
+	{ cat "$WORK/install.log"; fail "make install"; }
+export PKG_CONFIG_PATH="$WORK/prefix/lib/pkgconfig"
+[ "$(pkg-config --variable=prefix rdpshare)" = "$WORK/prefix" ] || fail "rdpshare.pc prefix"
+cat >"$WORK/api.c" <<'C'
+#include <rdpshare.h>
+#include <stdio.h>
+#include <stdlib.h>
+int main(void)
+{
+	const char *listen[] = {"127.0.0.1:0", NULL};
+	struct rdpshare_config cfg = {.demo = 1, .listen = listen};
+	rdpshare_session *s = NULL;
+	rdpshare_invitation *inv = NULL;
+	char *cs = NULL;
+	int r = rdpshare_session_create(&cfg, NULL, NULL, &s);
+	if (!r)
+		r = rdpshare_session_create_invitation(s, NULL, "g", "pw", 2, &inv);
+	if (!r)
+		r = rdpshare_session_open(s);
+	if (!r)
+		r = rdpshare_invitation_get_connection_string(inv, &cs);
+	printf("%s\n", r ? rdpshare_strerror(r) : cs);
+	free(cs);
+	rdpshare_session_destroy(s);
+	return r != 0;
+}
+C
+flags=""
+[ -n "$san" ] && flags="-fsanitize=address,undefined"
+cc -std=c11 -Wall -Werror $flags "$WORK/api.c" $(pkg-config --cflags --libs rdpshare) \
+	-Wl,-rpath,"$WORK/prefix/lib" -o "$WORK/api" || fail "cannot build against the installed library"
+"$WORK/api" >"$WORK/api.out" 2>"$WORK/api.err" || { cat "$WORK/api.out" "$WORK/api.err"; fail "api program"; }
+grep -q '^<E><A KH="[^"]*" ID="[^"]*"/><C><T ID="1" SID="0"><L P="[0-9]*" N="127.0.0.1"/></T></C></E>$' \
+	"$WORK/api.out" || fail "unexpected connection string: $(cat "$WORK/api.out")"
+"$WORK/prefix/bin/rdpshare" --help >/dev/null || fail "installed rdpshare does not run"
+log "ok"
