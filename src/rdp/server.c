@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <winpr/wlog.h>
+
 #include "rdp/conn.h"
 #include "session_internal.h"
 #include "worker.h"
@@ -221,9 +223,20 @@ static void *accept_main(void *arg)
 	return NULL;
 }
 
+/* FreeRDP logs every connection step at INFO on stdout, which would mix
+ * with the application's own output (the tool's JSON lines). Keep warnings
+ * and errors (stderr) unless the user asked for more with WLOG_LEVEL. */
+static void quiet_freerdp_log(void)
+{
+	if (!getenv("WLOG_LEVEL")) {
+		WLog_SetLogLevel(WLog_GetRoot(), WLOG_WARN);
+	}
+}
+
 int server_start(rdpshare_session *s, struct engine *engine, const struct tls_identity *id,
                  struct server **out, char ***addrs, int *n_addrs)
 {
+	quiet_freerdp_log();
 	struct server *srv = calloc(1, sizeof(*srv));
 	if (!srv) {
 		return RDPSHARE_E_NOMEM;
