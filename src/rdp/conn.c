@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <freerdp/error.h>
 #include <freerdp/freerdp.h>
 #include <freerdp/license.h>
 #include <freerdp/peer.h>
@@ -106,6 +107,12 @@ void conn_wake(void *arg)
 
 /* ---- logon: after the Client Info PDU, before anything is shown ---- */
 
+static void send_error_info(freerdp_peer *peer, UINT32 code)
+{
+	freerdp_set_error_info(peer->context->rdp, code);
+	freerdp_send_error_info(peer->context->rdp);
+}
+
 static LicenseCallbackResult on_license(freerdp_peer *peer, wStream *s)
 {
 	(void)s;
@@ -127,7 +134,15 @@ static LicenseCallbackResult on_license(freerdp_peer *peer, wStream *s)
 	    .local_port = c->local_port,
 	};
 	rdpshare_attendee *a = NULL;
-	if (session_admit(c->s, &adm, &a) != 0) {
+	int why = session_admit(c->s, &adm, &a);
+	if (why != 0) {
+		/* Tell the client why before closing; FreeRDP clients take a Set
+		 * Error Info PDU during licensing and report it (xfreerdp exits
+		 * with a matching status). */
+		send_error_info(peer,
+		                why == RDPSHARE_REFUSED_LIMIT || why == RDPSHARE_REFUSED_NOT_OPEN
+		                    ? ERRINFO_SERVER_DENIED_CONNECTION
+		                    : ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES);
 		return LICENSE_CB_ABORT;
 	}
 	c->att = a;
@@ -481,6 +496,10 @@ static void *conn_main(void *arg)
 out:
 	if (c->subscribed) {
 		hub_unsubscribe(c->hub, c->frame_fd);
+	}
+	if (c->activated && (reason == RDPSHARE_DISCONNECT_APP || atomic_load(&c->silent))) {
+		/* removed by the sharer (terminate, or the session closed) */
+		send_error_info(peer, ERRINFO_RPC_INITIATED_DISCONNECT);
 	}
 	if (!atomic_load(&c->silent) && reason != RDPSHARE_DISCONNECT_CLI) {
 		peer->Disconnect(peer);
