@@ -295,8 +295,9 @@ struct rdpshare_attendee_stats {
 	uint64_t frames_skipped; /* updates it missed because it was behind */
 	uint64_t bytes_sent;     /* picture bytes handed to the connection */
 	uint64_t input_dropped;  /* input events dropped (level below INTERACTIVE) */
+	uint64_t input_injected; /* input events passed to the desktop (INTERACTIVE) */
 	int color_depth;         /* bits per pixel negotiated */
-	const char *codec;       /* "remotefx", "planar", "interleaved", "raw" */
+	const char *codec;       /* "remotefx", "planar", "interleaved" */
 };
 int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out);
 

@@ -170,6 +170,7 @@ int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_atte
 	out->frames_skipped = atomic_load(&m->frames_skipped);
 	out->bytes_sent = atomic_load(&m->bytes_sent);
 	out->input_dropped = atomic_load(&m->input_dropped);
+	out->input_injected = atomic_load(&m->input_injected);
 	out->color_depth = atomic_load(&m->color_depth);
 	out->codec = codec_name(atomic_load(&m->codec));
 	return RDPSHARE_OK;

@@ -20,6 +20,10 @@ struct engine {
 	atomic_bool stop;
 	atomic_bool refresh;
 	pthread_t thread;
+	/* input for the back-end, from connection threads (in_lock) */
+	pthread_mutex_t in_lock;
+	struct cap_input inq[ENGINE_INPUT_QUEUE];
+	int in_head, in_count;
 	/* engine thread only */
 	struct cap_rect pending[FRAME_MAX_RECTS];
 	int n_pending;
@@ -100,6 +104,52 @@ static void update_cursor(struct engine *e)
 	hub_set_cursor(&e->hub, c.x - l, c.y - t, c.visible && inside, new_shape ? &c : NULL);
 }
 
+/* Only the engine thread may touch the back-end, so input waits here. */
+static void inject_queued(struct engine *e)
+{
+	for (;;) {
+		pthread_mutex_lock(&e->in_lock);
+		if (e->in_count == 0) {
+			pthread_mutex_unlock(&e->in_lock);
+			return;
+		}
+		struct cap_input in = e->inq[e->in_head];
+		e->in_head = (e->in_head + 1) % ENGINE_INPUT_QUEUE;
+		e->in_count--;
+		pthread_mutex_unlock(&e->in_lock);
+		if (e->cap->ops->inject) {
+			e->cap->ops->inject(e->cap, &in);
+		}
+	}
+}
+
+int engine_inject(struct engine *e, const struct cap_input *in)
+{
+	struct cap_input d = *in;
+	if (d.kind == CAP_INPUT_MOTION || d.kind == CAP_INPUT_BUTTON || d.kind == CAP_INPUT_WHEEL) {
+		/* viewers see the shared rect as their desktop: map back, and
+		 * never let the pointer leave the rect */
+		int l, t, r, b;
+		session_get_rect(e->s, &l, &t, &r, &b);
+		d.x = d.x < 0 ? l : d.x + l >= r ? r - 1 : d.x + l;
+		d.y = d.y < 0 ? t : d.y + t >= b ? b - 1 : d.y + t;
+	}
+	pthread_mutex_lock(&e->in_lock);
+	bool full = e->in_count == ENGINE_INPUT_QUEUE;
+	if (!full) {
+		e->inq[(e->in_head + e->in_count) % ENGINE_INPUT_QUEUE] = d;
+		e->in_count++;
+	}
+	pthread_mutex_unlock(&e->in_lock);
+	if (full) {
+		return -EAGAIN;
+	}
+	uint64_t one = 1;
+	ssize_t n = write(e->wake_fd, &one, sizeof(one));
+	(void)n;
+	return RDPSHARE_OK;
+}
+
 static void *engine_main(void *arg)
 {
 	struct engine *e = arg;
@@ -122,6 +172,7 @@ static void *engine_main(void *arg)
 			ssize_t n = read(e->wake_fd, &v, sizeof(v));
 			(void)n;
 		}
+		inject_queued(e);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			int r = e->cap->ops->process(e->cap);
 			if (r < 0) {
@@ -173,6 +224,7 @@ int engine_start(rdpshare_session *s, struct capture *cap, struct engine **out)
 		return RDPSHARE_E_IO;
 	}
 	hub_init(&e->hub, e->wake_fd);
+	pthread_mutex_init(&e->in_lock, NULL);
 	if (worker_start(&e->thread, engine_main, e) != 0) {
 		hub_fini(&e->hub);
 		close(e->wake_fd);
@@ -199,6 +251,7 @@ void engine_stop(struct engine *e)
 	poke(e->wake_fd);
 	pthread_join(e->thread, NULL);
 	hub_fini(&e->hub);
+	pthread_mutex_destroy(&e->in_lock);
 	close(e->wake_fd);
 	free(e);
 }

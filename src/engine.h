@@ -17,6 +17,13 @@ int engine_start(struct rdpshare_session *s, struct capture *cap, struct engine 
 /* Stop the thread and free the engine (not the capture back-end). */
 void engine_stop(struct engine *e);
 struct hub *engine_hub(struct engine *e);
+/* Queue input for the back-end (coordinates in shared-rect space; the
+ * engine maps them to the desktop and clamps them to the rect). Thread-safe.
+ * -EAGAIN when the queue is full (the event is dropped). */
+#define ENGINE_INPUT_QUEUE 1024
+struct cap_input;
+int engine_inject(struct engine *e, const struct cap_input *in);
+
 /* Ask for a full frame (shared rect changed, resume). Thread-safe. */
 void engine_refresh(struct engine *e);
 

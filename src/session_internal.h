@@ -51,7 +51,7 @@ struct rdpshare_attendee {
 	atomic_bool terminate; /* owner asked the connection to end */
 	bool listed;           /* in s->attendees (owner thread only) */
 	/* statistics, written by the connection's thread */
-	atomic_uint_fast64_t frames_sent, frames_skipped, bytes_sent, input_dropped;
+	atomic_uint_fast64_t frames_sent, frames_skipped, bytes_sent, input_dropped, input_injected;
 	atomic_int color_depth;
 	atomic_int codec; /* enum encode_codec */
 	/* lets the owner thread wake the connection (terminate, level change) */

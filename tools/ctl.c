@@ -87,10 +87,10 @@ static void attendee_json(struct sbuf *b, rdpshare_attendee *a)
 	sb_printf(
 	    b,
 	    ",\"codec\":\"%s\",\"color_depth\":%d,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
-	    "\"bytes_sent\":%llu,\"input_dropped\":%llu}",
+	    "\"bytes_sent\":%llu,\"input_dropped\":%llu,\"input_injected\":%llu}",
 	    st.codec, st.color_depth, (unsigned long long)st.frames_sent,
 	    (unsigned long long)st.frames_skipped, (unsigned long long)st.bytes_sent,
-	    (unsigned long long)st.input_dropped);
+	    (unsigned long long)st.input_dropped, (unsigned long long)st.input_injected);
 }
 
 static void invitation_json(struct sbuf *b, rdpshare_invitation *inv, int index)

@@ -21,6 +21,7 @@
 
 #include "encode/encoder.h"
 #include "engine.h"
+#include "rdp/input.h"
 #include "rdp/send.h"
 #include "session_internal.h"
 #include "worker.h"
@@ -71,6 +72,7 @@ struct conn {
 	int in_flight;
 	uint64_t cursor_gen, shape_gen;
 	bool resizing;
+	struct input_sink input;
 };
 
 struct peer_ctx {
@@ -146,6 +148,8 @@ static LicenseCallbackResult on_license(freerdp_peer *peer, wStream *s)
 		return LICENSE_CB_ABORT;
 	}
 	c->att = a;
+	c->input.att = a;
+	c->input.engine = c->engine;
 	attendee_bind(a, conn_wake, c);
 	if (!license_send_valid_client_error_packet(peer->context->rdp)) {
 		return LICENSE_CB_ABORT;
@@ -256,16 +260,8 @@ static BOOL on_refresh_rect(rdpContext *ctx, BYTE count, const RECTANGLE_16 *are
 	return TRUE;
 }
 
-/* Input: only INTERACTIVE attendees' input may reach the desktop (the
- * control issue injects it); everyone else's is dropped and counted. */
-static void count_input(rdpInput *input)
-{
-	struct conn *c = conn_of(input->context);
-	if (c->att) {
-		atomic_fetch_add(&c->att->input_dropped, 1);
-	}
-}
-
+/* Input: INTERACTIVE attendees' input reaches the desktop through the
+ * engine; everyone else's is dropped and counted (rdp/input.c). */
 static BOOL on_sync(rdpInput *input, UINT32 flags)
 {
 	(void)input;
@@ -273,20 +269,45 @@ static BOOL on_sync(rdpInput *input, UINT32 flags)
 	return TRUE; /* lock-key state is not input anyone typed */
 }
 
+static struct input_sink *sink_of(rdpInput *input)
+{
+	struct conn *c = conn_of(input->context);
+	return c->att ? &c->input : NULL;
+}
+
 static BOOL on_key(rdpInput *input, UINT16 flags, UINT16 code)
 {
-	(void)flags;
-	(void)code;
-	count_input(input);
+	struct input_sink *k = sink_of(input);
+	if (k) {
+		input_key(k, flags, code);
+	}
+	return TRUE;
+}
+
+static BOOL on_unicode(rdpInput *input, UINT16 flags, UINT16 code)
+{
+	struct input_sink *k = sink_of(input);
+	if (k) {
+		input_unicode(k, flags, code);
+	}
 	return TRUE;
 }
 
 static BOOL on_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
 {
-	(void)flags;
-	(void)x;
-	(void)y;
-	count_input(input);
+	struct input_sink *k = sink_of(input);
+	if (k) {
+		input_mouse(k, flags, x, y);
+	}
+	return TRUE;
+}
+
+static BOOL on_extended_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
+{
+	struct input_sink *k = sink_of(input);
+	if (k) {
+		input_extended_mouse(k, flags, x, y);
+	}
 	return TRUE;
 }
 
@@ -414,6 +435,9 @@ static bool service(struct conn *c)
 		return true;
 	}
 	int level = atomic_load(&c->att->level);
+	if (level != c->last_level && level != RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
+		input_release_all(&c->input); /* no stuck keys after a demotion */
+	}
 	if (level != c->last_level) {
 		if (level >= RDPSHARE_CTRL_LEVEL_VIEW && c->last_level < RDPSHARE_CTRL_LEVEL_VIEW) {
 			c->need_full = true;
@@ -505,6 +529,7 @@ out:
 		peer->Disconnect(peer);
 	}
 	if (c->att) {
+		input_release_all(&c->input); /* a viewer that leaves lets go */
 		attendee_bind(c->att, NULL, NULL);
 		session_attendee_gone(c->s, c->att, reason, code,
 		                      c->announced && !atomic_load(&c->silent));
@@ -590,9 +615,9 @@ static bool setup_peer(struct conn *c)
 	peer->update->RefreshRect = on_refresh_rect;
 	peer->input->SynchronizeEvent = on_sync;
 	peer->input->KeyboardEvent = on_key;
-	peer->input->UnicodeKeyboardEvent = on_key;
+	peer->input->UnicodeKeyboardEvent = on_unicode;
 	peer->input->MouseEvent = on_mouse;
-	peer->input->ExtendedMouseEvent = on_mouse;
+	peer->input->ExtendedMouseEvent = on_extended_mouse;
 	return true;
 }
 
