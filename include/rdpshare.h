@@ -131,7 +131,10 @@ struct rdpshare_callbacks {
 	/* Our addition: a viewer was refused. name may be NULL; address is "ip:port". */
 	void (*attendee_refused)(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
 	                         const char *address, void *userdata);
-	/* OnControlLevelChangeRequest. */
+	/* OnControlLevelChangeRequest: a viewer asked for a level for itself
+	 * (VIEW or INTERACTIVE; NONE when it gives control back). Nothing
+	 * changes until the application sets the level or answers. A viewer's
+	 * request about another attendee is ignored and raises nothing. */
 	void (*control_level_change_request)(rdpshare_session *s, rdpshare_attendee *a,
 	                                     enum rdpshare_ctrl_level requested, void *userdata);
 	/* OnGraphicsStreamPaused / Resumed (raised on the sharer too, after Pause/Resume). */
@@ -279,6 +282,16 @@ rdpshare_invitation *rdpshare_attendee_invitation(const rdpshare_attendee *a);
 enum rdpshare_ctrl_level rdpshare_attendee_get_control_level(const rdpshare_attendee *a);
 /* NONE, VIEW or INTERACTIVE; takes effect at once. Raises attendee_update. */
 int rdpshare_attendee_set_control_level(rdpshare_attendee *a, enum rdpshare_ctrl_level level);
+/* SendControlLevelChangeResponse (Session2): answer a control_level_change_request
+ * without (or besides) changing the level; the viewer gets it on the multiparty
+ * channel (MS-RDPEMC OD_PARTICIPANT_CTRL_CHANGE_RESPONSE) with reason (ours: 0
+ * granted, 1 denied; the original leaves reason codes to the application).
+ * Viewers that leave the client product id empty (FreeRDP 2.x: its multiparty
+ * client drops the connection on this PDU) are not sent it.
+ * RDPSHARE_E_UNEXPECTED when 8 answers already wait for the viewer. */
+int rdpshare_attendee_send_control_level_change_response(rdpshare_attendee *a,
+                                                         enum rdpshare_ctrl_level level,
+                                                         long reason);
 int rdpshare_attendee_flags(const rdpshare_attendee *a);
 /* IRDPSRAPITcpConnectionInfo. Strings owned by the attendee. */
 const char *rdpshare_attendee_peer_ip(const rdpshare_attendee *a);

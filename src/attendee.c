@@ -112,6 +112,7 @@ int rdpshare_attendee_set_control_level(rdpshare_attendee *a, enum rdpshare_ctrl
 		return RDPSHARE_OK;
 	}
 	attendee_wake(a);
+	session_roster_changed(a->invitation->session);
 	struct event *ev = event_new(EV_ATTENDEE_UPDATE);
 	if (ev) {
 		attendee_ref(a);
@@ -119,6 +120,44 @@ int rdpshare_attendee_set_control_level(rdpshare_attendee *a, enum rdpshare_ctrl
 		event_queue_push(&a->invitation->session->events, ev);
 	}
 	return RDPSHARE_OK;
+}
+
+int rdpshare_attendee_send_control_level_change_response(rdpshare_attendee *a,
+                                                         enum rdpshare_ctrl_level level,
+                                                         long reason)
+{
+	CHECK_ATTENDEE(a);
+	if (level != RDPSHARE_CTRL_LEVEL_NONE && level != RDPSHARE_CTRL_LEVEL_VIEW &&
+	    level != RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	pthread_mutex_lock(&a->wake_lock);
+	int r = RDPSHARE_E_UNEXPECTED; /* too many unanswered: the viewer is not reading */
+	if (a->n_outbox < ATTENDEE_OUTBOX) {
+		a->outbox[a->n_outbox].level = level;
+		a->outbox[a->n_outbox].reason = reason;
+		a->n_outbox++;
+		r = RDPSHARE_OK;
+	}
+	pthread_mutex_unlock(&a->wake_lock);
+	if (r == RDPSHARE_OK) {
+		attendee_wake(a);
+	}
+	return r;
+}
+
+int attendee_take_outbox(rdpshare_attendee *a, int *levels, long *reasons, int max)
+{
+	pthread_mutex_lock(&a->wake_lock);
+	int n = a->n_outbox < max ? a->n_outbox : max;
+	for (int i = 0; i < n; i++) {
+		levels[i] = a->outbox[i].level;
+		reasons[i] = a->outbox[i].reason;
+	}
+	memmove(a->outbox, a->outbox + n, sizeof(a->outbox[0]) * (size_t)(a->n_outbox - n));
+	a->n_outbox -= n;
+	pthread_mutex_unlock(&a->wake_lock);
+	return n;
 }
 
 int rdpshare_attendee_flags(const rdpshare_attendee *a)

@@ -317,6 +317,7 @@ int rdpshare_session_pause(rdpshare_session *s)
 	}
 	if (!atomic_exchange(&s->paused, true)) {
 		push_simple(s, EV_PAUSED);
+		server_poke_all(s->server); /* viewers hear of it on the multiparty channel */
 	}
 	return RDPSHARE_OK;
 }
@@ -331,6 +332,7 @@ int rdpshare_session_resume(rdpshare_session *s)
 		return RDPSHARE_E_CLOSED;
 	}
 	if (atomic_exchange(&s->paused, false)) {
+		server_poke_all(s->server);
 		if (s->engine) {
 			engine_refresh(s->engine);
 		}
@@ -677,6 +679,22 @@ void session_attendee_gone(rdpshare_session *s, rdpshare_attendee *a,
 	} else {
 		attendee_unref(a);
 	}
+}
+
+void session_post_control_request(rdpshare_session *s, rdpshare_attendee *a, int level)
+{
+	struct event *ev = event_new(EV_CONTROL_REQUEST);
+	if (ev) {
+		attendee_ref(a);
+		ev->attendee = a;
+		ev->i1 = level;
+		event_queue_push(&s->events, ev);
+	}
+}
+
+void session_roster_changed(rdpshare_session *s)
+{
+	server_roster_changed(s->server);
 }
 
 void session_post_refusal(rdpshare_session *s, enum rdpshare_refusal why, const char *name,

@@ -40,6 +40,8 @@ struct rdpshare_invitation {
 	atomic_int attendees; /* connected through it now */
 };
 
+#define ATTENDEE_OUTBOX 8
+
 struct rdpshare_attendee {
 	atomic_int refs;
 	int id;
@@ -57,7 +59,13 @@ struct rdpshare_attendee {
 	/* lets the owner thread wake the connection (terminate, level change) */
 	void (*wake)(void *conn);
 	void *conn;
-	pthread_mutex_t wake_lock; /* guards wake/conn against the connection ending */
+	pthread_mutex_t wake_lock; /* guards wake/conn and the outbox */
+	/* SendControlLevelChangeResponse answers waiting for the connection */
+	struct {
+		int level;
+		long reason;
+	} outbox[ATTENDEE_OUTBOX];
+	int n_outbox;
 };
 
 struct rdpshare_session {
@@ -130,6 +138,11 @@ void session_attendee_gone(rdpshare_session *s, rdpshare_attendee *a,
 /* Post a refusal seen before admission (protocol errors). */
 void session_post_refusal(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
                           const char *address);
+/* A viewer asked for a control level (multiparty channel). */
+void session_post_control_request(rdpshare_session *s, rdpshare_attendee *a, int level);
+/* Who is in the session, or their levels, changed: every connection
+ * re-tells its viewer (multiparty channel). Thread-safe. */
+void session_roster_changed(rdpshare_session *s);
 /* The engine or a connection hit a fatal error. */
 void session_post_error(rdpshare_session *s, int result, const char *message);
 void session_get_rect(rdpshare_session *s, int *l, int *t, int *r, int *b);
@@ -145,6 +158,8 @@ void attendee_unref(rdpshare_attendee *a);
 /* Attach/detach the connection so the owner thread can wake it. */
 void attendee_bind(rdpshare_attendee *a, void (*wake)(void *), void *conn);
 void attendee_wake(rdpshare_attendee *a);
+/* The connection takes the queued responses (at most max). */
+int attendee_take_outbox(rdpshare_attendee *a, int *levels, long *reasons, int max);
 
 /* instance_lock.c */
 int instance_lock_take(const char *runtime_dir, int *fd_out);

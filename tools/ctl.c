@@ -303,14 +303,25 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		result_json(b, tool_parse_long(argv[1], &v)
 		                   ? rdpshare_session_set_color_depth(s, (int)v)
 		                   : RDPSHARE_E_INVALIDARG);
+	} else if (strcmp(cmd, "requests") == 0 && argc == 1) {
+		requests_json(b);
+	} else if ((strcmp(cmd, "grant") == 0 || strcmp(cmd, "deny") == 0) && argc == 2) {
+		long id;
+		int r = tool_parse_long(argv[1], &id)
+		            ? requests_answer(s, (int)id, strcmp(cmd, "grant") == 0)
+		            : RDPSHARE_E_INVALIDARG;
+		r == RDPSHARE_E_NOT_FOUND ? error_json(b, "no pending request from that attendee")
+		                          : result_json(b, r);
 	} else if (strcmp(cmd, "quit") == 0 && argc == 1) {
 		*quit = true;
 		result_json(b, RDPSHARE_OK);
 	} else {
-		error_json(b, "unknown command; try: attendees, invitations, kick ID, level ID "
-		              "none|view|interactive, pause, resume, rect X,Y,W,H, invite "
-		              "[--password PW] [--limit N] [--group G], revoke INV, limit INV N, "
-		              "properties, set NAME VALUE, color-depth N, quit");
+		error_json(
+		    b, "unknown command; try: attendees, invitations, kick ID, level ID "
+		       "none|view|interactive, pause, resume, rect X,Y,W,H, invite "
+		       "[--password PW] [--limit N] [--group G], revoke INV, limit INV N, "
+		       "properties, set NAME VALUE, color-depth N, requests, grant ID, deny ID, "
+		       "quit");
 	}
 }
 

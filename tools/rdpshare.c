@@ -31,11 +31,14 @@ struct opts {
 	const char *invitation_file;
 	bool json;
 	int level;
+	enum { ON_REQUEST_ASK, ON_REQUEST_GRANT, ON_REQUEST_DENY } on_request;
 	const char *ctl_socket;
 	const char *config_dir;
 };
 
 static bool json_mode;
+static int on_request_policy;
+static bool prompt_tty; /* --on-request ask with a terminal on stdin */
 
 /* The port part of ADDR[:PORT] / [IPV6][:PORT] / bare IPv6, if any, must be
  * a number; the address itself is checked when the session binds it. */
@@ -65,6 +68,7 @@ static void usage(FILE *f)
 	    "usage: rdpshare [--display :N | --demo] [--listen ADDR:PORT]... [--password PW]\n"
 	    "                [--limit N] [--group NAME] [--rect X,Y,W,H] [--color-depth N]\n"
 	    "                [--invitation-file FILE] [--level none|view] [--json]\n"
+	    "                [--on-request ask|grant|deny]\n"
 	    "                [--ctl-socket PATH] [--config-dir DIR]\n"
 	    "       rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n"
 	    "\n"
@@ -82,6 +86,9 @@ static void usage(FILE *f)
 	    "                         (must end in .msrcIncident; default next to the\n"
 	    "                         control socket, removed when the sharer exits)\n"
 	    "  --level none|view      what new viewers may do at first (view)\n"
+	    "  --on-request ask|grant|deny\n"
+	    "                         a viewer asks for control: ask (terminal prompt\n"
+	    "                         and ctl grant|deny ID; default), grant or deny\n"
 	    "  --json                 one JSON object per line instead of text\n"
 	    "  --ctl-socket PATH      control socket (default $XDG_RUNTIME_DIR/rdpshare/ctl.sock)\n"
 	    "  --config-dir DIR       where the TLS certificate is kept (~/.config/rdpshare)\n"
@@ -89,7 +96,7 @@ static void usage(FILE *f)
 	    "ctl commands: attendees, invitations, kick ID, level ID none|view|interactive,\n"
 	    "  pause, resume, rect X,Y,W,H, invite [--password PW] [--limit N] [--group G],\n"
 	    "  revoke INVITATION, limit INVITATION N, properties, set NAME VALUE,\n"
-	    "  color-depth N, quit\n");
+	    "  color-depth N, requests, grant ID, deny ID, quit\n");
 }
 
 static void die(const char *what, int r)
@@ -165,6 +172,7 @@ static void on_disconnected(rdpshare_session *s, rdpshare_attendee *a,
 {
 	(void)s;
 	(void)ud;
+	requests_forget(rdpshare_attendee_id(a));
 	struct sbuf b = {0};
 	if (json_mode) {
 		sb_printf(&b, "{\"event\":\"attendee_disconnected\",\"id\":%d,\"name\":",
@@ -193,6 +201,56 @@ static void on_update(rdpshare_session *s, rdpshare_attendee *a, void *ud)
 		sb_printf(&b, "attendee-update id=%d level=%s", rdpshare_attendee_id(a), level);
 	}
 	emit(&b);
+}
+
+/* A viewer asks for a level: the policy answers, or the request waits for
+ * the terminal (y/n) or `rdpshare ctl grant|deny ID`. */
+static void on_request(rdpshare_session *s, rdpshare_attendee *a, enum rdpshare_ctrl_level level,
+                       void *ud)
+{
+	(void)ud;
+	int id = rdpshare_attendee_id(a);
+	const char *lname = rdpshare_ctrl_level_name(level);
+	const char *policy = on_request_policy == ON_REQUEST_GRANT  ? "grant"
+	                     : on_request_policy == ON_REQUEST_DENY ? "deny"
+	                                                            : "ask";
+	struct sbuf b = {0};
+	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"control_request\",\"id\":%d,\"name\":", id);
+		sb_json_str(&b, rdpshare_attendee_remote_name(a));
+		sb_printf(&b, ",\"level\":\"%s\",\"policy\":\"%s\"}", lname, policy);
+	} else {
+		sb_printf(&b, "control-request id=%d name=%s level=%s policy=%s", id,
+		          rdpshare_attendee_remote_name(a), lname, policy);
+	}
+	emit(&b);
+	requests_add(id, level);
+	if (on_request_policy != ON_REQUEST_ASK) {
+		requests_answer(s, id, on_request_policy == ON_REQUEST_GRANT);
+	} else if (prompt_tty) {
+		fprintf(stderr,
+		        "%s (id %d) asks for %s: allow? [y/n] (or rdpshare ctl grant|deny %d)\n",
+		        rdpshare_attendee_remote_name(a), id, lname, id);
+	}
+}
+
+/* A line typed at the prompt answers the oldest waiting request. */
+static void read_answer(rdpshare_session *s)
+{
+	char line[64];
+	if (!fgets(line, sizeof(line), stdin)) {
+		prompt_tty = false; /* end of input: answers come through ctl only */
+		return;
+	}
+	int id = requests_oldest();
+	if (id < 0) {
+		return;
+	}
+	bool yes = line[0] == 'y' || line[0] == 'Y';
+	int r = requests_answer(s, id, yes);
+	if (r != RDPSHARE_OK) {
+		fprintf(stderr, "rdpshare: answering %d: %s\n", id, rdpshare_strerror(r));
+	}
 }
 
 static void on_refused(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
@@ -283,6 +341,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		O_INVFILE,
 		O_JSON,
 		O_LEVEL,
+		O_ON_REQUEST,
 		O_CTL,
 		O_CONFIG,
 		O_HELP
@@ -298,6 +357,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    {"color-depth", required_argument, NULL, O_DEPTH},
 	    {"invitation-file", required_argument, NULL, O_INVFILE},
 	    {"json", no_argument, NULL, O_JSON},
+	    {"on-request", required_argument, NULL, O_ON_REQUEST},
 	    {"level", required_argument, NULL, O_LEVEL},
 	    {"ctl-socket", required_argument, NULL, O_CTL},
 	    {"config-dir", required_argument, NULL, O_CONFIG},
@@ -385,6 +445,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				fprintf(stderr,
 				        "rdpshare: --level is none or view (control is given "
 				        "per viewer, never to everyone)\n");
+				return 2;
+			}
+			break;
+		case O_ON_REQUEST:
+			if (strcmp(optarg, "ask") == 0) {
+				o->on_request = ON_REQUEST_ASK;
+			} else if (strcmp(optarg, "grant") == 0) {
+				o->on_request = ON_REQUEST_GRANT;
+			} else if (strcmp(optarg, "deny") == 0) {
+				o->on_request = ON_REQUEST_DENY;
+			} else {
+				fprintf(stderr, "rdpshare: --on-request is ask, grant or deny\n");
 				return 2;
 			}
 			break;
@@ -525,6 +597,8 @@ int main(int argc, char **argv)
 		return r;
 	}
 	json_mode = o.json;
+	on_request_policy = (int)o.on_request;
+	prompt_tty = o.on_request == ON_REQUEST_ASK && isatty(STDIN_FILENO);
 	signal(SIGPIPE, SIG_IGN);
 	/* Blocked from the start: a signal during set-up waits for the loop,
 	 * which closes the session cleanly. */
@@ -541,6 +615,7 @@ int main(int argc, char **argv)
 	    .attendee_disconnected = on_disconnected,
 	    .attendee_update = on_update,
 	    .attendee_refused = on_refused,
+	    .control_level_change_request = on_request,
 	    .graphics_stream_paused = on_paused,
 	    .graphics_stream_resumed = on_resumed,
 	    .shared_rect_changed = on_rect,
@@ -589,10 +664,15 @@ int main(int argc, char **argv)
 
 	bool quit = false;
 	while (!quit && !fatal) {
-		struct pollfd pfd[3] = {
-		    {rdpshare_session_get_fd(s), POLLIN, 0}, {ctl_fd, POLLIN, 0}, {sfd, POLLIN, 0}};
-		if (poll(pfd, 3, -1) < 0 && errno != EINTR) {
+		struct pollfd pfd[4] = {{rdpshare_session_get_fd(s), POLLIN, 0},
+		                        {ctl_fd, POLLIN, 0},
+		                        {sfd, POLLIN, 0},
+		                        {prompt_tty ? STDIN_FILENO : -1, POLLIN, 0}};
+		if (poll(pfd, 4, -1) < 0 && errno != EINTR) {
 			break;
+		}
+		if (pfd[3].revents & (POLLIN | POLLHUP)) {
+			read_answer(s);
 		}
 		if (pfd[0].revents & POLLIN) {
 			rdpshare_session_dispatch(s);

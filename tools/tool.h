@@ -30,6 +30,14 @@ void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit);
 /* Client side: run `rdpshare ctl ARGS...`, print the reply. Exit status. */
 int ctl_client_main(int argc, char **argv);
 
+/* Control requests awaiting an answer (requests.c). answer: grant sets the
+ * requested level and tells the viewer; deny only tells it. */
+void requests_add(int id, enum rdpshare_ctrl_level level);
+int requests_answer(rdpshare_session *s, int id, bool grant);
+void requests_forget(int id);
+int requests_oldest(void); /* -1 when none */
+void requests_json(struct sbuf *b);
+
 /* Whole-string decimal numbers: one long, or n ints separated by commas.
  * False for anything else, including overflow. */
 bool tool_parse_long(const char *s, long *out);

@@ -16,13 +16,18 @@
 #include <freerdp/error.h>
 #include <freerdp/freerdp.h>
 #include <freerdp/license.h>
+#include <freerdp/channels/wtsvc.h>
 #include <freerdp/peer.h>
+#include <winpr/wtsapi.h>
 #include <winpr/synch.h>
 
 #include "encode/encoder.h"
 #include "engine.h"
+#include "rdp/encomsp.h"
 #include "rdp/input.h"
+#include "rdp/multiparty.h"
 #include "rdp/send.h"
+#include "rdp/server.h"
 #include "session_internal.h"
 #include "worker.h"
 
@@ -38,6 +43,7 @@
 #define CAPSET_BITMAP_CODECS 0x1D
 
 struct conn {
+	struct server *srv;
 	rdpshare_session *s;
 	struct engine *engine;
 	struct hub *hub;
@@ -73,6 +79,17 @@ struct conn {
 	uint64_t cursor_gen, shape_gen;
 	bool resizing;
 	struct input_sink input;
+
+	/* multiparty channel */
+	HANDLE vcm;
+	struct multiparty mp;
+	uint64_t roster_gen; /* last roster generation told */
+	/* the roster line: a reference kept until conn_free, read by other
+	 * connections under the server's lock */
+	_Atomic(rdpshare_attendee *) member;
+	atomic_bool left;
+	struct roster_entry *roster; /* ROSTER_MAX, for tell_viewer */
+	atomic_uint disc_type, disc_code;
 };
 
 struct peer_ctx {
@@ -223,7 +240,15 @@ static BOOL on_activate(freerdp_peer *peer)
 	atomic_store(&c->att->codec, c->key.codec);
 	if (!c->announced) {
 		c->announced = true;
+		attendee_ref(c->att);
+		atomic_store(&c->member, c->att);
 		session_attendee_ready(c->s, c->att);
+		/* Windows viewers and rdpview fill in the client's digital product
+		 * id; FreeRDP 2.x leaves it empty, and its encomsp client cannot
+		 * take a control-change response. */
+		const char *product = peer->settings->ClientProductId;
+		multiparty_open(&c->mp, c->vcm, c->att->id, product && product[0]);
+		session_roster_changed(c->s);
 	}
 	if (!c->subscribed && hub_subscribe(c->hub, c->frame_fd) == 0) {
 		c->subscribed = true;
@@ -427,12 +452,49 @@ static bool send_picture(struct conn *c)
 	return ok;
 }
 
+/* The multiparty channel: who is in the session, their levels, paused, and
+ * the sharer's answers to this viewer's requests. */
+static bool tell_viewer(struct conn *c)
+{
+	if (!c->mp.chan) {
+		return true;
+	}
+	uint64_t gen = server_roster_gen(c->srv);
+	bool ok = true;
+	if (gen != c->roster_gen || c->mp.sent_paused != (int)atomic_load(&c->s->paused)) {
+		c->roster_gen = gen;
+		if (!c->roster && !(c->roster = calloc(ROSTER_MAX, sizeof(*c->roster)))) {
+			return false;
+		}
+		int n = server_roster(c->srv, c->roster, ROSTER_MAX);
+		ok = multiparty_sync(&c->mp, c->roster, n, atomic_load(&c->s->paused));
+	}
+	int levels[ATTENDEE_OUTBOX];
+	long reasons[ATTENDEE_OUTBOX];
+	int n = attendee_take_outbox(c->att, levels, reasons, ATTENDEE_OUTBOX);
+	for (int i = 0; i < n && ok; i++) {
+		ok = multiparty_respond(&c->mp, levels[i], (uint32_t)reasons[i]);
+	}
+	return ok && WTSVirtualChannelManagerCheckFileDescriptor(c->vcm);
+}
+
+static void on_control_request(void *ctx, int level)
+{
+	struct conn *c = ctx;
+	if (c->att) {
+		session_post_control_request(c->s, c->att, level);
+	}
+}
+
 /* Everything that may have changed since the last wake-up. Returns false
  * when the connection broke. */
 static bool service(struct conn *c)
 {
 	if (!c->activated || !c->att) {
 		return true;
+	}
+	if (!tell_viewer(c)) {
+		return false;
 	}
 	int level = atomic_load(&c->att->level);
 	if (level != c->last_level && level != RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
@@ -503,9 +565,11 @@ static void *conn_main(void *arg)
 			reason = RDPSHARE_DISCONNECT_APP;
 			break;
 		}
-		if (!peer->CheckFileDescriptor(peer)) {
+		if (!peer->CheckFileDescriptor(peer) ||
+		    !WTSVirtualChannelManagerCheckFileDescriptor(c->vcm)) {
 			break; /* the viewer closed or sent something broken */
 		}
+		multiparty_receive(&c->mp, on_control_request, c);
 		if (!c->announced && now_ms() >= c->deadline_ms) {
 			reason = RDPSHARE_DISCONNECT_ERR;
 			code = -ETIMEDOUT;
@@ -527,6 +591,15 @@ out:
 	}
 	if (!atomic_load(&c->silent) && reason != RDPSHARE_DISCONNECT_CLI) {
 		peer->Disconnect(peer);
+	}
+	atomic_store(&c->disc_type,
+	             reason == RDPSHARE_DISCONNECT_APP ? ENCOMSP_DISC_APP : ENCOMSP_DISC_CLI);
+	/* MS-RDPEMC's codes: S_OK, or "an error on the host side" */
+	atomic_store(&c->disc_code, reason == RDPSHARE_DISCONNECT_ERR ? 0xD0000001u : 0u);
+	atomic_store(&c->left, true);
+	multiparty_close(&c->mp);
+	if (atomic_load(&c->member) && !atomic_load(&c->silent)) {
+		session_roster_changed(c->s);
 	}
 	if (c->att) {
 		input_release_all(&c->input); /* a viewer that leaves lets go */
@@ -582,6 +655,11 @@ static bool setup_peer(struct conn *c)
 		return false;
 	}
 	((struct peer_ctx *)peer->context)->conn = c;
+	c->vcm = WTSOpenServerA((LPSTR)peer->context);
+	if (!c->vcm || c->vcm == INVALID_HANDLE_VALUE) {
+		c->vcm = NULL;
+		return false;
+	}
 	rdpSettings *st = peer->settings;
 	free(st->CertificateFile);
 	free(st->PrivateKeyFile);
@@ -625,6 +703,13 @@ static void conn_free(struct conn *c)
 {
 	/* Once the context exists its transport owns the socket. */
 	bool transport_owns_fd = c->peer && c->peer->context;
+	if (c->vcm) {
+		WTSCloseServer(c->vcm);
+	}
+	if (atomic_load(&c->member)) {
+		attendee_unref(atomic_load(&c->member));
+	}
+	free(c->roster);
 	if (c->peer) {
 		if (c->peer->context) {
 			freerdp_peer_context_free(c->peer);
@@ -644,13 +729,15 @@ static void conn_free(struct conn *c)
 	free(c);
 }
 
-struct conn *conn_start(rdpshare_session *s, struct engine *engine, const struct tls_identity *id,
-                        int fd)
+struct conn *conn_start(struct server *srv, rdpshare_session *s, struct engine *engine,
+                        const struct tls_identity *id, int fd)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 	if (!c) {
+		close(fd);
 		return NULL;
 	}
+	c->srv = srv;
 	c->s = s;
 	c->engine = engine;
 	c->hub = engine_hub(engine);
@@ -670,6 +757,21 @@ struct conn *conn_start(rdpshare_session *s, struct engine *engine, const struct
 		return NULL;
 	}
 	return c;
+}
+
+bool conn_roster_entry(struct conn *c, struct roster_entry *out)
+{
+	rdpshare_attendee *a = atomic_load(&c->member);
+	if (!a) {
+		return false;
+	}
+	out->id = a->id;
+	snprintf(out->name, sizeof(out->name), "%s", a->name);
+	out->level = atomic_load(&a->level);
+	out->gone = atomic_load(&c->left);
+	out->disc_type = atomic_load(&c->disc_type);
+	out->disc_code = atomic_load(&c->disc_code);
+	return true;
 }
 
 bool conn_finished(struct conn *c)

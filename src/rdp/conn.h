@@ -12,8 +12,13 @@ struct engine;
 struct conn;
 
 /* Takes ownership of fd, also when it fails (NULL). */
-struct conn *conn_start(struct rdpshare_session *s, struct engine *engine,
+struct server;
+struct roster_entry;
+struct conn *conn_start(struct server *srv, struct rdpshare_session *s, struct engine *engine,
                         const struct tls_identity *id, int fd);
+/* This connection's line in the roster; false before it is announced.
+ * Called under the server's lock. */
+bool conn_roster_entry(struct conn *c, struct roster_entry *out);
 bool conn_finished(struct conn *c);
 /* Session is closing: end without an attendee_disconnected event. */
 void conn_close_silently(struct conn *c);

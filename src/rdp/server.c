@@ -13,9 +13,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <freerdp/channels/channels.h>
 #include <winpr/wlog.h>
+#include <winpr/wtsapi.h>
 
 #include "rdp/conn.h"
+#include "rdp/multiparty.h"
 #include "session_internal.h"
 #include "worker.h"
 
@@ -32,6 +35,7 @@ struct server {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	struct conn *conns;
+	atomic_uint_fast64_t roster_gen;
 };
 
 /* "ADDR", "ADDR:PORT", "[V6]:PORT" → host and port (0 when absent). */
@@ -210,7 +214,7 @@ static void *accept_main(void *arg)
 			if (fd < 0) {
 				continue;
 			}
-			struct conn *c = conn_start(srv->s, srv->engine, srv->id, fd);
+			struct conn *c = conn_start(srv, srv->s, srv->engine, srv->id, fd);
 			if (!c) {
 				continue; /* conn_start closed it */
 			}
@@ -233,10 +237,19 @@ static void quiet_freerdp_log(void)
 	}
 }
 
+/* Virtual channels go through WinPR's WTS API, which FreeRDP's server side
+ * implements once registered (process-wide, so once). */
+static void register_wts_api(void)
+{
+	WTSRegisterWtsApiFunctionTable(FreeRDP_InitWtsApi());
+}
+
 int server_start(rdpshare_session *s, struct engine *engine, const struct tls_identity *id,
                  struct server **out, char ***addrs, int *n_addrs)
 {
 	quiet_freerdp_log();
+	static pthread_once_t wts_once = PTHREAD_ONCE_INIT;
+	pthread_once(&wts_once, register_wts_api);
 	struct server *srv = calloc(1, sizeof(*srv));
 	if (!srv) {
 		return RDPSHARE_E_NOMEM;
@@ -332,6 +345,32 @@ void server_stop(struct server *srv)
 	close(srv->wake_fd);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv);
+}
+
+int server_roster(struct server *srv, struct roster_entry *out, int max)
+{
+	int n = 0;
+	pthread_mutex_lock(&srv->lock);
+	for (struct conn *c = srv->conns; c && n < max; c = conn_next(c)) {
+		if (conn_roster_entry(c, &out[n])) {
+			n++;
+		}
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return n;
+}
+
+void server_roster_changed(struct server *srv)
+{
+	if (srv) {
+		atomic_fetch_add(&srv->roster_gen, 1);
+		server_poke_all(srv);
+	}
+}
+
+uint64_t server_roster_gen(struct server *srv)
+{
+	return atomic_load(&srv->roster_gen);
 }
 
 void server_poke_all(struct server *srv)

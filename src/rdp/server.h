@@ -4,6 +4,8 @@
 #ifndef RDPSHARE_SERVER_H
 #define RDPSHARE_SERVER_H
 
+#include <stdint.h>
+
 #include "rdp/tls.h"
 
 struct rdpshare_session;
@@ -20,6 +22,14 @@ int server_start(struct rdpshare_session *s, struct engine *engine, const struct
                  struct server **out, char ***addrs, int *n_addrs);
 /* Stop listening and end every connection without attendee events. */
 void server_stop(struct server *srv);
+struct roster_entry;
+/* Everyone in the session now, and those whose connection just ended (gone),
+ * for the multiparty channel. Thread-safe. Returns the count. */
+int server_roster(struct server *srv, struct roster_entry *out, int max);
+/* Someone joined, left or changed level: bump the generation, wake all. */
+void server_roster_changed(struct server *srv);
+uint64_t server_roster_gen(struct server *srv);
+
 /* Wake every connection to re-check shared state (pause, depth). */
 void server_poke_all(struct server *srv);
 

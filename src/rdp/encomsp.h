@@ -1,0 +1,72 @@
+/* The multiparty channel's PDUs (MS-RDPEMC, static channel "encomsp"): the
+ * ones the sharer sends, built into a byte buffer, and a parser for what a
+ * viewer may send. Hand-written because FreeRDP 2.11's encomsp server only
+ * parses one PDU type and sends none; no FreeRDP types here, so the parser
+ * is fuzzed on its own (fuzz/fuzz_encomsp.c). Little-endian throughout; a
+ * channel message may carry several PDUs back to back. */
+#ifndef RDPSHARE_ENCOMSP_H
+#define RDPSHARE_ENCOMSP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	ENCOMSP_FILTER_STATE_UPDATED = 0x0001,
+	ENCOMSP_APP_REMOVED = 0x0002,
+	ENCOMSP_APP_CREATED = 0x0003,
+	ENCOMSP_WND_REMOVED = 0x0004,
+	ENCOMSP_WND_CREATED = 0x0005,
+	ENCOMSP_WND_SHOW = 0x0006,
+	ENCOMSP_PARTICIPANT_REMOVED = 0x0007,
+	ENCOMSP_PARTICIPANT_CREATED = 0x0008,
+	ENCOMSP_PARTICIPANT_CTRL_CHANGE = 0x0009,
+	ENCOMSP_GRAPHICS_STREAM_PAUSED = 0x000A,
+	ENCOMSP_GRAPHICS_STREAM_RESUMED = 0x000B,
+	ENCOMSP_WND_REGION_UPDATE = 0x000C,
+	ENCOMSP_PARTICIPANT_CTRL_CHANGE_RESPONSE = 0x000D,
+};
+
+/* participant flags */
+#define ENCOMSP_MAY_VIEW 0x0001
+#define ENCOMSP_MAY_INTERACT 0x0002
+#define ENCOMSP_IS_PARTICIPANT 0x0004
+/* control change request flags */
+#define ENCOMSP_REQUEST_VIEW 0x0001
+#define ENCOMSP_REQUEST_INTERACT 0x0002
+/* participant removed: disconnection type */
+#define ENCOMSP_DISC_APP 0
+#define ENCOMSP_DISC_CLI 2
+
+#define ENCOMSP_MAX_CHARS 1024 /* UNICODE_STRING limit */
+
+/* A growable output buffer; failed sticks once an allocation failed. */
+struct encomsp_buf {
+	uint8_t *p;
+	size_t len, cap;
+	int failed;
+};
+void encomsp_buf_free(struct encomsp_buf *b);
+
+/* name is UTF-8; it is converted to UTF-16 and cut at ENCOMSP_MAX_CHARS. */
+void encomsp_participant_created(struct encomsp_buf *b, uint32_t id, uint32_t group, uint16_t flags,
+                                 const char *name);
+void encomsp_participant_removed(struct encomsp_buf *b, uint32_t id, uint32_t disc_type,
+                                 uint32_t disc_code);
+void encomsp_ctrl_change_response(struct encomsp_buf *b, uint16_t flags, uint32_t id,
+                                  uint32_t reason);
+void encomsp_graphics_stream(struct encomsp_buf *b, int paused);
+
+/* One PDU a viewer sent. Types other than the two a viewer may send are
+ * reported with only type set, so callers can ignore them. */
+struct encomsp_pdu {
+	uint16_t type;
+	uint16_t flags; /* CTRL_CHANGE */
+	uint32_t id;    /* CTRL_CHANGE: participant; WND_SHOW: window */
+};
+
+/* Parse the PDU at data[0..len). Returns the bytes it took (> 0), or -1 for
+ * a malformed one (bad length, truncated body): the caller drops the rest
+ * of the message. */
+int encomsp_parse(const uint8_t *data, size_t len, struct encomsp_pdu *out);
+
+#endif

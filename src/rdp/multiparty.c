@@ -1,0 +1,189 @@
+#include "rdp/multiparty.h"
+
+#include <freerdp/channels/wtsvc.h>
+#include <string.h>
+#include <winpr/wtsapi.h>
+
+#include "rdp/encomsp.h"
+#include "rdpshare.h"
+
+static uint16_t level_flags(int level)
+{
+	switch (level) {
+	case RDPSHARE_CTRL_LEVEL_INTERACTIVE:
+		return ENCOMSP_MAY_VIEW | ENCOMSP_MAY_INTERACT;
+	case RDPSHARE_CTRL_LEVEL_VIEW:
+		return ENCOMSP_MAY_VIEW;
+	default:
+		return 0;
+	}
+}
+
+void multiparty_open(struct multiparty *m, HANDLE vcm, int self_id, bool responses_ok)
+{
+	if (m->chan || !vcm) {
+		return;
+	}
+	memset(m, 0, sizeof(*m));
+	m->self_id = self_id;
+	m->sent_paused = -1;
+	m->responses_ok = responses_ok;
+	if (WTSVirtualChannelManagerIsChannelJoined(vcm, "encomsp")) {
+		m->chan = WTSVirtualChannelOpen(vcm, WTS_CURRENT_SESSION, "encomsp");
+	}
+}
+
+void multiparty_close(struct multiparty *m)
+{
+	if (m->chan) {
+		WTSVirtualChannelClose(m->chan);
+		m->chan = NULL;
+	}
+}
+
+static bool write_out(struct multiparty *m, struct encomsp_buf *b)
+{
+	bool ok = !b->failed;
+	if (ok && b->len > 0) {
+		ULONG written = 0;
+		ok = WTSVirtualChannelWrite(m->chan, (PCHAR)b->p, (ULONG)b->len, &written);
+	}
+	encomsp_buf_free(b);
+	return ok;
+}
+
+static int find_sent(const struct multiparty *m, int id)
+{
+	for (int i = 0; i < m->n_sent; i++) {
+		if (m->sent[i].id == id) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void forget(struct multiparty *m, int i)
+{
+	m->sent[i] = m->sent[--m->n_sent];
+}
+
+bool multiparty_sync(struct multiparty *m, const struct roster_entry *roster, int n, bool paused)
+{
+	if (!m->chan) {
+		return true;
+	}
+	struct encomsp_buf b = {0};
+	for (int i = 0; i < n; i++) {
+		const struct roster_entry *e = &roster[i];
+		int at = find_sent(m, e->id);
+		if (e->gone) {
+			if (at >= 0) {
+				encomsp_participant_removed(&b, (uint32_t)e->id, e->disc_type,
+				                            e->disc_code);
+				forget(m, at);
+			}
+			continue;
+		}
+		if (at >= 0 && m->sent[at].level == e->level) {
+			continue;
+		}
+		/* A level change is told as the participant again with new
+		 * flags (the mapping the reference infers from MS-RDPEMC 4.1.2). */
+		uint16_t flags = level_flags(e->level);
+		if (e->id == m->self_id) {
+			flags |= ENCOMSP_IS_PARTICIPANT;
+		}
+		encomsp_participant_created(&b, (uint32_t)e->id, 0, flags, e->name);
+		if (at < 0) {
+			if (m->n_sent == ROSTER_MAX) {
+				continue;
+			}
+			at = m->n_sent++;
+		}
+		m->sent[at].id = e->id;
+		m->sent[at].level = e->level;
+	}
+	/* Someone vanished from the roster before we saw how they left. */
+	for (int i = 0; i < m->n_sent;) {
+		bool present = false;
+		for (int j = 0; j < n && !present; j++) {
+			present = roster[j].id == m->sent[i].id;
+		}
+		if (present) {
+			i++;
+			continue;
+		}
+		encomsp_participant_removed(&b, (uint32_t)m->sent[i].id, ENCOMSP_DISC_CLI, 0);
+		forget(m, i);
+	}
+	if (m->sent_paused != (int)paused) {
+		if (m->sent_paused >= 0 || paused) {
+			encomsp_graphics_stream(&b, paused);
+		}
+		m->sent_paused = paused;
+	}
+	return write_out(m, &b);
+}
+
+bool multiparty_respond(struct multiparty *m, int level, uint32_t reason)
+{
+	if (!m->chan || !m->responses_ok) {
+		return true;
+	}
+	uint16_t flags = level == RDPSHARE_CTRL_LEVEL_INTERACTIVE
+	                     ? ENCOMSP_REQUEST_VIEW | ENCOMSP_REQUEST_INTERACT
+	                 : level == RDPSHARE_CTRL_LEVEL_VIEW ? ENCOMSP_REQUEST_VIEW
+	                                                     : 0;
+	struct encomsp_buf b = {0};
+	encomsp_ctrl_change_response(&b, flags, (uint32_t)m->self_id, reason);
+	return write_out(m, &b);
+}
+
+void multiparty_receive(struct multiparty *m, void (*on_request)(void *ctx, int level), void *ctx)
+{
+	if (!m->chan) {
+		return;
+	}
+	for (;;) {
+		ULONG len = 0;
+		if (!WTSVirtualChannelRead(m->chan, 0, NULL, 0, &len) || len == 0) {
+			return;
+		}
+		uint8_t buf[4096];
+		uint8_t *msg = len <= sizeof(buf) ? buf : malloc(len);
+		ULONG got = 0;
+		if (!msg || !WTSVirtualChannelRead(m->chan, 0, (PCHAR)msg, len, &got)) {
+			if (msg != buf) {
+				free(msg);
+			}
+			return;
+		}
+		size_t off = 0;
+		while (off < got) {
+			struct encomsp_pdu pdu;
+			int used = encomsp_parse(msg + off, got - off, &pdu);
+			if (used < 0) {
+				m->ignored++;
+				break; /* malformed: the rest of this message cannot be framed */
+			}
+			off += (size_t)used;
+			if (pdu.type != ENCOMSP_PARTICIPANT_CTRL_CHANGE) {
+				continue; /* window show: the application filter's business */
+			}
+			/* A viewer may only ask for itself: id 0 (xfreerdp's
+			 * way) or its own. Anything about others is ignored. */
+			if (pdu.id != 0 && pdu.id != (uint32_t)m->self_id) {
+				m->ignored++;
+				continue;
+			}
+			int level = (pdu.flags & ENCOMSP_REQUEST_INTERACT)
+			                ? RDPSHARE_CTRL_LEVEL_INTERACTIVE
+			            : (pdu.flags & ENCOMSP_REQUEST_VIEW) ? RDPSHARE_CTRL_LEVEL_VIEW
+			                                                 : RDPSHARE_CTRL_LEVEL_NONE;
+			on_request(ctx, level);
+		}
+		if (msg != buf) {
+			free(msg);
+		}
+	}
+}
