@@ -68,7 +68,10 @@ check:
 
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-build-fuzz/fuzz_%: fuzz/fuzz_%.c src/connstr.c
+# each target with the one parser it exercises
+build-fuzz/fuzz_connstr: src/connstr.c
+build-fuzz/fuzz_encomsp: src/rdp/encomsp.c
+build-fuzz/fuzz_%: fuzz/fuzz_%.c
 	@mkdir -p build-fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
 		-o $@ $^

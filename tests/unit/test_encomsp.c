@@ -1,0 +1,128 @@
+/* The multiparty channel codec: PDUs built byte for byte as MS-RDPEMC 2.2
+ * lays them out, and a parser that rejects every malformed framing. (The
+ * end-to-end tests check the same PDUs against xfreerdp's encomsp client.) */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rdp/encomsp.h"
+
+static void test_participant_created_layout(void **state)
+{
+	(void)state;
+	struct encomsp_buf b = {0};
+	encomsp_participant_created(&b, 0x01020304, 0, ENCOMSP_MAY_VIEW | ENCOMSP_IS_PARTICIPANT,
+	                            "Zoë");
+	static const uint8_t want[] = {0x08, 0x00, 0x16, 0x00,              /* type, length 22 */
+	                               0x04, 0x03, 0x02, 0x01,              /* participant id */
+	                               0x00, 0x00, 0x00, 0x00,              /* group id */
+	                               0x05, 0x00,                          /* flags */
+	                               0x03, 0x00,                          /* 3 UTF-16 units */
+	                               'Z',  0x00, 'o',  0x00, 0xEB, 0x00}; /* "Zoë" */
+	assert_int_equal(b.len, sizeof(want));
+	assert_memory_equal(b.p, want, sizeof(want));
+	encomsp_buf_free(&b);
+}
+
+static void test_other_pdus_layout(void **state)
+{
+	(void)state;
+	struct encomsp_buf b = {0};
+	encomsp_participant_removed(&b, 7, ENCOMSP_DISC_CLI, 0xD0000001u);
+	encomsp_ctrl_change_response(&b, ENCOMSP_REQUEST_VIEW | ENCOMSP_REQUEST_INTERACT, 7, 1);
+	encomsp_graphics_stream(&b, 1);
+	encomsp_graphics_stream(&b, 0);
+	static const uint8_t want[] = {
+	    0x07, 0x00, 0x10, 0x00, 7,    0,    0, 0, 2, 0, 0, 0, 0x01, 0x00,
+	    0x00, 0xD0,                                                    /* removed */
+	    0x0D, 0x00, 0x0E, 0x00, 0x03, 0x00, 7, 0, 0, 0, 1, 0, 0,    0, /* response */
+	    0x0A, 0x00, 0x04, 0x00,                                        /* paused */
+	    0x0B, 0x00, 0x04, 0x00,                                        /* resumed */
+	};
+	assert_int_equal(b.len, sizeof(want));
+	assert_memory_equal(b.p, want, sizeof(want));
+	encomsp_buf_free(&b);
+}
+
+static void test_names_utf16(void **state)
+{
+	(void)state;
+	/* a non-BMP character becomes a surrogate pair; broken UTF-8 U+FFFD */
+	struct encomsp_buf b = {0};
+	encomsp_participant_created(&b, 1, 0, 0, "\xF0\x9F\x98\x80\xC3");
+	const uint8_t *p = b.p + 14;
+	assert_int_equal(p[0] | p[1] << 8, 3);
+	assert_int_equal(p[2] | p[3] << 8, 0xD83D);
+	assert_int_equal(p[4] | p[5] << 8, 0xDE00);
+	assert_int_equal(p[6] | p[7] << 8, 0xFFFD);
+	encomsp_buf_free(&b);
+	/* names are cut at 1024 UTF-16 units, never inside a pair */
+	char long_name[1100 * 4 + 1];
+	memset(long_name, 'a', 1023);
+	for (int i = 0; i < 10; i++) {
+		memcpy(long_name + 1023 + 4 * i, "\xF0\x9F\x98\x80", 4);
+	}
+	long_name[1023 + 40] = '\0';
+	encomsp_participant_created(&b, 1, 0, 0, long_name);
+	p = b.p + 14;
+	assert_int_equal(p[0] | p[1] << 8, 1023);
+	assert_int_equal(b.len, 16 + 2 * 1023);
+	encomsp_buf_free(&b);
+}
+
+static void test_parse_requests(void **state)
+{
+	(void)state;
+	static const uint8_t two[] = {0x09, 0x00, 0x0A, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00,
+	                              0x00, 0x06, 0x00, 0x08, 0x00, 0x2A, 0x00, 0x00, 0x00};
+	struct encomsp_pdu pdu;
+	int used = encomsp_parse(two, sizeof(two), &pdu);
+	assert_int_equal(used, 10);
+	assert_int_equal(pdu.type, ENCOMSP_PARTICIPANT_CTRL_CHANGE);
+	assert_int_equal(pdu.flags, ENCOMSP_REQUEST_VIEW | ENCOMSP_REQUEST_INTERACT);
+	assert_int_equal(pdu.id, 0);
+	used = encomsp_parse(two + 10, sizeof(two) - 10, &pdu);
+	assert_int_equal(used, 8);
+	assert_int_equal(pdu.type, ENCOMSP_WND_SHOW);
+	assert_int_equal(pdu.id, 42);
+	/* unknown types are framed by their length and skipped by callers */
+	static const uint8_t unknown[] = {0x42, 0x00, 0x06, 0x00, 0xAA, 0xBB};
+	assert_int_equal(encomsp_parse(unknown, sizeof(unknown), &pdu), 6);
+	assert_int_equal(pdu.type, 0x42);
+}
+
+static void test_parse_hostile(void **state)
+{
+	(void)state;
+	struct encomsp_pdu pdu;
+	static const uint8_t short_hdr[] = {0x09, 0x00, 0x0A};
+	assert_int_equal(encomsp_parse(short_hdr, sizeof(short_hdr), &pdu), -1);
+	static const uint8_t len_small[] = {0x09, 0x00, 0x03, 0x00};
+	assert_int_equal(encomsp_parse(len_small, sizeof(len_small), &pdu), -1);
+	static const uint8_t len_zero[] = {0x0A, 0x00, 0x00, 0x00};
+	assert_int_equal(encomsp_parse(len_zero, sizeof(len_zero), &pdu), -1);
+	static const uint8_t len_past_end[] = {0x09, 0x00, 0xFF, 0xFF, 0x03, 0x00};
+	assert_int_equal(encomsp_parse(len_past_end, sizeof(len_past_end), &pdu), -1);
+	/* a control request whose body is too short for its fields */
+	static const uint8_t body_short[] = {0x09, 0x00, 0x08, 0x00, 0x03, 0x00, 0x01, 0x00};
+	assert_int_equal(encomsp_parse(body_short, sizeof(body_short), &pdu), -1);
+	static const uint8_t show_short[] = {0x06, 0x00, 0x06, 0x00, 0x01, 0x00};
+	assert_int_equal(encomsp_parse(show_short, sizeof(show_short), &pdu), -1);
+	assert_int_equal(encomsp_parse(NULL, 0, &pdu), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_participant_created_layout),
+	    cmocka_unit_test(test_other_pdus_layout),
+	    cmocka_unit_test(test_names_utf16),
+	    cmocka_unit_test(test_parse_requests),
+	    cmocka_unit_test(test_parse_hostile),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
