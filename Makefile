@@ -26,12 +26,18 @@ LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
 LIB_SRC := $(wildcard src/*.c src/capture/*.c src/encode/*.c src/rdp/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/*.c)
+# rdpview: a FreeRDP client; it shares the codecs of untrusted input with the
+# library (compiled in: they are not part of the library's API)
+VIEW_SRC := $(wildcard tools/rdpview/*.c) src/connstr.c src/rdp/encomsp.c src/keyhash.c
+VIEW_OBJ := $(VIEW_SRC:%.c=$(BUILD)/obj/view/%.o)
+VIEW_CFLAGS := $(shell pkg-config --cflags freerdp-client2)
+VIEW_LIBS := $(shell pkg-config --libs freerdp-client2 freerdp2 winpr2 x11 openssl)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/librdpshare.so $(BUILD)/rdpshare $(BUILD)/rdpshare.pc
+all: $(BUILD)/librdpshare.so $(BUILD)/rdpshare $(BUILD)/rdpview $(BUILD)/rdpshare.pc
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -47,6 +53,14 @@ $(BUILD)/librdpshare.so: $(BUILD)/librdpshare.so.$(VERSION)
 
 $(BUILD)/rdpshare: $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/librdpshare.so Makefile
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) -L$(BUILD) -lrdpshare \
+		-Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
+
+$(BUILD)/obj/view/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(VIEW_CFLAGS) -Itools/rdpview -MMD -MP -c $< -o $@
+
+$(BUILD)/rdpview: $(VIEW_OBJ) $(BUILD)/librdpshare.so Makefile
+	$(CC) $(LDFLAGS_ALL) -o $@ $(VIEW_OBJ) -L$(BUILD) -lrdpshare $(VIEW_LIBS) \
 		-Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
 
 $(BUILD)/rdpshare.pc: rdpshare.pc.in
@@ -82,7 +96,7 @@ install: all
 	install -m 0755 $(BUILD)/librdpshare.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf librdpshare.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/librdpshare.so
-	install -m 0755 $(BUILD)/rdpshare $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(BUILD)/rdpshare $(BUILD)/rdpview $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 include/rdpshare.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' rdpshare.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/rdpshare.pc
@@ -91,4 +105,4 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all tests check fuzz install clean
--include $(LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(VIEW_OBJ:.o=.d)

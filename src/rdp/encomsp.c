@@ -159,6 +159,52 @@ void encomsp_ctrl_change_response(struct encomsp_buf *b, uint16_t flags, uint32_
 	}
 }
 
+void encomsp_ctrl_change(struct encomsp_buf *b, uint16_t flags, uint32_t id)
+{
+	uint8_t *p = begin(b, ENCOMSP_PARTICIPANT_CTRL_CHANGE, 6);
+	if (p) {
+		put16(p, flags);
+		put32(p + 2, id);
+	}
+}
+
+/* UTF-16LE (n units at p) to UTF-8 in out (room for 3 bytes a unit + NUL);
+ * unpaired surrogates become U+FFFD. */
+static void from_utf16(const uint8_t *p, int n, char *out)
+{
+	char *o = out;
+	for (int i = 0; i < n; i++) {
+		uint32_t c = get16(p + 2 * i);
+		if (c >= 0xD800 && c < 0xDC00 && i + 1 < n) {
+			uint32_t lo = get16(p + 2 * i + 2);
+			if (lo >= 0xDC00 && lo < 0xE000) {
+				c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+				i++;
+			}
+		}
+		if (c >= 0xD800 && c < 0xE000) {
+			c = 0xFFFD;
+		}
+		if (c < 0x80) {
+			*o++ = (char)c;
+		} else if (c < 0x800) {
+			*o++ = (char)(0xC0 | c >> 6);
+			*o++ = (char)(0x80 | (c & 0x3F));
+		} else if (c < 0x10000) {
+			*o++ = (char)(0xE0 | c >> 12);
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+			*o++ = (char)(0x80 | (c & 0x3F));
+		} else {
+			/* a pair: 4 bytes for 2 units, within the 3-a-unit room */
+			*o++ = (char)(0xF0 | c >> 18);
+			*o++ = (char)(0x80 | ((c >> 12) & 0x3F));
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+			*o++ = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	*o = '\0';
+}
+
 void encomsp_graphics_stream(struct encomsp_buf *b, int paused)
 {
 	begin(b, paused ? ENCOMSP_GRAPHICS_STREAM_PAUSED : ENCOMSP_GRAPHICS_STREAM_RESUMED, 0);
@@ -191,6 +237,36 @@ int encomsp_parse(const uint8_t *data, size_t len, struct encomsp_pdu *out)
 			return -1;
 		}
 		out->id = get32(body);
+		break;
+	case ENCOMSP_PARTICIPANT_CREATED: {
+		if (n < 12) {
+			return -1;
+		}
+		out->id = get32(body);
+		out->group = get32(body + 4);
+		out->flags = get16(body + 8);
+		int chars = get16(body + 10);
+		if (chars > ENCOMSP_MAX_CHARS || n < 12 + 2 * (size_t)chars) {
+			return -1;
+		}
+		from_utf16(body + 12, chars, out->name);
+		break;
+	}
+	case ENCOMSP_PARTICIPANT_REMOVED:
+		if (n < 12) {
+			return -1;
+		}
+		out->id = get32(body);
+		out->disc_type = get32(body + 4);
+		out->disc_code = get32(body + 8);
+		break;
+	case ENCOMSP_PARTICIPANT_CTRL_CHANGE_RESPONSE:
+		if (n < 10) {
+			return -1;
+		}
+		out->flags = get16(body);
+		out->id = get32(body + 2);
+		out->reason = get32(body + 6);
 		break;
 	default:
 		break;

@@ -55,13 +55,20 @@ void encomsp_participant_removed(struct encomsp_buf *b, uint32_t id, uint32_t di
 void encomsp_ctrl_change_response(struct encomsp_buf *b, uint16_t flags, uint32_t id,
                                   uint32_t reason);
 void encomsp_graphics_stream(struct encomsp_buf *b, int paused);
+/* What a viewer sends to ask for a level (rdpview). */
+void encomsp_ctrl_change(struct encomsp_buf *b, uint16_t flags, uint32_t id);
 
-/* One PDU a viewer sent. Types other than the two a viewer may send are
- * reported with only type set, so callers can ignore them. */
+/* One PDU. The sharer reads CTRL_CHANGE and WND_SHOW; a viewer (rdpview)
+ * reads the participant, response and stream PDUs. Other types are reported
+ * with only type set, so callers can skip them. */
 struct encomsp_pdu {
 	uint16_t type;
-	uint16_t flags; /* CTRL_CHANGE */
-	uint32_t id;    /* CTRL_CHANGE: participant; WND_SHOW: window */
+	uint16_t flags;                       /* CTRL_CHANGE(_RESPONSE), PARTICIPANT_CREATED */
+	uint32_t id;                          /* participant, or window for WND_SHOW */
+	uint32_t group;                       /* PARTICIPANT_CREATED */
+	uint32_t disc_type, disc_code;        /* PARTICIPANT_REMOVED */
+	uint32_t reason;                      /* CTRL_CHANGE_RESPONSE */
+	char name[3 * ENCOMSP_MAX_CHARS + 1]; /* PARTICIPANT_CREATED, as UTF-8 */
 };
 
 /* Parse the PDU at data[0..len). Returns the bytes it took (> 0), or -1 for

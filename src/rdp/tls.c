@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "keyhash.h"
 #include "rdpshare.h"
 
 static FILE *open_private(const char *path)
@@ -100,27 +101,11 @@ int tls_key_hash_pem(const char *pem_path, char **out)
 	if (!f) {
 		return RDPSHARE_E_TLS;
 	}
-	X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+	char buf[16384];
+	size_t n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	if (!x) {
-		return RDPSHARE_E_TLS;
-	}
-	unsigned char *der = NULL;
-	int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
-	X509_free(x);
-	if (len <= 0) {
-		return RDPSHARE_E_TLS;
-	}
-	unsigned char md[SHA_DIGEST_LENGTH];
-	SHA1(der, (size_t)len, md);
-	OPENSSL_free(der);
-	char *b64 = malloc(4 * ((SHA_DIGEST_LENGTH + 2) / 3) + 1);
-	if (!b64) {
-		return RDPSHARE_E_NOMEM;
-	}
-	EVP_EncodeBlock((unsigned char *)b64, md, SHA_DIGEST_LENGTH);
-	*out = b64;
-	return RDPSHARE_OK;
+	int r = keyhash_from_pem(buf, n, out);
+	return r == 0 ? RDPSHARE_OK : r == -ENOMEM ? RDPSHARE_E_NOMEM : RDPSHARE_E_TLS;
 }
 
 /* The key must load too: a corrupt key file is an error now, not at the

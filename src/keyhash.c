@@ -1,0 +1,37 @@
+#include "keyhash.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+
+int keyhash_from_pem(const char *pem, size_t len, char **out)
+{
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	if (!bio) {
+		return -ENOMEM;
+	}
+	X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	if (!x) {
+		return -EINVAL;
+	}
+	unsigned char *der = NULL;
+	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
+	X509_free(x);
+	if (n <= 0) {
+		return -EINVAL;
+	}
+	unsigned char md[SHA_DIGEST_LENGTH];
+	SHA1(der, (size_t)n, md);
+	OPENSSL_free(der);
+	char *b64 = malloc(4 * ((SHA_DIGEST_LENGTH + 2) / 3) + 1);
+	if (!b64) {
+		return -ENOMEM;
+	}
+	EVP_EncodeBlock((unsigned char *)b64, md, SHA_DIGEST_LENGTH);
+	*out = b64;
+	return 0;
+}

@@ -1,0 +1,13 @@
+/* The invitation's KH: base64 of the SHA-1 of a certificate's DER
+ * SubjectPublicKeyInfo. The sharer computes it from its certificate, a
+ * viewer (rdpview) from the one the server presents, to pin it. */
+#ifndef RDPSHARE_KEYHASH_H
+#define RDPSHARE_KEYHASH_H
+
+#include <stddef.h>
+
+/* KH of the first certificate in PEM text pem[0..len). Returns 0, -EINVAL
+ * (no certificate) or -ENOMEM. Ownership: *out is malloc'd, caller frees. */
+int keyhash_from_pem(const char *pem, size_t len, char **out);
+
+#endif

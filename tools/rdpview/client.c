@@ -1,0 +1,369 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <freerdp/client.h>
+#include <freerdp/error.h>
+#include <freerdp/gdi/gdi.h>
+#include <freerdp/settings.h>
+#include <winpr/synch.h>
+
+#include "keyhash.h"
+#include "rdpshare.h"
+#include "rdpview.h"
+
+struct rv_ctx {
+	rdpContext base;
+	struct rv *rv;
+};
+
+static struct rv *rv_of(rdpContext *ctx)
+{
+	return ((struct rv_ctx *)ctx)->rv;
+}
+
+int64_t rv_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- pictures ---- */
+
+static BOOL on_begin_paint(rdpContext *ctx)
+{
+	HGDI_WND hwnd = ctx->gdi->primary->hdc->hwnd;
+	hwnd->invalid->null = TRUE;
+	hwnd->ninvalid = 0;
+	return TRUE;
+}
+
+static BOOL on_end_paint(rdpContext *ctx)
+{
+	struct rv *rv = rv_of(ctx);
+	HGDI_WND hwnd = ctx->gdi->primary->hdc->hwnd;
+	if (hwnd->invalid->null) {
+		return TRUE;
+	}
+	rv->frames++;
+	if (rv->t_first_frame_ms == 0) {
+		rv->t_first_frame_ms = rv_now_ms();
+	}
+	if (rv->win) {
+		for (int i = 0; i < hwnd->ninvalid; i++) {
+			const GDI_RGN *r = &hwnd->cinvalid[i];
+			rv_window_paint(rv->win, r->x, r->y, r->w, r->h);
+		}
+	}
+	return TRUE;
+}
+
+static BOOL on_desktop_resize(rdpContext *ctx)
+{
+	struct rv *rv = rv_of(ctx);
+	rdpSettings *st = ctx->settings;
+	if (!gdi_resize(ctx->gdi, st->DesktopWidth, st->DesktopHeight)) {
+		return FALSE;
+	}
+	if (rv->win) {
+		rv_window_resize(rv->win, (int)st->DesktopWidth, (int)st->DesktopHeight);
+	}
+	return TRUE;
+}
+
+/* ---- connection ---- */
+
+static BOOL on_pre_connect(freerdp *instance)
+{
+	rdpSettings *st = instance->settings;
+	st->OsMajorType = OSMAJORTYPE_UNIX;
+	st->OsMinorType = OSMINORTYPE_NATIVE_XSERVER;
+	return rv_mp_load(rv_of(instance->context), instance->context);
+}
+
+static BOOL on_post_connect(freerdp *instance)
+{
+	struct rv *rv = rv_of(instance->context);
+	if (!gdi_init(instance, PIXEL_FORMAT_BGRX32)) {
+		return FALSE;
+	}
+	rdpUpdate *u = instance->update;
+	u->BeginPaint = on_begin_paint;
+	u->EndPaint = on_end_paint;
+	u->DesktopResize = on_desktop_resize;
+	if (!rv->o->headless) {
+		rv->win = rv_window_new(rv, (int)instance->settings->DesktopWidth,
+		                        (int)instance->settings->DesktopHeight);
+		if (!rv->win) {
+			fprintf(stderr,
+			        "rdpview: cannot open a window (no X display? try --headless)\n");
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static void on_post_disconnect(freerdp *instance)
+{
+	struct rv *rv = rv_of(instance->context);
+	rv_window_free(rv->win);
+	rv->win = NULL;
+	gdi_free(instance);
+}
+
+/* The sharer's certificate must carry the invitation's key hash: the TLS
+ * channel is only as good as this check. */
+static int on_verify_x509(freerdp *instance, const BYTE *data, size_t length, const char *hostname,
+                          UINT16 port, DWORD flags)
+{
+	(void)flags;
+	struct rv *rv = rv_of(instance->context);
+	char *kh = NULL;
+	if (keyhash_from_pem((const char *)data, length, &kh) != 0) {
+		fprintf(stderr, "rdpview: %s:%u sent no usable certificate\n", hostname, port);
+		rv->kh_mismatch = true;
+		return 0;
+	}
+	int ok = 1;
+	if (!rv->expect_kh) {
+		fprintf(stderr, "rdpview: %s:%u certificate KH=%s (not pinned: no KH to check)\n",
+		        hostname, port, kh);
+	} else if (strcmp(kh, rv->expect_kh) != 0) {
+		fprintf(stderr,
+		        "rdpview: %s:%u is not the sharer of this invitation: certificate KH %s, "
+		        "invitation KH %s\n",
+		        hostname, port, kh, rv->expect_kh);
+		rv->kh_mismatch = true;
+		ok = 0;
+	}
+	free(kh);
+	return ok;
+}
+
+static BOOL on_client_new(freerdp *instance, rdpContext *ctx)
+{
+	(void)ctx;
+	instance->PreConnect = on_pre_connect;
+	instance->PostConnect = on_post_connect;
+	instance->PostDisconnect = on_post_disconnect;
+	instance->VerifyX509Certificate = on_verify_x509;
+	return TRUE;
+}
+
+static bool configure(struct rv *rv)
+{
+	rdpSettings *st = rv->ctx->settings;
+	const struct rv_opts *o = rv->o;
+	bool ok = freerdp_settings_set_string(st, FreeRDP_ServerHostname, rv->host) &&
+	          freerdp_settings_set_uint32(st, FreeRDP_ServerPort, (UINT32)rv->port) &&
+	          freerdp_settings_set_string(st, FreeRDP_Username, o->name);
+	if (rv->ticket) {
+		/* Remote Assistance logon ([MS-RA] 2.2.7.2): the ticket names
+		 * the invitation, the password travels as the alternate shell */
+		ok = ok && freerdp_settings_set_string(st, FreeRDP_Password, "*") &&
+		     freerdp_settings_set_string(st, FreeRDP_AlternateShell, o->password) &&
+		     freerdp_settings_set_string(st, FreeRDP_ShellWorkingDirectory, rv->ticket);
+	} else {
+		ok = ok && freerdp_settings_set_string(st, FreeRDP_Password, o->password);
+	}
+	/* A product id tells the sharer we take control-change responses
+	 * (FreeRDP 2.x's own multiparty client does not). */
+	ok = ok && freerdp_settings_set_string(st, FreeRDP_ClientProductId, "rdpshare-rdpview");
+	st->NlaSecurity = FALSE;
+	st->TlsSecurity = TRUE;
+	st->RdpSecurity = FALSE;
+	st->ExternalCertificateManagement = TRUE;
+	st->ColorDepth = 32;
+	st->SoftwareGdi = TRUE;
+	st->RemoteFxCodec = TRUE;
+	st->SupportGraphicsPipeline = FALSE;
+	st->FastPathOutput = TRUE;
+	st->SurfaceFrameMarkerEnabled = TRUE;
+	st->FrameAcknowledge = 2;
+	st->DesktopResize = TRUE;
+	st->AutoReconnectionEnabled = FALSE;
+	st->DesktopWidth = 1024;
+	st->DesktopHeight = 768;
+	return ok;
+}
+
+/* Exit status for a failed or ended connection. */
+static int failure_status(struct rv *rv)
+{
+	UINT32 e = freerdp_get_last_error(rv->ctx);
+	if (rv->kh_mismatch) {
+		return 3;
+	}
+	if (GET_FREERDP_ERROR_CLASS(e) == FREERDP_ERROR_ERRINFO_CLASS) {
+		UINT32 info = GET_FREERDP_ERROR_TYPE(e);
+		if (info == ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES ||
+		    info == ERRINFO_SERVER_DENIED_CONNECTION) {
+			fprintf(stderr, "rdpview: the sharer refused: %s\n",
+			        freerdp_get_last_error_string(e));
+			return 4;
+		}
+	}
+	return 1;
+}
+
+static bool limits_reached(struct rv *rv)
+{
+	const struct rv_opts *o = rv->o;
+	if (o->frames > 0 && rv->frames >= (uint64_t)o->frames) {
+		return true;
+	}
+	return o->seconds > 0 && rv_now_ms() - rv->t_connect_ms >= (int64_t)(o->seconds * 1000);
+}
+
+static void print_stats(struct rv *rv)
+{
+	UINT64 in_bytes = 0, out_bytes = 0, in_packets = 0, out_packets = 0;
+	freerdp_get_stats(rv->ctx->rdp, &in_bytes, &out_bytes, &in_packets, &out_packets);
+	double secs = (double)(rv_now_ms() - rv->t_connect_ms) / 1000.0;
+	double first =
+	    rv->t_first_frame_ms ? (double)(rv->t_first_frame_ms - rv->t_connect_ms) / 1000.0 : -1;
+	rdpGdi *gdi = rv->ctx->gdi;
+	printf("{\"event\":\"stats\",\"frames\":%llu,\"bytes\":%llu,\"seconds\":%.3f,"
+	       "\"updates_per_second\":%.2f,\"first_frame_seconds\":%.3f,\"width\":%u,"
+	       "\"height\":%u,\"level\":\"%s\",\"id\":%d}\n",
+	       (unsigned long long)rv->frames, (unsigned long long)in_bytes, secs,
+	       secs > 0 ? (double)rv->frames / secs : 0.0, first, gdi ? gdi->width : 0,
+	       gdi ? gdi->height : 0,
+	       rv->level >= 0 ? rdpshare_ctrl_level_name((enum rdpshare_ctrl_level)rv->level)
+	                      : "unknown",
+	       rv->self_id);
+	fflush(stdout);
+}
+
+static void after_connect(struct rv *rv)
+{
+	const struct rv_opts *o = rv->o;
+	if (o->encomsp_send_hex && rv->mp_open) {
+		size_t n = strlen(o->encomsp_send_hex) / 2;
+		uint8_t *raw = malloc(n ? n : 1);
+		for (size_t i = 0; raw && i < n; i++) {
+			unsigned v = 0;
+			sscanf(o->encomsp_send_hex + 2 * i, "%2x", &v);
+			raw[i] = (uint8_t)v;
+		}
+		if (raw) {
+			rv_mp_send_raw(rv, raw, n);
+		}
+		free(raw);
+	}
+}
+
+static int loop(struct rv *rv)
+{
+	freerdp *instance = rv->ctx->instance;
+	HANDLE win_event = NULL;
+	bool sent_raw = false;
+	int status = 0;
+	while (!freerdp_shall_disconnect(instance) && !rv->quit) {
+		HANDLE handles[MAXIMUM_WAIT_OBJECTS];
+		DWORD n = freerdp_get_event_handles(rv->ctx, handles, MAXIMUM_WAIT_OBJECTS - 1);
+		if (n == 0) {
+			status = 1;
+			break;
+		}
+		if (rv->win && !win_event) {
+			win_event = CreateFileDescriptorEventA(
+			    NULL, FALSE, FALSE, rv_window_fd(rv->win), WINPR_FD_READ);
+		}
+		if (rv->win && win_event) {
+			handles[n++] = win_event;
+		}
+		DWORD timeout = 100;
+		if (rv->script && rv->t_first_frame_ms) {
+			int next =
+			    rv_script_run(rv->script, rv, rv_now_ms() - rv->t_first_frame_ms);
+			if (next >= 0 && (DWORD)next < timeout) {
+				timeout = (DWORD)next;
+			}
+		}
+		WaitForMultipleObjects(n, handles, FALSE, timeout);
+		if (!freerdp_check_event_handles(rv->ctx)) {
+			if (!freerdp_shall_disconnect(instance)) {
+				status = failure_status(rv);
+			}
+			break;
+		}
+		if (rv->win) {
+			rv_window_events(rv->win);
+		}
+		if (rv->mp_open && !sent_raw) {
+			sent_raw = true;
+			after_connect(rv);
+		}
+		if (rv->o->request_level >= 0 && !rv->requested && rv->self_id >= 0) {
+			rv->requested = true;
+			rv_mp_request(rv, rv->o->request_level);
+		}
+		if (limits_reached(rv)) {
+			break;
+		}
+	}
+	if (freerdp_shall_disconnect(instance) && !rv->quit && !limits_reached(rv)) {
+		UINT32 e = freerdp_get_last_error(rv->ctx);
+		fprintf(stderr, "rdpview: the sharer ended the connection: %s\n",
+		        e ? freerdp_get_last_error_string(e) : "closed");
+		status = status ? status : failure_status(rv);
+		if (status == 1 && GET_FREERDP_ERROR_CLASS(e) == FREERDP_ERROR_ERRINFO_CLASS &&
+		    GET_FREERDP_ERROR_TYPE(e) == ERRINFO_RPC_INITIATED_DISCONNECT) {
+			status = 5; /* removed by the sharer */
+		}
+	}
+	if (win_event) {
+		CloseHandle(win_event);
+	}
+	return status;
+}
+
+int rv_run(struct rv *rv)
+{
+	RDP_CLIENT_ENTRY_POINTS ep = {0};
+	ep.Version = RDP_CLIENT_INTERFACE_VERSION;
+	ep.Size = sizeof(ep);
+	ep.ContextSize = sizeof(struct rv_ctx);
+	ep.ClientNew = on_client_new;
+	rv->ctx = freerdp_client_context_new(&ep);
+	if (!rv->ctx) {
+		return 1;
+	}
+	((struct rv_ctx *)rv->ctx)->rv = rv;
+	int status = 1;
+	if (configure(rv)) {
+		rv->t_connect_ms = rv_now_ms();
+		rv->t_first_frame_ms = 0;
+		rv->frames = 0;
+		if (!freerdp_connect(rv->ctx->instance)) {
+			status = failure_status(rv);
+			if (status == 1) {
+				fprintf(
+				    stderr, "rdpview: cannot connect to %s:%d: %s\n", rv->host,
+				    rv->port,
+				    freerdp_get_last_error_string(freerdp_get_last_error(rv->ctx)));
+			}
+		} else {
+			status = loop(rv);
+			if (rv->o->screenshot) {
+				int r = rv_screenshot(rv->ctx, rv->o->screenshot);
+				if (r < 0) {
+					fprintf(stderr, "rdpview: cannot write %s: %s\n",
+					        rv->o->screenshot, strerror(-r));
+					status = status ? status : 1;
+				}
+			}
+			if (rv->o->stats) {
+				print_stats(rv);
+			}
+			freerdp_disconnect(rv->ctx->instance);
+		}
+	}
+	freerdp_client_context_free(rv->ctx);
+	rv->ctx = NULL;
+	return status;
+}

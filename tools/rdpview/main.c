@@ -1,0 +1,296 @@
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <winpr/wlog.h>
+
+#include "connstr.h"
+#include "rdpshare.h"
+#include "rdpview.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: rdpview [--name NAME] [--password PW] [options] TARGET\n"
+	           "\n"
+	           "Joins a desktop shared with rdpshare (or any RDP sharer). TARGET is a\n"
+	           "connection string (<E>...</E>), an invitation file, or HOST:PORT. The\n"
+	           "addresses of an invitation are tried in order, and the sharer's certificate\n"
+	           "must match the invitation's key hash (KH).\n"
+	           "\n"
+	           "  --name NAME            how the sharer sees you (default $USER)\n"
+	           "  --password PW          the invitation password (else $RDPVIEW_PASSWORD,\n"
+	           "                         else asked on the terminal)\n"
+	           "  --kh KH                pin the certificate of a HOST:PORT target\n"
+	           "  --headless             no window\n"
+	           "  --screenshot F.png     save the desktop as PNG when leaving\n"
+	           "  --frames N             leave after N picture updates\n"
+	           "  --seconds S            leave after S seconds\n"
+	           "  --stats                print JSON statistics when leaving\n"
+	           "  --events               print the sharer's multiparty events as JSON lines\n"
+	           "  --request-control view|interactive\n"
+	           "                         ask the sharer for that level once connected\n"
+	           "  --input-script FILE    send timed input (see tools/rdpview/script.c)\n"
+	           "  --encomsp-send HEX     testing aid: send these raw multiparty bytes\n"
+	           "\n"
+	           "In the window: Ctrl+Alt+C asks for control, Ctrl+Alt+V gives it back.\n"
+	           "Exit status: 0 done, 1 error, 2 bad arguments, 3 certificate does not match\n"
+	           "the invitation, 4 refused by the sharer, 5 removed by the sharer.\n");
+}
+
+static int level_arg(const char *s)
+{
+	return strcmp(s, "view") == 0          ? RDPSHARE_CTRL_LEVEL_VIEW
+	       : strcmp(s, "interactive") == 0 ? RDPSHARE_CTRL_LEVEL_INTERACTIVE
+	       : strcmp(s, "none") == 0        ? RDPSHARE_CTRL_LEVEL_NONE
+	                                       : -1;
+}
+
+static int parse_opts(int argc, char **argv, struct rv_opts *o)
+{
+	enum {
+		O_NAME = 1000,
+		O_PASSWORD,
+		O_KH,
+		O_HEADLESS,
+		O_SHOT,
+		O_FRAMES,
+		O_SECONDS,
+		O_STATS,
+		O_EVENTS,
+		O_REQUEST,
+		O_SCRIPT,
+		O_RAW,
+		O_HELP
+	};
+	static const struct option longopts[] = {
+	    {"name", required_argument, NULL, O_NAME},
+	    {"password", required_argument, NULL, O_PASSWORD},
+	    {"kh", required_argument, NULL, O_KH},
+	    {"headless", no_argument, NULL, O_HEADLESS},
+	    {"screenshot", required_argument, NULL, O_SHOT},
+	    {"frames", required_argument, NULL, O_FRAMES},
+	    {"seconds", required_argument, NULL, O_SECONDS},
+	    {"stats", no_argument, NULL, O_STATS},
+	    {"events", no_argument, NULL, O_EVENTS},
+	    {"request-control", required_argument, NULL, O_REQUEST},
+	    {"input-script", required_argument, NULL, O_SCRIPT},
+	    {"encomsp-send", required_argument, NULL, O_RAW},
+	    {"help", no_argument, NULL, O_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	o->request_level = -1;
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_NAME:
+			o->name = optarg;
+			break;
+		case O_PASSWORD:
+			o->password = optarg;
+			break;
+		case O_KH:
+			o->kh = optarg;
+			break;
+		case O_HEADLESS:
+			o->headless = true;
+			break;
+		case O_SHOT:
+			o->screenshot = optarg;
+			break;
+		case O_FRAMES:
+			o->frames = strtol(optarg, &end, 10);
+			if (*end || o->frames <= 0) {
+				fprintf(stderr, "rdpview: --frames wants a number > 0\n");
+				return 2;
+			}
+			break;
+		case O_SECONDS:
+			o->seconds = strtod(optarg, &end);
+			if (*end || !(o->seconds > 0)) {
+				fprintf(stderr, "rdpview: --seconds wants a number > 0\n");
+				return 2;
+			}
+			break;
+		case O_STATS:
+			o->stats = true;
+			break;
+		case O_EVENTS:
+			o->events = true;
+			break;
+		case O_REQUEST:
+			o->request_level = level_arg(optarg);
+			if (o->request_level < 0) {
+				fprintf(stderr,
+				        "rdpview: --request-control is view or interactive\n");
+				return 2;
+			}
+			break;
+		case O_SCRIPT:
+			o->input_script = optarg;
+			break;
+		case O_RAW:
+			if (strlen(optarg) % 2 ||
+			    strspn(optarg, "0123456789abcdefABCDEF") != strlen(optarg)) {
+				fprintf(stderr, "rdpview: --encomsp-send wants hex bytes\n");
+				return 2;
+			}
+			o->encomsp_send_hex = optarg;
+			break;
+		case O_HELP:
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	o->target = argv[optind];
+	return 0;
+}
+
+/* The connection string of TARGET when it is one or names a file holding
+ * one; NULL (and *is_plain) for HOST:PORT. Ownership: malloc'd. */
+static char *target_connstr(const char *target, bool *is_plain, int *err)
+{
+	*is_plain = false;
+	*err = 0;
+	const char *p = target + strspn(target, " \t\r\n");
+	if (*p == '<') {
+		char *s = strdup(p);
+		*err = s ? 0 : -ENOMEM;
+		return s;
+	}
+	struct stat st;
+	if (stat(target, &st) == 0 && S_ISREG(st.st_mode)) {
+		char *s = NULL;
+		*err = invfile_read(target, &s);
+		return *err ? NULL : s;
+	}
+	*is_plain = true;
+	return NULL;
+}
+
+/* HOST:PORT, [V6]:PORT */
+static bool split_target(const char *t, char *host, size_t hostlen, int *port)
+{
+	const char *colon;
+	if (t[0] == '[') {
+		const char *close = strchr(t, ']');
+		if (!close || close[1] != ':') {
+			return false;
+		}
+		snprintf(host, hostlen, "%.*s", (int)(close - t - 1), t + 1);
+		colon = close + 1;
+	} else {
+		colon = strrchr(t, ':');
+		if (!colon || colon == t) {
+			return false;
+		}
+		snprintf(host, hostlen, "%.*s", (int)(colon - t), t);
+	}
+	char *end;
+	long v = strtol(colon + 1, &end, 10);
+	*port = (int)v;
+	return *end == '\0' && v > 0 && v < 65536;
+}
+
+int main(int argc, char **argv)
+{
+	struct rv_opts o = {0};
+	int r = parse_opts(argc, argv, &o);
+	if (r) {
+		return r;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* FreeRDP narrates every step at INFO on stdout, where --stats and
+	 * --events print JSON; keep its warnings unless WLOG_LEVEL says more */
+	if (!getenv("WLOG_LEVEL")) {
+		WLog_SetLogLevel(WLog_GetRoot(), WLOG_WARN);
+	}
+	if (!o.name) {
+		o.name = getenv("USER") && getenv("USER")[0] ? getenv("USER") : "viewer";
+	}
+	if (!o.password) {
+		o.password = getenv("RDPVIEW_PASSWORD");
+	}
+	if (!o.password && isatty(STDIN_FILENO)) {
+		o.password = getpass("invitation password: ");
+	}
+	if (!o.password) {
+		fprintf(stderr, "rdpview: no password (--password, $RDPVIEW_PASSWORD)\n");
+		return 2;
+	}
+	struct rv rv = {.o = &o};
+	if (o.input_script) {
+		int line = 0;
+		rv.script = rv_script_load(o.input_script, &line);
+		if (!rv.script) {
+			fprintf(stderr, "rdpview: %s: %s\n", o.input_script,
+			        line ? "bad step (see --help)" : strerror(errno));
+			if (line) {
+				fprintf(stderr, "rdpview: at line %d\n", line);
+			}
+			return 2;
+		}
+	}
+	bool plain;
+	int err;
+	char *cs_text = target_connstr(o.target, &plain, &err);
+	struct connstr cs = {0};
+	int status = 1;
+	if (plain) {
+		char host[256];
+		int port;
+		if (!split_target(o.target, host, sizeof(host), &port)) {
+			fprintf(stderr,
+			        "rdpview: %s is no connection string, invitation file or "
+			        "HOST:PORT\n",
+			        o.target);
+			rv_script_free(rv.script);
+			return 2;
+		}
+		rv.host = host;
+		rv.port = port;
+		rv.expect_kh = (char *)o.kh;
+		status = rv_run(&rv);
+	} else if (!cs_text || connstr_parse(cs_text, strlen(cs_text), &cs) != 0) {
+		fprintf(stderr, "rdpview: %s: not a valid invitation (%s)\n", o.target,
+		        err ? strerror(-err) : "malformed connection string");
+		free(cs_text);
+		rv_script_free(rv.script);
+		return 2;
+	} else {
+		rv.ticket = cs.auth_id && cs.auth_id[0] ? cs.auth_id : NULL;
+		rv.expect_kh = cs.kh ? cs.kh : (char *)o.kh;
+		bool mismatch = false;
+		for (size_t i = 0; i < cs.n_addrs; i++) {
+			rv.host = cs.addrs[i].host;
+			rv.port = cs.addrs[i].port;
+			rv.kh_mismatch = false;
+			status = rv_run(&rv);
+			mismatch = mismatch || rv.kh_mismatch;
+			/* done, refused or removed: another address would not help */
+			if (status == 0 || status == 4 || status == 5) {
+				break;
+			}
+		}
+		if (status != 0 && status != 4 && status != 5 && mismatch) {
+			status = 3;
+		}
+	}
+	connstr_clear(&cs);
+	free(cs_text);
+	rv_script_free(rv.script);
+	return status;
+}

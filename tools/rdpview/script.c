@@ -1,0 +1,281 @@
+/* --input-script: timed input for tests and benchmarks. One step a line,
+ * times in milliseconds after the first picture arrived:
+ *   MS move X Y              MS click left|middle|right X Y
+ *   MS down BUTTON X Y       MS up BUTTON X Y
+ *   MS key NAME [down|up]    (NAME: a-z, 0-9, enter, space, tab, escape,
+ *                             backspace, shift, ctrl, alt, left, right, up,
+ *                             down, or a scancode like 0x1e / 0x148)
+ *   MS type TEXT             (Unicode key events, the rest of the line)
+ *   MS wheel N               (notches, positive = up)
+ *   MS request none|view|interactive
+ *   MS quit
+ * Blank lines and lines starting with # are ignored. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <freerdp/input.h>
+
+#include "rdpshare.h"
+#include "rdpview.h"
+
+enum op { OP_MOVE, OP_CLICK, OP_DOWN, OP_UP, OP_KEY, OP_TYPE, OP_WHEEL, OP_REQUEST, OP_QUIT };
+
+struct step {
+	int64_t at;
+	enum op op;
+	int a, b, c; /* button/x/y, scancode/updown, notches, level */
+	char *text;
+};
+
+struct rv_script {
+	struct step *steps;
+	int n, next;
+};
+
+static const struct {
+	const char *name;
+	int code;
+} keys[] = {
+    {"a", 0x1e},         {"b", 0x30},     {"c", 0x2e},     {"d", 0x20},   {"e", 0x12},
+    {"f", 0x21},         {"g", 0x22},     {"h", 0x23},     {"i", 0x17},   {"j", 0x24},
+    {"k", 0x25},         {"l", 0x26},     {"m", 0x32},     {"n", 0x31},   {"o", 0x18},
+    {"p", 0x19},         {"q", 0x10},     {"r", 0x13},     {"s", 0x1f},   {"t", 0x14},
+    {"u", 0x16},         {"v", 0x2f},     {"w", 0x11},     {"x", 0x2d},   {"y", 0x15},
+    {"z", 0x2c},         {"1", 0x02},     {"2", 0x03},     {"3", 0x04},   {"4", 0x05},
+    {"5", 0x06},         {"6", 0x07},     {"7", 0x08},     {"8", 0x09},   {"9", 0x0a},
+    {"0", 0x0b},         {"enter", 0x1c}, {"space", 0x39}, {"tab", 0x0f}, {"escape", 0x01},
+    {"backspace", 0x0e}, {"shift", 0x2a}, {"ctrl", 0x1d},  {"alt", 0x38}, {"left", 0x14b},
+    {"right", 0x14d},    {"up", 0x148},   {"down", 0x150},
+};
+
+static int key_code(const char *name)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].name, name) == 0) {
+			return keys[i].code;
+		}
+	}
+	char *end;
+	long v = strtol(name, &end, 0);
+	return *name && !*end && v > 0 && v < 0x200 ? (int)v : -1;
+}
+
+static int button_code(const char *name)
+{
+	if (strcmp(name, "left") == 0 || strcmp(name, "1") == 0) {
+		return 1;
+	}
+	if (strcmp(name, "middle") == 0 || strcmp(name, "2") == 0) {
+		return 2;
+	}
+	if (strcmp(name, "right") == 0 || strcmp(name, "3") == 0) {
+		return 3;
+	}
+	return -1;
+}
+
+static int level_code(const char *name)
+{
+	return strcmp(name, "none") == 0          ? RDPSHARE_CTRL_LEVEL_NONE
+	       : strcmp(name, "view") == 0        ? RDPSHARE_CTRL_LEVEL_VIEW
+	       : strcmp(name, "interactive") == 0 ? RDPSHARE_CTRL_LEVEL_INTERACTIVE
+	                                          : -1;
+}
+
+static bool parse_line(char *line, struct step *s)
+{
+	char op[16], a[32], b[32], c[32];
+	long long at;
+	int used = 0;
+	memset(s, 0, sizeof(*s));
+	if (sscanf(line, "%lld %15s %n", &at, op, &used) < 2 || at < 0) {
+		return false;
+	}
+	s->at = at;
+	char *rest = line + used;
+	rest[strcspn(rest, "\r\n")] = '\0';
+	int n = sscanf(rest, "%31s %31s %31s", a, b, c);
+	if (strcmp(op, "move") == 0 && n == 2) {
+		s->op = OP_MOVE;
+		s->b = atoi(a);
+		s->c = atoi(b);
+		return s->b >= 0 && s->c >= 0;
+	}
+	if ((strcmp(op, "click") == 0 || strcmp(op, "down") == 0 || strcmp(op, "up") == 0) &&
+	    n == 3) {
+		s->op = op[0] == 'c' ? OP_CLICK : op[0] == 'd' ? OP_DOWN : OP_UP;
+		s->a = button_code(a);
+		s->b = atoi(b);
+		s->c = atoi(c);
+		return s->a > 0 && s->b >= 0 && s->c >= 0;
+	}
+	if (strcmp(op, "key") == 0 && (n == 1 || n == 2)) {
+		s->op = OP_KEY;
+		s->a = key_code(a);
+		s->b = n == 1 ? 2 : strcmp(b, "down") == 0 ? 1 : strcmp(b, "up") == 0 ? 0 : -1;
+		return s->a > 0 && s->b >= 0;
+	}
+	if (strcmp(op, "type") == 0 && *rest) {
+		s->op = OP_TYPE;
+		s->text = strdup(rest);
+		return s->text != NULL;
+	}
+	if (strcmp(op, "wheel") == 0 && n == 1) {
+		s->op = OP_WHEEL;
+		s->a = atoi(a);
+		return s->a != 0 && s->a > -100 && s->a < 100;
+	}
+	if (strcmp(op, "request") == 0 && n == 1) {
+		s->op = OP_REQUEST;
+		s->a = level_code(a);
+		return s->a >= 0;
+	}
+	if (strcmp(op, "quit") == 0 && n <= 0) {
+		s->op = OP_QUIT;
+		return true;
+	}
+	return false;
+}
+
+struct rv_script *rv_script_load(const char *path, int *err_line)
+{
+	*err_line = 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		return NULL;
+	}
+	struct rv_script *sc = calloc(1, sizeof(*sc));
+	char line[1024];
+	int lineno = 0;
+	while (sc && fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *p = line + strspn(line, " \t");
+		if (*p == '#' || *p == '\n' || *p == '\0') {
+			continue;
+		}
+		struct step *grown = realloc(sc->steps, sizeof(*grown) * (size_t)(sc->n + 1));
+		if (!grown) {
+			rv_script_free(sc);
+			sc = NULL;
+			break;
+		}
+		sc->steps = grown;
+		if (!parse_line(p, &sc->steps[sc->n])) {
+			*err_line = lineno;
+			rv_script_free(sc);
+			sc = NULL;
+			break;
+		}
+		sc->n++;
+	}
+	fclose(f);
+	return sc;
+}
+
+void rv_script_free(struct rv_script *s)
+{
+	if (!s) {
+		return;
+	}
+	for (int i = 0; i < s->n; i++) {
+		free(s->steps[i].text);
+	}
+	free(s->steps);
+	free(s);
+}
+
+static UINT16 button_flag(int b)
+{
+	return b == 1 ? PTR_FLAGS_BUTTON1 : b == 2 ? PTR_FLAGS_BUTTON3 : PTR_FLAGS_BUTTON2;
+}
+
+static void type_text(rdpInput *in, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		uint32_t c = *p++;
+		int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+		c &= extra ? 0x3Fu >> extra : 0x7Fu;
+		while (extra-- > 0 && (*p & 0xC0) == 0x80) {
+			c = c << 6 | (*p++ & 0x3F);
+		}
+		UINT16 units[2];
+		int n = 1;
+		if (c >= 0x10000) {
+			units[0] = (UINT16)(0xD800 | ((c - 0x10000) >> 10));
+			units[1] = (UINT16)(0xDC00 | ((c - 0x10000) & 0x3FF));
+			n = 2;
+		} else {
+			units[0] = (UINT16)c;
+		}
+		for (int i = 0; i < n; i++) {
+			freerdp_input_send_unicode_keyboard_event(in, 0, units[i]);
+			freerdp_input_send_unicode_keyboard_event(in, KBD_FLAGS_RELEASE, units[i]);
+		}
+	}
+}
+
+static void run_step(const struct step *s, struct rv *rv)
+{
+	rdpInput *in = rv->ctx->input;
+	switch (s->op) {
+	case OP_MOVE:
+		freerdp_input_send_mouse_event(in, PTR_FLAGS_MOVE, (UINT16)s->b, (UINT16)s->c);
+		break;
+	case OP_CLICK:
+	case OP_DOWN:
+	case OP_UP:
+		freerdp_input_send_mouse_event(in, PTR_FLAGS_MOVE, (UINT16)s->b, (UINT16)s->c);
+		if (s->op != OP_UP) {
+			freerdp_input_send_mouse_event(in, PTR_FLAGS_DOWN | button_flag(s->a),
+			                               (UINT16)s->b, (UINT16)s->c);
+		}
+		if (s->op != OP_DOWN) {
+			freerdp_input_send_mouse_event(in, button_flag(s->a), (UINT16)s->b,
+			                               (UINT16)s->c);
+		}
+		break;
+	case OP_KEY:
+		if (s->b != 0) {
+			freerdp_input_send_keyboard_event_ex(in, TRUE, (DWORD)s->a);
+		}
+		if (s->b != 1) {
+			freerdp_input_send_keyboard_event_ex(in, FALSE, (DWORD)s->a);
+		}
+		break;
+	case OP_TYPE:
+		type_text(in, s->text);
+		break;
+	case OP_WHEEL: {
+		int n = s->a > 0 ? s->a : -s->a;
+		for (int i = 0; i < n; i++) {
+			freerdp_input_send_mouse_event(
+			    in,
+			    PTR_FLAGS_WHEEL |
+			        (s->a > 0 ? 0x0078 : PTR_FLAGS_WHEEL_NEGATIVE | 0x0088),
+			    0, 0);
+		}
+		break;
+	}
+	case OP_REQUEST:
+		rv_mp_request(rv, s->a);
+		break;
+	case OP_QUIT:
+		rv->quit = true;
+		break;
+	}
+}
+
+int rv_script_run(struct rv_script *s, struct rv *rv, int64_t t_ms)
+{
+	while (s->next < s->n && s->steps[s->next].at <= t_ms) {
+		run_step(&s->steps[s->next], rv);
+		s->next++;
+	}
+	if (s->next >= s->n) {
+		return -1;
+	}
+	return (int)(s->steps[s->next].at - t_ms);
+}
