@@ -682,6 +682,11 @@ static bool setup_peer(struct conn *c)
 	st->RefreshRect = TRUE;
 	st->SuppressOutput = TRUE;
 	st->DesktopResize = TRUE;
+	/* everything an INTERACTIVE viewer may send: Unicode keys (IMEs,
+	 * rdpview's typed text), horizontal wheel, X buttons */
+	st->UnicodeInput = TRUE;
+	st->HasHorizontalWheel = TRUE;
+	st->HasExtendedMouseEvent = TRUE;
 	desired_size(c, &st->DesktopWidth, &st->DesktopHeight);
 
 	peer->LicenseCallback = on_license;
