@@ -7,6 +7,7 @@
 #include <freerdp/client.h>
 #include <freerdp/error.h>
 #include <freerdp/gdi/gdi.h>
+#include <freerdp/graphics.h>
 #include <freerdp/settings.h>
 #include <winpr/synch.h>
 
@@ -74,6 +75,55 @@ static BOOL on_desktop_resize(rdpContext *ctx)
 	return TRUE;
 }
 
+/* The viewer shows its own cursor, so pointer shapes are only kept. This
+ * class also avoids FreeRDP 2.11's default Pointer_New, which overwrites
+ * the shape's mask pointers with the prototype's and leaks the masks. */
+static BOOL pointer_new(rdpContext *ctx, rdpPointer *p)
+{
+	(void)ctx;
+	(void)p;
+	return TRUE;
+}
+
+static void pointer_free(rdpContext *ctx, rdpPointer *p)
+{
+	(void)ctx;
+	(void)p;
+}
+
+static BOOL pointer_set(rdpContext *ctx, const rdpPointer *p)
+{
+	(void)ctx;
+	(void)p;
+	return TRUE;
+}
+
+static BOOL pointer_set_null(rdpContext *ctx)
+{
+	(void)ctx;
+	return TRUE;
+}
+
+static BOOL pointer_set_position(rdpContext *ctx, UINT32 x, UINT32 y)
+{
+	(void)ctx;
+	(void)x;
+	(void)y;
+	return TRUE;
+}
+
+static void register_pointer(rdpContext *ctx)
+{
+	rdpPointer proto = {.size = sizeof(rdpPointer),
+	                    .New = pointer_new,
+	                    .Free = pointer_free,
+	                    .Set = pointer_set,
+	                    .SetNull = pointer_set_null,
+	                    .SetDefault = pointer_set_null,
+	                    .SetPosition = pointer_set_position};
+	graphics_register_pointer(ctx->graphics, &proto);
+}
+
 /* ---- connection ---- */
 
 static BOOL on_pre_connect(freerdp *instance)
@@ -90,6 +140,7 @@ static BOOL on_post_connect(freerdp *instance)
 	if (!gdi_init(instance, PIXEL_FORMAT_BGRX32)) {
 		return FALSE;
 	}
+	register_pointer(instance->context);
 	rdpUpdate *u = instance->update;
 	u->BeginPaint = on_begin_paint;
 	u->EndPaint = on_end_paint;
@@ -261,6 +312,7 @@ static int loop(struct rv *rv)
 	freerdp *instance = rv->ctx->instance;
 	HANDLE win_event = NULL;
 	bool sent_raw = false;
+	bool ended = false;
 	int status = 0;
 	while (!freerdp_shall_disconnect(instance) && !rv->quit) {
 		HANDLE handles[MAXIMUM_WAIT_OBJECTS];
@@ -286,9 +338,7 @@ static int loop(struct rv *rv)
 		}
 		WaitForMultipleObjects(n, handles, FALSE, timeout);
 		if (!freerdp_check_event_handles(rv->ctx)) {
-			if (!freerdp_shall_disconnect(instance)) {
-				status = failure_status(rv);
-			}
+			ended = true;
 			break;
 		}
 		if (rv->win) {
@@ -306,14 +356,15 @@ static int loop(struct rv *rv)
 			break;
 		}
 	}
-	if (freerdp_shall_disconnect(instance) && !rv->quit && !limits_reached(rv)) {
+	if (ended || (freerdp_shall_disconnect(instance) && !rv->quit)) {
+		/* the sharer (or the network) ended it, not us */
 		UINT32 e = freerdp_get_last_error(rv->ctx);
-		fprintf(stderr, "rdpview: the sharer ended the connection: %s\n",
-		        e ? freerdp_get_last_error_string(e) : "closed");
-		status = status ? status : failure_status(rv);
-		if (status == 1 && GET_FREERDP_ERROR_CLASS(e) == FREERDP_ERROR_ERRINFO_CLASS &&
+		fprintf(stderr, "rdpview: the connection ended: %s\n",
+		        e ? freerdp_get_last_error_string(e) : "closed by the sharer");
+		status = failure_status(rv);
+		if (GET_FREERDP_ERROR_CLASS(e) == FREERDP_ERROR_ERRINFO_CLASS &&
 		    GET_FREERDP_ERROR_TYPE(e) == ERRINFO_RPC_INITIATED_DISCONNECT) {
-			status = 5; /* removed by the sharer */
+			status = 5; /* removed by the sharer, or the session closed */
 		}
 	}
 	if (win_event) {
