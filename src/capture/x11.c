@@ -8,19 +8,9 @@
  * see them, so after each round trip we ring the eventfd if events are
  * waiting. A still screen therefore costs no wake-ups at all.
  *
- * A dead display must not take the process with it. Xlib's defaults exit() on
- * an I/O error and on any protocol error, so:
- *  - protocol errors: every error code of our own connection is routed to a
- *    wire-to-error hook (XESetWireToError, per display) that records it and
- *    suppresses it; the global XSetErrorHandler is never touched;
- *  - I/O errors: libX11 >= 1.8 lets a per-display exit handler
- *    (XSetIOErrorExitHandler) return instead of exiting, and we install, once,
- *    a global XSetIOErrorHandler that stays silent for our connections and
- *    chains to the previous handler for everybody else's. After an I/O error
- *    Xlib marks the connection dead and every call returns at once; we see our
- *    flag and report -EPIPE.
- * An application that later replaces the global I/O handler with one that
- * exits takes that decision for our connections too. */
+ * A dead display must not take the process with it: capture/xguard.c keeps
+ * Xlib from exiting on errors of our connection; we see its flag and report
+ * -EPIPE. */
 #include "capture/capture.h"
 
 #include <errno.h>
@@ -46,9 +36,9 @@
 #include <X11/extensions/Xfixes.h>
 
 #include "capture/damage.h"
+#include "capture/xguard.h"
 
 #define CURSOR_SIDE 96
-#define MARK_NUMBER 0x52445053 /* "RDPS": our entry on a display's extension-data list */
 #define MAX_SPARE 8
 #define FETCH_RECTS_MAX 256 /* more rectangles than this in one fetch: take the bounds */
 
@@ -60,8 +50,7 @@ struct x11 {
 	int depth;
 	int w, h;
 	int epfd, evfd;
-	bool dead;
-	int err_code, err_request; /* last protocol error on our connection */
+	struct xguard g; /* dead flag, last protocol error */
 	/* damage */
 	int damage_event;
 	Damage damage;
@@ -91,27 +80,9 @@ struct x11 {
 	int high_surrogate[2]; /* pending first half of a UTF-16 pair, up and down */
 };
 
-static pthread_once_t io_handler_once = PTHREAD_ONCE_INIT;
-static XIOErrorHandler previous_io_handler;
-
 static struct x11 *x11_of(struct capture *c)
 {
 	return (struct x11 *)c;
-}
-
-/* The back-end owning dpy, found through the display's own extension-data
- * list so that no global table (and no lock) is needed. */
-static struct x11 *owner(Display *dpy)
-{
-	XEDataObject obj = {.display = dpy};
-	XExtData *e = XFindOnExtensionList(XEHeadOfExtensionList(obj), MARK_NUMBER);
-	return e ? (struct x11 *)e->private_data : NULL;
-}
-
-static int keep_private(XExtData *e)
-{
-	(void)e; /* the back-end frees itself; Xlib only frees the list entry */
-	return 0;
 }
 
 static void ring(struct x11 *x)
@@ -121,45 +92,16 @@ static void ring(struct x11 *x)
 	(void)n; /* a full counter already means "look" */
 }
 
-static Bool swallow_error(Display *dpy, XErrorEvent *ev, xError *wire)
+static void ring_dead(void *ctx)
 {
-	(void)wire;
-	struct x11 *x = owner(dpy);
-	if (x) {
-		x->err_code = ev->error_code;
-		x->err_request = ev->request_code;
-	}
-	return False; /* never reaches the global handler, which would exit */
-}
-
-static int io_error(Display *dpy)
-{
-	struct x11 *x = owner(dpy);
-	if (x) {
-		x->dead = true;
-		return 0;
-	}
-	return previous_io_handler ? previous_io_handler(dpy) : 0;
-}
-
-static void io_error_exit(Display *dpy, void *data)
-{
-	(void)dpy;
-	struct x11 *x = data;
-	x->dead = true; /* returning instead of exit() */
 	/* Found dead in grab() or cursor(): make sure process() runs and says so. */
-	ring(x);
-}
-
-static void install_io_handler(void)
-{
-	previous_io_handler = XSetIOErrorHandler(io_error);
+	ring(ctx);
 }
 
 /* After a round trip: events Xlib already read would strand in its queue. */
 static void kick(struct x11 *x)
 {
-	if (!x->dead && XEventsQueued(x->dpy, QueuedAfterReading) > 0) {
+	if (!x->g.dead && XEventsQueued(x->dpy, QueuedAfterReading) > 0) {
 		ring(x);
 	}
 }
@@ -171,7 +113,7 @@ static void release_shm(struct x11 *x)
 	if (x->shm_size == 0) {
 		return;
 	}
-	if (!x->dead) {
+	if (!x->g.dead) {
 		XShmDetach(x->dpy, &x->shm);
 	}
 	shmdt(x->shm.shmaddr);
@@ -199,16 +141,16 @@ static bool ensure_shm(struct x11 *x, size_t size)
 	x->shm.shmid = id;
 	x->shm.shmaddr = addr;
 	x->shm.readOnly = False;
-	x->err_code = 0;
+	x->g.err_code = 0;
 	XShmAttach(x->dpy, &x->shm);
 	XSync(x->dpy, False);
 	/* Marked for removal now, so it disappears when both sides detach even
 	 * if this process is killed. */
 	shmctl(id, IPC_RMID, NULL);
-	if (x->dead || (x->err_code && x->err_request == x->shm_opcode)) {
+	if (x->g.dead || (x->g.err_code && x->g.err_request == x->shm_opcode)) {
 		shmdt(addr);
 		x->have_shm = false;
-		x->err_code = 0; /* handled: XGetImage from now on */
+		x->g.err_code = 0; /* handled: XGetImage from now on */
 		return false;
 	}
 	x->shm_size = size;
@@ -263,7 +205,7 @@ static int x11_grab(struct capture *c, const struct cap_rect *r, uint8_t *dst, i
                     int dst_x, int dst_y)
 {
 	struct x11 *x = x11_of(c);
-	if (x->dead) {
+	if (x->g.dead) {
 		return -EPIPE;
 	}
 	/* The desktop may have shrunk since the damage was taken. */
@@ -286,12 +228,12 @@ static int x11_grab(struct capture *c, const struct cap_rect *r, uint8_t *dst, i
 		}
 		shared = img != NULL;
 	}
-	if (!img && !x->dead) {
+	if (!img && !x->g.dead) {
 		img = XGetImage(x->dpy, x->root, x0, y0, (unsigned)w, (unsigned)h, AllPlanes,
 		                ZPixmap);
 	}
 	if (!img) {
-		return x->dead ? -EPIPE : -EIO;
+		return x->g.dead ? -EPIPE : -EIO;
 	}
 	copy_image(img, dst + (size_t)(y0 - dst_y) * (size_t)dst_stride + (size_t)(x0 - dst_x) * 4,
 	           dst_stride);
@@ -399,16 +341,16 @@ static void load_keymap(struct x11 *x)
 static int x11_process(struct capture *c)
 {
 	struct x11 *x = x11_of(c);
-	if (x->dead) {
+	if (x->g.dead) {
 		return -EPIPE;
 	}
 	uint64_t v;
 	ssize_t rd = read(x->evfd, &v, sizeof(v));
 	(void)rd;
 	bool changed = false;
-	for (int round = 0; round < 8 && !x->dead; round++) {
+	for (int round = 0; round < 8 && !x->g.dead; round++) {
 		bool damaged = false, shape = false, moved = false, keys = false;
-		while (!x->dead && XPending(x->dpy) > 0) {
+		while (!x->g.dead && XPending(x->dpy) > 0) {
 			XEvent ev;
 			XNextEvent(x->dpy, &ev);
 			if (ev.type == x->damage_event + XDamageNotify) {
@@ -444,11 +386,11 @@ static int x11_process(struct capture *c)
 		if (keys) {
 			load_keymap(x);
 		}
-		if (x->dead || XEventsQueued(x->dpy, QueuedAfterReading) == 0) {
+		if (x->g.dead || XEventsQueued(x->dpy, QueuedAfterReading) == 0) {
 			break;
 		}
 	}
-	if (x->dead) {
+	if (x->g.dead) {
 		return -EPIPE;
 	}
 	kick(x); /* round limit reached: come back rather than starve the caller */
@@ -676,7 +618,7 @@ static int inject_wheel(struct x11 *x, const struct cap_input *in)
 static int x11_inject(struct capture *c, const struct cap_input *in)
 {
 	struct x11 *x = x11_of(c);
-	if (x->dead) {
+	if (x->g.dead) {
 		return -EPIPE;
 	}
 	if (!x->have_xtest) {
@@ -713,7 +655,7 @@ static int x11_inject(struct capture *c, const struct cap_input *in)
 	}
 	XFlush(x->dpy);
 	kick(x);
-	return x->dead ? -EPIPE : ret;
+	return x->g.dead ? -EPIPE : ret;
 }
 
 /* ---- the rest of the interface ---- */
@@ -737,7 +679,7 @@ static void x11_size(struct capture *c, int *w, int *h)
 static int x11_cursor(struct capture *c, struct cap_cursor *out)
 {
 	struct x11 *x = x11_of(c);
-	if (x->dead) {
+	if (x->g.dead) {
 		return -EPIPE;
 	}
 	out->x = x->cur_x;
@@ -759,7 +701,7 @@ static void x11_destroy(struct capture *c)
 		return;
 	}
 	if (x->dpy) {
-		if (!x->dead) {
+		if (!x->g.dead) {
 			if (x->spare_used) {
 				/* Give the borrowed key codes back their emptiness. */
 				KeySym none[2] = {NoSymbol, NoSymbol};
@@ -799,26 +741,6 @@ static const struct capture_ops x11_ops = {
     .inject = x11_inject,
     .destroy = x11_destroy,
 };
-
-/* Make Xlib report instead of exit for this connection (see the top). */
-static int guard_display(struct x11 *x)
-{
-	XExtData *mark = calloc(1, sizeof(*mark));
-	if (!mark) {
-		return -ENOMEM;
-	}
-	mark->number = MARK_NUMBER;
-	mark->free_private = keep_private;
-	mark->private_data = (XPointer)x;
-	XEDataObject obj = {.display = x->dpy};
-	XAddToExtensionList(XEHeadOfExtensionList(obj), mark);
-	pthread_once(&io_handler_once, install_io_handler);
-	XSetIOErrorExitHandler(x->dpy, io_error_exit, x);
-	for (int code = 1; code < 256; code++) {
-		XESetWireToError(x->dpy, code, swallow_error);
-	}
-	return 0;
-}
 
 static void select_xi_motion(struct x11 *x)
 {
@@ -879,13 +801,14 @@ static int setup(struct x11 *x)
 		ensure_shm(x, (size_t)x->w * (size_t)x->h * 4);
 	}
 	XSync(x->dpy, False);
-	if (x->dead) {
+	if (x->g.dead) {
 		return -EPIPE;
 	}
-	if (x->err_code && (x->err_request == damage_opcode || x->err_request == fixes_opcode)) {
+	if (x->g.err_code &&
+	    (x->g.err_request == damage_opcode || x->g.err_request == fixes_opcode)) {
 		return -ENOTSUP; /* damage tracking could not be set up */
 	}
-	x->err_code = 0;
+	x->g.err_code = 0;
 	damage_full(&x->dmg, x->w, x->h); /* a new consumer needs everything */
 	return 0;
 }
@@ -925,7 +848,9 @@ struct capture *capture_x11_open(const char *display, int *err)
 		*err = -ENXIO;
 		return NULL;
 	}
-	int e = guard_display(x);
+	x->g.on_dead = ring_dead;
+	x->g.ctx = x;
+	int e = xguard_install(x->dpy, &x->g);
 	if (e == 0) {
 		e = make_fds(x);
 	}
