@@ -111,6 +111,14 @@ int rdpshare_attendee_set_control_level(rdpshare_attendee *a, enum rdpshare_ctrl
 	if (atomic_exchange(&a->level, (int)level) == (int)level) {
 		return RDPSHARE_OK;
 	}
+	/* As in the original, the clipboard goes with the latest control. */
+	rdpshare_session *s = a->invitation->session;
+	if (level == RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
+		atomic_store(&s->clip_owner, a->id);
+	} else {
+		int me = a->id;
+		atomic_compare_exchange_strong(&s->clip_owner, &me, 0);
+	}
 	attendee_wake(a);
 	session_roster_changed(a->invitation->session);
 	struct event *ev = event_new(EV_ATTENDEE_UPDATE);

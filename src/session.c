@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "capture/clipboard.h"
 #include "engine.h"
 #include "rdp/server.h"
 #include "rdp/tls.h"
@@ -73,6 +74,16 @@ static void free_list(char **l, int n)
 	free(l);
 }
 
+/* The X clipboard got new text: the connection of the clipboard's attendee
+ * offers it to its viewer. */
+static void clipboard_changed(void *ctx)
+{
+	rdpshare_session *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	server_poke_all(s->server);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static int open_capture(rdpshare_session *s)
 {
 	int err = 0;
@@ -86,6 +97,11 @@ static int open_capture(rdpshare_session *s)
 	}
 	if (!s->capture) {
 		return err == -ENOMEM ? RDPSHARE_E_NOMEM : RDPSHARE_E_DISPLAY;
+	}
+	if (!demo) {
+		/* no clipboard is no reason to refuse sharing: it just stays off */
+		int cerr;
+		s->clipboard = clipboard_x11_open(s->display, clipboard_changed, s, &cerr);
 	}
 	s->capture->ops->size(s->capture, &s->desk_w, &s->desk_h);
 	return RDPSHARE_OK;
@@ -176,9 +192,10 @@ int rdpshare_session_close(rdpshare_session *s)
 	}
 	pthread_mutex_lock(&s->lock);
 	s->state = SESSION_CLOSED; /* admissions from now on are refused */
+	struct server *srv = s->server;
+	s->server = NULL; /* the clipboard thread looks at it under the lock */
 	pthread_mutex_unlock(&s->lock);
-	server_stop(s->server);
-	s->server = NULL;
+	server_stop(srv);
 	engine_stop(s->engine);
 	s->engine = NULL;
 	/* The original raises nothing for attendees dropped by Close: the
@@ -224,6 +241,7 @@ void rdpshare_session_destroy(rdpshare_session *s)
 		s->owner = pthread_self();
 		rdpshare_session_close(s);
 	}
+	clipboard_close(s->clipboard);
 	if (s->capture) {
 		s->capture->ops->destroy(s->capture);
 	}
@@ -279,7 +297,11 @@ int rdpshare_session_open(rdpshare_session *s)
 	pthread_mutex_lock(&s->lock);
 	s->state = SESSION_OPEN; /* before the first accept can arrive */
 	pthread_mutex_unlock(&s->lock);
-	r = server_start(s, s->engine, id, &s->server, &s->listen_addrs, &s->n_listen_addrs);
+	struct server *srv = NULL;
+	r = server_start(s, s->engine, id, &srv, &s->listen_addrs, &s->n_listen_addrs);
+	pthread_mutex_lock(&s->lock);
+	s->server = srv;
+	pthread_mutex_unlock(&s->lock);
 	if (r != RDPSHARE_OK) {
 		pthread_mutex_lock(&s->lock);
 		s->state = SESSION_CREATED;
@@ -448,7 +470,11 @@ int rdpshare_session_set_property(rdpshare_session *s, const char *name, long va
 	if (id < 0) {
 		return RDPSHARE_E_NOT_FOUND;
 	}
-	return props_set(&s->props, id, value, s->state == SESSION_OPEN);
+	int r = props_set(&s->props, id, value, s->state == SESSION_OPEN);
+	if (r == RDPSHARE_OK) {
+		server_poke_all(s->server); /* connections act on it now */
+	}
+	return r;
 }
 
 int rdpshare_session_get_property(rdpshare_session *s, const char *name, long *value)

@@ -23,6 +23,7 @@
 struct server;
 struct engine;
 struct capture;
+struct clipboard;
 
 enum session_state {
 	SESSION_CREATED,
@@ -85,6 +86,10 @@ struct rdpshare_session {
 	rdpshare_attendee **attendees; /* owner thread only */
 	int n_attendees;
 	atomic_int next_attendee_id;
+	/* the X clipboard (NULL in demo mode) and who shares it: the attendee
+	 * that most recently became INTERACTIVE (0: nobody) */
+	struct clipboard *clipboard;
+	atomic_int clip_owner;
 
 	struct props props;
 	atomic_bool paused;

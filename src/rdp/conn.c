@@ -23,6 +23,8 @@
 
 #include "encode/encoder.h"
 #include "engine.h"
+#include "properties.h"
+#include "rdp/clip.h"
 #include "rdp/encomsp.h"
 #include "rdp/input.h"
 #include "rdp/multiparty.h"
@@ -79,6 +81,7 @@ struct conn {
 	uint64_t cursor_gen, shape_gen;
 	bool resizing;
 	struct input_sink input;
+	struct clip_chan clip;
 
 	/* multiparty channel */
 	HANDLE vcm;
@@ -248,7 +251,8 @@ static BOOL on_activate(freerdp_peer *peer)
 		 * take a control-change response. */
 		const char *product = peer->settings->ClientProductId;
 		multiparty_open(&c->mp, c->vcm, c->att->id, product && product[0]);
-		session_roster_changed(c->s);
+		clip_open(&c->clip, c->vcm, peer->context, c->s->clipboard);
+		server_roster_changed(c->srv);
 	}
 	if (!c->subscribed && hub_subscribe(c->hub, c->frame_fd) == 0) {
 		c->subscribed = true;
@@ -475,7 +479,7 @@ static bool tell_viewer(struct conn *c)
 	for (int i = 0; i < n && ok; i++) {
 		ok = multiparty_respond(&c->mp, levels[i], (uint32_t)reasons[i]);
 	}
-	return ok && WTSVirtualChannelManagerCheckFileDescriptor(c->vcm);
+	return ok;
 }
 
 static void on_control_request(void *ctx, int level)
@@ -497,6 +501,13 @@ static bool service(struct conn *c)
 		return false;
 	}
 	int level = atomic_load(&c->att->level);
+	clip_sync(&c->clip, props_get(&c->s->props, PROP_ENABLE_CLIPBOARD) &&
+	                        level == RDPSHARE_CTRL_LEVEL_INTERACTIVE &&
+	                        atomic_load(&c->s->clip_owner) == c->att->id);
+	/* what the channels queued goes out now */
+	if (!WTSVirtualChannelManagerCheckFileDescriptor(c->vcm)) {
+		return false;
+	}
 	if (level != c->last_level && level != RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
 		input_release_all(&c->input); /* no stuck keys after a demotion */
 	}
@@ -534,7 +545,7 @@ static void *conn_main(void *arg)
 	while (!atomic_load(&c->silent)) {
 		HANDLE handles[32];
 		DWORD n = peer->GetEventHandles(peer, handles, 32);
-		struct pollfd pfd[34];
+		struct pollfd pfd[36];
 		nfds_t nfd = 0;
 		for (DWORD i = 0; i < n; i++) {
 			int fd = GetEventFileDescriptor(handles[i]);
@@ -544,6 +555,8 @@ static void *conn_main(void *arg)
 		}
 		pfd[nfd++] = (struct pollfd){c->wake_fd, POLLIN, 0};
 		pfd[nfd++] = (struct pollfd){c->frame_fd, POLLIN, 0};
+		nfds_t clip_at = nfd;
+		pfd[nfd++] = (struct pollfd){c->clip.ctx ? c->clip.fd : -1, POLLIN, 0};
 		int timeout = -1;
 		if (!c->announced) {
 			int64_t left = c->deadline_ms - now_ms();
@@ -570,6 +583,9 @@ static void *conn_main(void *arg)
 			break; /* the viewer closed or sent something broken */
 		}
 		multiparty_receive(&c->mp, on_control_request, c);
+		if ((pfd[clip_at].revents & POLLIN) && !clip_check(&c->clip)) {
+			break;
+		}
 		if (!c->announced && now_ms() >= c->deadline_ms) {
 			reason = RDPSHARE_DISCONNECT_ERR;
 			code = -ETIMEDOUT;
@@ -599,7 +615,7 @@ out:
 	atomic_store(&c->left, true);
 	multiparty_close(&c->mp);
 	if (atomic_load(&c->member) && !atomic_load(&c->silent)) {
-		session_roster_changed(c->s);
+		server_roster_changed(c->srv);
 	}
 	if (c->att) {
 		input_release_all(&c->input); /* a viewer that leaves lets go */
@@ -708,6 +724,7 @@ static void conn_free(struct conn *c)
 {
 	/* Once the context exists its transport owns the socket. */
 	bool transport_owns_fd = c->peer && c->peer->context;
+	clip_close(&c->clip);
 	if (c->vcm) {
 		WTSCloseServer(c->vcm);
 	}

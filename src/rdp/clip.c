@@ -1,0 +1,200 @@
+#include "rdp/clip.h"
+
+#include <freerdp/channels/wtsvc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <winpr/string.h>
+
+#include "capture/clipboard.h"
+
+static struct clip_chan *chan_of(CliprdrServerContext *ctx)
+{
+	return ctx->custom;
+}
+
+static UINT ok_cb(CliprdrServerContext *ctx, const void *unused)
+{
+	(void)ctx;
+	(void)unused;
+	return CHANNEL_RC_OK;
+}
+
+static UINT on_client_caps(CliprdrServerContext *ctx, const CLIPRDR_CAPABILITIES *caps)
+{
+	return ok_cb(ctx, caps);
+}
+
+static UINT on_temp_dir(CliprdrServerContext *ctx, const CLIPRDR_TEMP_DIRECTORY *t)
+{
+	return ok_cb(ctx, t);
+}
+
+static UINT on_list_response(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_LIST_RESPONSE *r)
+{
+	return ok_cb(ctx, r);
+}
+
+static UINT on_lock(CliprdrServerContext *ctx, const CLIPRDR_LOCK_CLIPBOARD_DATA *l)
+{
+	return ok_cb(ctx, l);
+}
+
+static UINT on_unlock(CliprdrServerContext *ctx, const CLIPRDR_UNLOCK_CLIPBOARD_DATA *l)
+{
+	return ok_cb(ctx, l);
+}
+
+/* The viewer copied something: take its text if it may share. */
+static UINT on_format_list(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_LIST *list)
+{
+	struct clip_chan *c = chan_of(ctx);
+	CLIPRDR_FORMAT_LIST_RESPONSE resp = {.msgType = CB_FORMAT_LIST_RESPONSE,
+	                                     .msgFlags = CB_RESPONSE_OK};
+	UINT r = ctx->ServerFormatListResponse(ctx, &resp);
+	if (r != CHANNEL_RC_OK || !c->allowed) {
+		if (!c->allowed) {
+			c->dropped++;
+		}
+		return r;
+	}
+	for (UINT32 i = 0; i < list->numFormats; i++) {
+		if (list->formats[i].formatId == CF_UNICODETEXT) {
+			CLIPRDR_FORMAT_DATA_REQUEST rq = {.msgType = CB_FORMAT_DATA_REQUEST,
+			                                  .dataLen =
+			                                      4, /* FreeRDP writes what we say */
+			                                  .requestedFormatId = CF_UNICODETEXT};
+			return ctx->ServerFormatDataRequest(ctx, &rq);
+		}
+	}
+	return CHANNEL_RC_OK;
+}
+
+static UINT on_data_response(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DATA_RESPONSE *d)
+{
+	struct clip_chan *c = chan_of(ctx);
+	if (!c->allowed || !(d->msgFlags & CB_RESPONSE_OK) || !d->requestedFormatData ||
+	    d->dataLen < 2) {
+		return CHANNEL_RC_OK;
+	}
+	char *utf8 = NULL;
+	if (ConvertFromUnicode(CP_UTF8, 0, (const WCHAR *)d->requestedFormatData,
+	                       (int)(d->dataLen / 2), &utf8, 0, NULL, NULL) > 0 &&
+	    utf8) {
+		/* the text may or may not carry its NUL; ours always ends there */
+		uint64_t gen = clipboard_set(c->board, utf8);
+		if (gen) {
+			c->told_gen = gen; /* it came from this viewer: no need to offer it back */
+		}
+	}
+	free(utf8);
+	return CHANNEL_RC_OK;
+}
+
+/* The viewer pastes: the X clipboard's text, if it may share. */
+static UINT on_data_request(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DATA_REQUEST *rq)
+{
+	struct clip_chan *c = chan_of(ctx);
+	CLIPRDR_FORMAT_DATA_RESPONSE resp = {.msgType = CB_FORMAT_DATA_RESPONSE,
+	                                     .msgFlags = CB_RESPONSE_FAIL};
+	char *text = NULL;
+	WCHAR *wide = NULL;
+	if (c->allowed && rq->requestedFormatId == CF_UNICODETEXT) {
+		clipboard_get(c->board, &text);
+		int n = text ? ConvertToUnicode(CP_UTF8, 0, text, -1, &wide, 0) : 0;
+		if (n > 0 && wide) {
+			resp.msgFlags = CB_RESPONSE_OK;
+			resp.dataLen = (UINT32)n * 2; /* with the NUL, as Windows sends it */
+			resp.requestedFormatData = (const BYTE *)wide;
+		}
+	} else if (!c->allowed) {
+		c->dropped++;
+	}
+	UINT r = ctx->ServerFormatDataResponse(ctx, &resp);
+	free(wide);
+	free(text);
+	return r;
+}
+
+void clip_open(struct clip_chan *c, HANDLE vcm, rdpContext *rdp, struct clipboard *board)
+{
+	if (c->ctx || !board || !WTSVirtualChannelManagerIsChannelJoined(vcm, "cliprdr")) {
+		return;
+	}
+	CliprdrServerContext *ctx = cliprdr_server_context_new(vcm);
+	if (!ctx) {
+		return;
+	}
+	ctx->custom = c;
+	ctx->rdpcontext = rdp;
+	ctx->useLongFormatNames = TRUE;
+	ctx->ClientCapabilities = on_client_caps;
+	ctx->TempDirectory = on_temp_dir;
+	ctx->ClientFormatList = on_format_list;
+	ctx->ClientFormatListResponse = on_list_response;
+	ctx->ClientLockClipboardData = on_lock;
+	ctx->ClientUnlockClipboardData = on_unlock;
+	ctx->ClientFormatDataRequest = on_data_request;
+	ctx->ClientFormatDataResponse = on_data_response;
+	if (ctx->Open(ctx) != CHANNEL_RC_OK) {
+		cliprdr_server_context_free(ctx);
+		return;
+	}
+	/* FreeRDP's own start-up sequence runs on a thread of its own; this
+	 * connection drives the channel itself, so it sends it here. */
+	CLIPRDR_GENERAL_CAPABILITY_SET general = {.capabilitySetType = CB_CAPSTYPE_GENERAL,
+	                                          .capabilitySetLength = CB_CAPSTYPE_GENERAL_LEN,
+	                                          .version = CB_CAPS_VERSION_2,
+	                                          .generalFlags = CB_USE_LONG_FORMAT_NAMES};
+	CLIPRDR_CAPABILITIES caps = {.msgType = CB_CLIP_CAPS,
+	                             .dataLen = 4 + CB_CAPSTYPE_GENERAL_LEN,
+	                             .cCapabilitiesSets = 1,
+	                             .capabilitySets = (CLIPRDR_CAPABILITY_SET *)&general};
+	CLIPRDR_MONITOR_READY ready = {.msgType = CB_MONITOR_READY};
+	if (ctx->ServerCapabilities(ctx, &caps) != CHANNEL_RC_OK ||
+	    ctx->MonitorReady(ctx, &ready) != CHANNEL_RC_OK) {
+		ctx->Close(ctx);
+		cliprdr_server_context_free(ctx);
+		return;
+	}
+	c->ctx = ctx;
+	c->board = board;
+	c->fd = GetEventFileDescriptor(ctx->GetEventHandle(ctx));
+	/* what is on the clipboard now counts as new for this viewer */
+	c->told_gen = 0;
+}
+
+void clip_close(struct clip_chan *c)
+{
+	if (c->ctx) {
+		c->ctx->Close(c->ctx);
+		cliprdr_server_context_free(c->ctx);
+		c->ctx = NULL;
+	}
+}
+
+bool clip_check(struct clip_chan *c)
+{
+	return !c->ctx || c->ctx->CheckEventHandle(c->ctx) == CHANNEL_RC_OK;
+}
+
+void clip_sync(struct clip_chan *c, bool allowed)
+{
+	if (!c->ctx) {
+		return;
+	}
+	c->allowed = allowed;
+	if (!allowed) {
+		return;
+	}
+	char *text = NULL;
+	uint64_t gen = clipboard_get(c->board, &text);
+	if (gen != c->told_gen && text) {
+		CLIPRDR_FORMAT format = {.formatId = CF_UNICODETEXT};
+		CLIPRDR_FORMAT_LIST list = {
+		    .msgType = CB_FORMAT_LIST, .numFormats = 1, .formats = &format};
+		if (c->ctx->ServerFormatList(c->ctx, &list) == CHANNEL_RC_OK) {
+			c->told_gen = gen;
+		}
+	}
+	free(text);
+}
