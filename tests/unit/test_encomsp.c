@@ -95,6 +95,45 @@ static void test_parse_requests(void **state)
 	assert_int_equal(pdu.type, 0x42);
 }
 
+/* What rdpview reads back: the sharer's PDUs parse to what was built. */
+static void test_viewer_side_round_trip(void **state)
+{
+	(void)state;
+	struct encomsp_buf b = {0};
+	encomsp_participant_created(&b, 9, 0, ENCOMSP_MAY_VIEW | ENCOMSP_MAY_INTERACT,
+	                            "Zoë \xF0\x9F\x98\x80");
+	encomsp_participant_removed(&b, 9, ENCOMSP_DISC_APP, 0);
+	encomsp_ctrl_change_response(&b, ENCOMSP_REQUEST_VIEW, 9, 1);
+	encomsp_ctrl_change(&b, ENCOMSP_REQUEST_VIEW | ENCOMSP_REQUEST_INTERACT, 0);
+	static struct encomsp_pdu pdu;
+	size_t off = 0;
+	int used = encomsp_parse(b.p + off, b.len - off, &pdu);
+	assert_true(used > 0);
+	assert_int_equal(pdu.type, ENCOMSP_PARTICIPANT_CREATED);
+	assert_int_equal(pdu.id, 9);
+	assert_int_equal(pdu.flags, ENCOMSP_MAY_VIEW | ENCOMSP_MAY_INTERACT);
+	assert_string_equal(pdu.name, "Zoë \xF0\x9F\x98\x80");
+	off += (size_t)used;
+	used = encomsp_parse(b.p + off, b.len - off, &pdu);
+	assert_int_equal(pdu.type, ENCOMSP_PARTICIPANT_REMOVED);
+	assert_int_equal(pdu.disc_type, ENCOMSP_DISC_APP);
+	off += (size_t)used;
+	used = encomsp_parse(b.p + off, b.len - off, &pdu);
+	assert_int_equal(pdu.type, ENCOMSP_PARTICIPANT_CTRL_CHANGE_RESPONSE);
+	assert_int_equal(pdu.reason, 1);
+	off += (size_t)used;
+	used = encomsp_parse(b.p + off, b.len - off, &pdu);
+	assert_int_equal(pdu.type, ENCOMSP_PARTICIPANT_CTRL_CHANGE);
+	assert_int_equal(pdu.flags, ENCOMSP_REQUEST_VIEW | ENCOMSP_REQUEST_INTERACT);
+	off += (size_t)used;
+	assert_int_equal(off, b.len);
+	/* a name claiming more characters than the PDU holds */
+	static const uint8_t liar[] = {0x08, 0x00, 0x12, 0x00, 1,    0,    0,    0,   0,
+	                               0,    0,    0,    0x01, 0x00, 0x09, 0x00, 'A', 0x00};
+	assert_int_equal(encomsp_parse(liar, sizeof(liar), &pdu), -1);
+	encomsp_buf_free(&b);
+}
+
 static void test_parse_hostile(void **state)
 {
 	(void)state;
@@ -123,6 +162,7 @@ int main(void)
 	    cmocka_unit_test(test_names_utf16),
 	    cmocka_unit_test(test_parse_requests),
 	    cmocka_unit_test(test_parse_hostile),
+	    cmocka_unit_test(test_viewer_side_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
