@@ -213,7 +213,7 @@ void encomsp_graphics_stream(struct encomsp_buf *b, int paused)
 int encomsp_parse(const uint8_t *data, size_t len, struct encomsp_pdu *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (len < HEADER) {
+	if (!data || len < HEADER) {
 		return -1;
 	}
 	uint16_t type = get16(data);

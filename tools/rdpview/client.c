@@ -296,9 +296,9 @@ static void after_connect(struct rv *rv)
 		size_t n = strlen(o->encomsp_send_hex) / 2;
 		uint8_t *raw = malloc(n ? n : 1);
 		for (size_t i = 0; raw && i < n; i++) {
-			unsigned v = 0;
-			sscanf(o->encomsp_send_hex + 2 * i, "%2x", &v);
-			raw[i] = (uint8_t)v;
+			char pair[3] = {o->encomsp_send_hex[2 * i], o->encomsp_send_hex[2 * i + 1],
+			                0};
+			raw[i] = (uint8_t)strtoul(pair, NULL, 16); /* checked as hex by main.c */
 		}
 		if (raw) {
 			rv_mp_send_raw(rv, raw, n);

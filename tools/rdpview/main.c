@@ -219,7 +219,8 @@ int main(int argc, char **argv)
 		WLog_SetLogLevel(WLog_GetRoot(), WLOG_WARN);
 	}
 	if (!o.name) {
-		o.name = getenv("USER") && getenv("USER")[0] ? getenv("USER") : "viewer";
+		const char *user = getenv("USER");
+		o.name = user && user[0] ? user : "viewer";
 	}
 	if (!o.password) {
 		o.password = getenv("RDPVIEW_PASSWORD");

@@ -84,13 +84,25 @@ static int level_code(const char *name)
 	                                          : -1;
 }
 
+/* A whole-string number within [lo, hi]. */
+static bool num(const char *t, int lo, int hi, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(t, &end, 0);
+	if (!*t || *end || errno || v < lo || v > hi) {
+		return false;
+	}
+	*out = (int)v;
+	return true;
+}
+
 static bool parse_line(char *line, struct step *s)
 {
-	char op[16], a[32], b[32], c[32];
-	long long at;
-	int used = 0;
+	char t[24], op[16], a[32], b[32], c[32];
+	int used = 0, at;
 	memset(s, 0, sizeof(*s));
-	if (sscanf(line, "%lld %15s %n", &at, op, &used) < 2 || at < 0) {
+	if (sscanf(line, "%23s %15s %n", t, op, &used) < 2 || !num(t, 0, 86400000, &at)) {
 		return false;
 	}
 	s->at = at;
@@ -99,17 +111,13 @@ static bool parse_line(char *line, struct step *s)
 	int n = sscanf(rest, "%31s %31s %31s", a, b, c);
 	if (strcmp(op, "move") == 0 && n == 2) {
 		s->op = OP_MOVE;
-		s->b = atoi(a);
-		s->c = atoi(b);
-		return s->b >= 0 && s->c >= 0;
+		return num(a, 0, 65535, &s->b) && num(b, 0, 65535, &s->c);
 	}
 	if ((strcmp(op, "click") == 0 || strcmp(op, "down") == 0 || strcmp(op, "up") == 0) &&
 	    n == 3) {
 		s->op = op[0] == 'c' ? OP_CLICK : op[0] == 'd' ? OP_DOWN : OP_UP;
 		s->a = button_code(a);
-		s->b = atoi(b);
-		s->c = atoi(c);
-		return s->a > 0 && s->b >= 0 && s->c >= 0;
+		return s->a > 0 && num(b, 0, 65535, &s->b) && num(c, 0, 65535, &s->c);
 	}
 	if (strcmp(op, "key") == 0 && (n == 1 || n == 2)) {
 		s->op = OP_KEY;
@@ -124,8 +132,7 @@ static bool parse_line(char *line, struct step *s)
 	}
 	if (strcmp(op, "wheel") == 0 && n == 1) {
 		s->op = OP_WHEEL;
-		s->a = atoi(a);
-		return s->a != 0 && s->a > -100 && s->a < 100;
+		return num(a, -99, 99, &s->a) && s->a != 0;
 	}
 	if (strcmp(op, "request") == 0 && n == 1) {
 		s->op = OP_REQUEST;
@@ -147,9 +154,13 @@ struct rv_script *rv_script_load(const char *path, int *err_line)
 		return NULL;
 	}
 	struct rv_script *sc = calloc(1, sizeof(*sc));
+	if (!sc) {
+		fclose(f);
+		return NULL;
+	}
 	char line[1024];
 	int lineno = 0;
-	while (sc && fgets(line, sizeof(line), f)) {
+	while (fgets(line, sizeof(line), f)) {
 		lineno++;
 		char *p = line + strspn(line, " \t");
 		if (*p == '#' || *p == '\n' || *p == '\0') {
