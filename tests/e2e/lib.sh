@@ -103,6 +103,32 @@ start_sharer() {
 	[ -n "$PORT" ] || fail "no listening port printed"
 }
 
+# start_demo_sharer ARGS...: rdpshare on its demo desktop with no DISPLAY at
+# all; sets the same variables as start_sharer.
+start_demo_sharer() {
+	(
+		unset DISPLAY
+		exec "$BIN/rdpshare" --listen 127.0.0.1:0 --ctl-socket "$WORK/ctl.sock" "$@"
+	) >"$WORK/sharer.out" 2>"$WORK/sharer.err" </dev/null &
+	SHARER_PID=$!
+	track $SHARER_PID
+	CTL="$WORK/ctl.sock"
+	wait_for 20 grep -q -e '^ready' -e '"event":"ready"' "$WORK/sharer.out" ||
+		fail "demo sharer did not become ready"
+	PORT=$(sed -n 's/^listening: 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/sharer.out" | head -n1)
+	CONNSTR=$(sed -n 's/^connection-string: //p' "$WORK/sharer.out")
+	PASSWORD=$(sed -n 's/^password: //p' "$WORK/sharer.out")
+}
+
+# start_pattern DISPLAY: the known test picture (tests/helpers/xpattern) on
+# DISPLAY; sets PATTERN to its pid (SIGUSR1 switches the picture).
+start_pattern() {
+	DISPLAY=$1 "$BIN/tests/xpattern" >"$WORK/pattern.log" 2>&1 &
+	PATTERN=$!
+	track $PATTERN
+	wait_for 10 grep -q drawn "$WORK/pattern.log" || fail "pattern did not draw"
+}
+
 ctl() { "$BIN/rdpshare" ctl --socket "$CTL" "$@"; }
 
 # sharer_has PATTERN [SECONDS]: wait until the sharer printed a matching line.

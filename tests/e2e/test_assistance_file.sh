@@ -4,9 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 start_xvfb SHARED 800 600
 start_xvfb VIEW 1024 768
-DISPLAY=$SHARED "$BIN/tests/xpattern" >"$WORK/pattern.log" 2>&1 &
-track $!
-wait_for 10 grep -q drawn "$WORK/pattern.log" || fail "pattern did not draw"
+start_pattern "$SHARED"
 start_sharer --display "$SHARED" --invitation-file "$WORK/invite.msrcIncident"
 [ "$(stat -c %a "$WORK/invite.msrcIncident")" = 600 ] || fail "invitation file not 0600"
 grep -q "$PASSWORD" "$WORK/invite.msrcIncident" && fail "password inside the invitation file"

@@ -5,9 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 start_xvfb SHARED 640 480
 start_xvfb VIEW 800 600
-DISPLAY=$SHARED "$BIN/tests/xpattern" >"$WORK/pattern.log" 2>&1 &
-track $!
-wait_for 10 grep -q drawn "$WORK/pattern.log" || fail "pattern did not draw"
+start_pattern "$SHARED"
 start_sharer --display "$SHARED" --color-depth 16
 screenshot "$SHARED" "$WORK/shared.png"
 for depth in 16 24 8 15 32; do

@@ -4,13 +4,7 @@
 # input script, and its screenshot shows the typed text line changed; a
 # view-only viewer's identical script changes nothing.
 . "$(dirname "$0")/lib.sh"
-(unset DISPLAY; exec "$BIN/rdpshare" --demo --listen 127.0.0.1:0 --ctl-socket "$WORK/ctl.sock" \
-	--on-request grant --password pw) >"$WORK/sharer.out" 2>"$WORK/sharer.err" </dev/null &
-SHARER_PID=$!
-track $SHARER_PID
-CTL="$WORK/ctl.sock"
-wait_for 20 grep -q '^ready' "$WORK/sharer.out" || fail "demo sharer not ready"
-CONNSTR=$(sed -n 's/^connection-string: //p' "$WORK/sharer.out")
+start_demo_sharer --demo --on-request grant --password pw
 cat >"$WORK/script" <<'S'
 1500 click left 200 300
 1600 type hello

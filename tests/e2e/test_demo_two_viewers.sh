@@ -4,14 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 start_xvfb VIEW1 1280 1024
 start_xvfb VIEW2 1280 1024
-(unset DISPLAY; exec "$BIN/rdpshare" --listen 127.0.0.1:0 --ctl-socket "$WORK/ctl.sock") \
-	>"$WORK/sharer.out" 2>"$WORK/sharer.err" &
-SHARER_PID=$!
-track $SHARER_PID
-CTL="$WORK/ctl.sock"
-wait_for 20 grep -q '^ready' "$WORK/sharer.out" || fail "demo sharer not ready"
-PORT=$(sed -n 's/^listening: 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/sharer.out")
-PASSWORD=$(sed -n 's/^password: //p' "$WORK/sharer.out")
+start_demo_sharer # no --demo: without a DISPLAY the tool falls back to it
 viewer V1 "$VIEW1" /v:127.0.0.1:$PORT /u:one /p:"$PASSWORD"
 viewer V2 "$VIEW2" /v:127.0.0.1:$PORT /u:two /p:"$PASSWORD"
 sharer_has 'attendee-connected id=[0-9]* name=one' || fail "viewer one not admitted"

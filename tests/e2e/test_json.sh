@@ -4,12 +4,7 @@
 # password appears nowhere.
 . "$(dirname "$0")/lib.sh"
 start_xvfb VIEW 1024 768
-CTL="$WORK/ctl.sock"
-(unset DISPLAY; exec "$BIN/rdpshare" --demo --json --listen 127.0.0.1:0 --ctl-socket "$CTL" \
-	--password 'pw-Secret9') >"$WORK/sharer.out" 2>"$WORK/sharer.err" &
-SHARER_PID=$!
-track $SHARER_PID
-wait_for 20 grep -q '"event":"ready"' "$WORK/sharer.out" || fail "not ready"
+start_demo_sharer --demo --json --password 'pw-Secret9'
 PORT=$(sed -n 's/.*"address":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$WORK/sharer.out" | head -n1)
 DISPLAY=$VIEW timeout 30 xfreerdp /cert:ignore /log-level:OFF /v:127.0.0.1:$PORT /u:eve \
 	/p:wrong >/dev/null 2>&1

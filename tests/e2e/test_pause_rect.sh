@@ -4,10 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 start_xvfb SHARED 800 600
 start_xvfb VIEW 1024 768
-DISPLAY=$SHARED "$BIN/tests/xpattern" >"$WORK/pattern.log" 2>&1 &
-PATTERN=$!
-track $PATTERN
-wait_for 10 grep -q "drawn A" "$WORK/pattern.log" || fail "pattern did not draw"
+start_pattern "$SHARED"
 start_sharer --display "$SHARED"
 screenshot "$SHARED" "$WORK/a.png"
 viewer V1 "$VIEW" /v:127.0.0.1:$PORT /u:pat /p:"$PASSWORD"

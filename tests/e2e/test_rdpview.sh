@@ -7,9 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 start_xvfb SHARED 640 480
 start_xvfb VIEW 800 600
-DISPLAY=$SHARED "$BIN/tests/xpattern" >"$WORK/pattern.log" 2>&1 &
-track $!
-wait_for 10 grep -q drawn "$WORK/pattern.log" || fail "pattern did not draw"
+start_pattern "$SHARED"
 start_sharer --display "$SHARED" --invitation-file "$WORK/inv.msrcIncident" </dev/null
 screenshot "$SHARED" "$WORK/shared.png"
 
