@@ -44,6 +44,14 @@ static UINT on_unlock(CliprdrServerContext *ctx, const CLIPRDR_UNLOCK_CLIPBOARD_
 	return ok_cb(ctx, l);
 }
 
+static UINT request_text(CliprdrServerContext *ctx)
+{
+	/* FreeRDP writes the dataLen we give it */
+	CLIPRDR_FORMAT_DATA_REQUEST rq = {
+	    .msgType = CB_FORMAT_DATA_REQUEST, .dataLen = 4, .requestedFormatId = CF_UNICODETEXT};
+	return ctx->ServerFormatDataRequest(ctx, &rq);
+}
+
 /* The viewer copied something: take its text if it may share. */
 static UINT on_format_list(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_LIST *list)
 {
@@ -59,11 +67,8 @@ static UINT on_format_list(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_LIST 
 	}
 	for (UINT32 i = 0; i < list->numFormats; i++) {
 		if (list->formats[i].formatId == CF_UNICODETEXT) {
-			CLIPRDR_FORMAT_DATA_REQUEST rq = {.msgType = CB_FORMAT_DATA_REQUEST,
-			                                  .dataLen =
-			                                      4, /* FreeRDP writes what we say */
-			                                  .requestedFormatId = CF_UNICODETEXT};
-			return ctx->ServerFormatDataRequest(ctx, &rq);
+			c->retries = 0;
+			return request_text(ctx);
 		}
 	}
 	return CHANNEL_RC_OK;
@@ -72,6 +77,12 @@ static UINT on_format_list(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_LIST 
 static UINT on_data_response(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DATA_RESPONSE *d)
 {
 	struct clip_chan *c = chan_of(ctx);
+	if (c->allowed && (d->msgFlags & CB_RESPONSE_FAIL) && c->retries < 2) {
+		/* xfreerdp answers "failed" when its own X conversion raced with
+		 * the copy that announced the text; asking again gets it */
+		c->retries++;
+		return request_text(ctx);
+	}
 	if (!c->allowed || !(d->msgFlags & CB_RESPONSE_OK) || !d->requestedFormatData ||
 	    d->dataLen < 2) {
 		return CHANNEL_RC_OK;

@@ -21,6 +21,7 @@ struct clip_chan {
 	bool allowed;      /* this viewer shares the clipboard now */
 	uint64_t told_gen; /* clipboard generation offered to (or taken from) it */
 	uint64_t dropped;  /* requests refused because it may not share */
+	int retries;       /* data requests repeated after a failed answer */
 };
 
 /* Open the channel if the viewer joined it. */
