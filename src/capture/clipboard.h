@@ -21,6 +21,8 @@ void clipboard_close(struct clipboard *c);
 /* The clipboard's text now and its generation (bumped on every change, ours
  * included). Ownership: *text is malloc'd (NULL when there is no text). */
 uint64_t clipboard_get(struct clipboard *c, char **text);
+/* Only the generation: cheap enough for every wake-up. */
+uint64_t clipboard_gen(struct clipboard *c);
 
 /* Put utf8 on the X clipboard (we own it until another client copies).
  * Returns the new generation, or 0 on failure. Thread-safe. */

@@ -232,6 +232,14 @@ uint64_t clipboard_get(struct clipboard *c, char **text)
 	return gen;
 }
 
+uint64_t clipboard_gen(struct clipboard *c)
+{
+	pthread_mutex_lock(&c->lock);
+	uint64_t gen = c->gen;
+	pthread_mutex_unlock(&c->lock);
+	return gen;
+}
+
 uint64_t clipboard_set(struct clipboard *c, const char *utf8)
 {
 	if (strlen(utf8) > CLIPBOARD_MAX_TEXT) {

@@ -194,8 +194,8 @@ void clip_sync(struct clip_chan *c, bool allowed)
 		return;
 	}
 	c->allowed = allowed;
-	if (!allowed) {
-		return;
+	if (!allowed || clipboard_gen(c->board) == c->told_gen) {
+		return; /* the common case on every frame: nothing to copy */
 	}
 	char *text = NULL;
 	uint64_t gen = clipboard_get(c->board, &text);
