@@ -53,7 +53,7 @@ $(BUILD)/librdpshare.so: $(BUILD)/librdpshare.so.$(VERSION)
 
 $(BUILD)/rdpshare: $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/librdpshare.so Makefile
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) -L$(BUILD) -lrdpshare \
-		-Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
+		$(shell pkg-config --libs winpr2) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
 
 $(BUILD)/obj/view/%.o: %.c
 	@mkdir -p $(dir $@)

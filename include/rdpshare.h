@@ -187,6 +187,18 @@ int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int
 int rdpshare_session_get_shared_rect(rdpshare_session *s, int *left, int *top, int *right,
                                      int *bottom);
 
+/* FrameBuffer (Session2): what viewers are shown, i.e. the shared rect of the
+ * desktop as it is now. Width and height follow the shared rect; bpp is 32
+ * (the picture before it is reduced to a viewer's colour depth). Needs an
+ * open session (RDPSHARE_E_NOT_OPEN). */
+int rdpshare_session_get_frame_buffer_info(rdpshare_session *s, int *width, int *height, int *bpp);
+/* GetFrameBufferBits: copy the rectangle (x, y, width, height) of the frame
+ * buffer into out, 4 bytes a pixel (blue, green, red, unused), stride bytes
+ * a row (at least width * 4). RDPSHARE_E_INVALIDARG when the rectangle is not
+ * inside the frame buffer. */
+int rdpshare_session_get_frame_buffer_bits(rdpshare_session *s, int x, int y, int width, int height,
+                                           unsigned char *out, int stride);
+
 /* ColorDepth: 15, 16, 24 or 32 bits per pixel on the wire (default 32).
  * Viewers connected when it changes are re-activated at the new depth.
  * 8 is accepted and served as 16 (get then reports 16), as the original's

@@ -19,7 +19,15 @@ struct engine {
 	int wake_fd;
 	atomic_bool stop;
 	atomic_bool refresh;
+	atomic_bool exited; /* the thread ended (the display died) */
 	pthread_t thread;
+	/* a snapshot the owner thread waits for (snap_lock) */
+	pthread_mutex_t snap_lock;
+	pthread_cond_t snap_done;
+	struct cap_rect snap_rect; /* desktop coordinates */
+	uint8_t *snap_out;
+	int snap_stride, snap_result;
+	bool snap_pending;
 	/* input for the back-end, from connection threads (in_lock) */
 	pthread_mutex_t in_lock;
 	struct cap_input inq[ENGINE_INPUT_QUEUE];
@@ -104,6 +112,51 @@ static void update_cursor(struct engine *e)
 	hub_set_cursor(&e->hub, c.x - l, c.y - t, c.visible && inside, new_shape ? &c : NULL);
 }
 
+static void poke(int fd)
+{
+	uint64_t one = 1;
+	ssize_t n = write(fd, &one, sizeof(one));
+	(void)n;
+}
+
+/* Only the engine thread may touch the back-end: snapshots are taken here. */
+static void take_snapshot(struct engine *e)
+{
+	pthread_mutex_lock(&e->snap_lock);
+	if (e->snap_pending) {
+		e->snap_result = e->cap->ops->grab(e->cap, &e->snap_rect, e->snap_out,
+		                                   e->snap_stride, e->snap_rect.x, e->snap_rect.y);
+		e->snap_pending = false;
+		pthread_cond_broadcast(&e->snap_done);
+	}
+	pthread_mutex_unlock(&e->snap_lock);
+}
+
+int engine_snapshot(struct engine *e, int x, int y, int w, int h, uint8_t *out, int stride)
+{
+	int l, t, r, b;
+	session_get_rect(e->s, &l, &t, &r, &b);
+	if (x < 0 || y < 0 || w <= 0 || h <= 0 || x > r - l - w || y > b - t - h) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	pthread_mutex_lock(&e->snap_lock);
+	while (e->snap_pending) { /* one at a time */
+		pthread_cond_wait(&e->snap_done, &e->snap_lock);
+	}
+	e->snap_rect = (struct cap_rect){l + x, t + y, w, h};
+	e->snap_out = out;
+	e->snap_stride = stride;
+	e->snap_pending = true;
+	poke(e->wake_fd);
+	while (e->snap_pending && !atomic_load(&e->exited)) {
+		pthread_cond_wait(&e->snap_done, &e->snap_lock);
+	}
+	int res = e->snap_pending ? RDPSHARE_E_UNEXPECTED : e->snap_result;
+	e->snap_pending = false;
+	pthread_mutex_unlock(&e->snap_lock);
+	return res < 0 ? RDPSHARE_E_DISPLAY : RDPSHARE_OK;
+}
+
 /* Only the engine thread may touch the back-end, so input waits here. */
 static void inject_queued(struct engine *e)
 {
@@ -173,6 +226,7 @@ static void *engine_main(void *arg)
 			(void)n;
 		}
 		inject_queued(e);
+		take_snapshot(e);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			int r = e->cap->ops->process(e->cap);
 			if (r < 0) {
@@ -206,6 +260,10 @@ static void *engine_main(void *arg)
 			make_frame(e, false);
 		}
 	}
+	pthread_mutex_lock(&e->snap_lock);
+	atomic_store(&e->exited, true);
+	pthread_cond_broadcast(&e->snap_done); /* nobody waits for a dead thread */
+	pthread_mutex_unlock(&e->snap_lock);
 	return NULL;
 }
 
@@ -225,6 +283,8 @@ int engine_start(rdpshare_session *s, struct capture *cap, struct engine **out)
 	}
 	hub_init(&e->hub, e->wake_fd);
 	pthread_mutex_init(&e->in_lock, NULL);
+	pthread_mutex_init(&e->snap_lock, NULL);
+	pthread_cond_init(&e->snap_done, NULL);
 	if (worker_start(&e->thread, engine_main, e) != 0) {
 		hub_fini(&e->hub);
 		close(e->wake_fd);
@@ -233,13 +293,6 @@ int engine_start(rdpshare_session *s, struct capture *cap, struct engine **out)
 	}
 	*out = e;
 	return RDPSHARE_OK;
-}
-
-static void poke(int fd)
-{
-	uint64_t one = 1;
-	ssize_t n = write(fd, &one, sizeof(one));
-	(void)n;
 }
 
 void engine_stop(struct engine *e)
@@ -252,6 +305,8 @@ void engine_stop(struct engine *e)
 	pthread_join(e->thread, NULL);
 	hub_fini(&e->hub);
 	pthread_mutex_destroy(&e->in_lock);
+	pthread_mutex_destroy(&e->snap_lock);
+	pthread_cond_destroy(&e->snap_done);
 	close(e->wake_fd);
 	free(e);
 }

@@ -24,6 +24,11 @@ struct hub *engine_hub(struct engine *e);
 struct cap_input;
 int engine_inject(struct engine *e, const struct cap_input *in);
 
+/* Copy (x, y, w, h) of the shared rect as it is now into out (BGRX32,
+ * stride bytes a row); the engine thread grabs it. Owner thread. Returns 0,
+ * RDPSHARE_E_INVALIDARG (outside the rect) or RDPSHARE_E_DISPLAY. */
+int engine_snapshot(struct engine *e, int x, int y, int w, int h, uint8_t *out, int stride);
+
 /* Ask for a full frame (shared rect changed, resume). Thread-safe. */
 void engine_refresh(struct engine *e);
 

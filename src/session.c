@@ -447,6 +447,36 @@ int rdpshare_session_set_color_depth(rdpshare_session *s, int bpp)
 	return RDPSHARE_OK;
 }
 
+int rdpshare_session_get_frame_buffer_info(rdpshare_session *s, int *width, int *height, int *bpp)
+{
+	if (!s || !width || !height || !bpp) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state != SESSION_OPEN) {
+		return s->state == SESSION_CLOSED ? RDPSHARE_E_CLOSED : RDPSHARE_E_NOT_OPEN;
+	}
+	int l, t, r, b;
+	session_get_rect(s, &l, &t, &r, &b);
+	*width = r - l;
+	*height = b - t;
+	*bpp = 32;
+	return RDPSHARE_OK;
+}
+
+int rdpshare_session_get_frame_buffer_bits(rdpshare_session *s, int x, int y, int width, int height,
+                                           unsigned char *out, int stride)
+{
+	if (!s || !out || width <= 0 || width > 65535 || stride < width * 4) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state != SESSION_OPEN) {
+		return s->state == SESSION_CLOSED ? RDPSHARE_E_CLOSED : RDPSHARE_E_NOT_OPEN;
+	}
+	return engine_snapshot(s->engine, x, y, width, height, out, stride);
+}
+
 int rdpshare_session_get_color_depth(rdpshare_session *s, int *bpp)
 {
 	if (!s || !bpp) {

@@ -303,6 +303,9 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		result_json(b, tool_parse_long(argv[1], &v)
 		                   ? rdpshare_session_set_color_depth(s, (int)v)
 		                   : RDPSHARE_E_INVALIDARG);
+	} else if (strcmp(cmd, "snapshot") == 0 && argc == 2) {
+		argv[1][0] == '/' ? result_json(b, tool_snapshot(s, argv[1]))
+		                  : error_json(b, "snapshot wants an absolute path");
 	} else if (strcmp(cmd, "requests") == 0 && argc == 1) {
 		requests_json(b);
 	} else if ((strcmp(cmd, "grant") == 0 || strcmp(cmd, "deny") == 0) && argc == 2) {
@@ -321,6 +324,7 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		       "none|view|interactive, pause, resume, rect X,Y,W,H, invite "
 		       "[--password PW] [--limit N] [--group G], revoke INV, limit INV N, "
 		       "properties, set NAME VALUE, color-depth N, requests, grant ID, deny ID, "
+		       "snapshot FILE.png, "
 		       "quit");
 	}
 }
@@ -395,6 +399,13 @@ int ctl_client_main(int argc, char **argv)
 		return 1;
 	}
 	free(path);
+	/* the sharer writes snapshots: give it a path that means the same there */
+	char cwd[PATH_MAX], abs[2 * PATH_MAX];
+	if (argc - first == 2 && strcmp(argv[first], "snapshot") == 0 &&
+	    argv[first + 1][0] != '/' && getcwd(cwd, sizeof(cwd)) &&
+	    (size_t)snprintf(abs, sizeof(abs), "%s/%s", cwd, argv[first + 1]) < sizeof(abs)) {
+		argv[first + 1] = abs;
+	}
 	for (int i = first; i < argc; i++) {
 		size_t l = strlen(argv[i]) + 1;
 		if (write(fd, argv[i], l) != (ssize_t)l) {

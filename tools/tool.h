@@ -38,6 +38,9 @@ void requests_forget(int id);
 int requests_oldest(void); /* -1 when none */
 void requests_json(struct sbuf *b);
 
+/* Write the frame buffer as PNG (0600). Returns an RDPSHARE_ result. */
+int tool_snapshot(rdpshare_session *s, const char *path);
+
 /* Whole-string decimal numbers: one long, or n ints separated by commas.
  * False for anything else, including overflow. */
 bool tool_parse_long(const char *s, long *out);

@@ -143,6 +143,42 @@ static void test_lifecycle(void **state)
 	rdpshare_session_destroy(s);
 }
 
+/* The frame buffer is the shared rect of the (demo) desktop, now. */
+static void test_frame_buffer(void **state)
+{
+	(void)state;
+	rdpshare_session *s = make(NULL, NULL);
+	int w, h, bpp;
+	unsigned char px[16 * 8 * 4];
+	assert_int_equal(rdpshare_session_get_frame_buffer_info(s, &w, &h, &bpp),
+	                 RDPSHARE_E_NOT_OPEN);
+	assert_int_equal(rdpshare_session_get_frame_buffer_bits(s, 0, 0, 16, 8, px, 64),
+	                 RDPSHARE_E_NOT_OPEN);
+	assert_int_equal(rdpshare_session_set_shared_rect(s, 10, 20, 110, 70), 0);
+	assert_int_equal(rdpshare_session_open(s), 0);
+	assert_int_equal(rdpshare_session_get_frame_buffer_info(s, &w, &h, &bpp), 0);
+	assert_int_equal(w, 100);
+	assert_int_equal(h, 50);
+	assert_int_equal(bpp, 32);
+	assert_int_equal(rdpshare_session_get_frame_buffer_bits(s, 90, 40, 16, 8, px, 64),
+	                 RDPSHARE_E_INVALIDARG); /* past the rect */
+	assert_int_equal(rdpshare_session_get_frame_buffer_bits(s, 0, 0, 16, 8, px, 32),
+	                 RDPSHARE_E_INVALIDARG); /* stride too small */
+	assert_int_equal(rdpshare_session_get_frame_buffer_bits(s, -1, 0, 16, 8, px, 64),
+	                 RDPSHARE_E_INVALIDARG);
+	memset(px, 0xAB, sizeof(px));
+	assert_int_equal(rdpshare_session_get_frame_buffer_bits(s, 84, 42, 16, 8, px, 64), 0);
+	bool changed = false;
+	for (size_t i = 0; i < sizeof(px); i++) {
+		changed = changed || px[i] != 0xAB;
+	}
+	assert_true(changed); /* the demo's pixels, not our fill */
+	assert_int_equal(rdpshare_session_close(s), 0);
+	assert_int_equal(rdpshare_session_get_frame_buffer_info(s, &w, &h, &bpp),
+	                 RDPSHARE_E_CLOSED);
+	rdpshare_session_destroy(s);
+}
+
 static void test_rect_and_depth(void **state)
 {
 	(void)state;
@@ -359,6 +395,7 @@ int main(void)
 	    cmocka_unit_test(test_single_instance),
 	    cmocka_unit_test(test_lifecycle),
 	    cmocka_unit_test(test_rect_and_depth),
+	    cmocka_unit_test(test_frame_buffer),
 	    cmocka_unit_test(test_events_in_order_on_owner),
 	    cmocka_unit_test(test_invitation_rules),
 	};
