@@ -71,6 +71,12 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka -lpthread
 
+# a program of the library's users: only the public API
+$(BUILD)/tests/transport_relay: tests/helpers/transport_relay.c $(BUILD)/librdpshare.so
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< -L$(BUILD) -lrdpshare \
+		-Wl,-rpath,'$$ORIGIN/..'
+
 $(BUILD)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(PKG_LIBS) -lm

@@ -145,6 +145,9 @@ struct rdpshare_callbacks {
 	                            void *userdata);
 	/* OnError: a critical error; the session is dead, destroy it. */
 	void (*error)(rdpshare_session *s, int result, const char *message, void *userdata);
+	/* OnConnectionFailed: rdpshare_session_connect_to_client reached none of
+	 * the viewer's addresses; message names them and why. */
+	void (*connection_failed)(rdpshare_session *s, const char *message, void *userdata);
 };
 
 /* ---- Session (IRDPSRAPISharingSession) ---------------------------------- */
@@ -186,6 +189,19 @@ int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int
 /* GetDesktopSharedRect: the whole desktop until set. */
 int rdpshare_session_get_shared_rect(rdpshare_session *s, int *left, int *top, int *right,
                                      int *bottom);
+
+/* ConnectToClient: dial the viewer that is listening for us (its connection
+ * string, e.g. from `rdpview --listen`), each address in turn, and play the
+ * server side of RDP on that socket; the viewer still logs on with an
+ * invitation's password. Returns at once (RDPSHARE_E_INVALIDARG for a string
+ * that does not parse, RDPSHARE_E_NOT_OPEN before Open); when no address
+ * answers within 5 s each, connection_failed is raised. */
+int rdpshare_session_connect_to_client(rdpshare_session *s, const char *connection_string);
+/* ConnectUsingTransportStream (Session2, our form): run an attendee over a
+ * connected stream socket the application already has (its own relay, a
+ * socketpair). The library owns fd from now on, also when this fails. Same
+ * authentication as any viewer. */
+int rdpshare_session_connect_using_transport(rdpshare_session *s, int fd);
 
 /* FrameBuffer (Session2): what viewers are shown, i.e. the shared rect of the
  * desktop as it is now. Width and height follow the shared rect; bpp is 32

@@ -16,8 +16,9 @@ enum event_type {
 	EV_CONTROL_REQUEST,  /* i1 requested level */
 	EV_PAUSED,
 	EV_RESUMED,
-	EV_RECT_CHANGED, /* i1..i4 l t r b */
-	EV_ERROR,        /* i1 result, s1 message */
+	EV_RECT_CHANGED,      /* i1..i4 l t r b */
+	EV_ERROR,             /* i1 result, s1 message */
+	EV_CONNECTION_FAILED, /* s1 message */
 };
 
 struct event {

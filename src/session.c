@@ -121,6 +121,7 @@ int rdpshare_session_create(const struct rdpshare_config *config,
 	}
 	s->owner = pthread_self();
 	s->lock_fd = -1;
+	s->dial_stop_fd = -1;
 	s->events.efd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	if (config) {
@@ -195,6 +196,7 @@ int rdpshare_session_close(rdpshare_session *s)
 	struct server *srv = s->server;
 	s->server = NULL; /* the clipboard thread looks at it under the lock */
 	pthread_mutex_unlock(&s->lock);
+	reverse_connect_stop_all(s); /* dials hand sockets to the server */
 	server_stop(srv);
 	engine_stop(s->engine);
 	s->engine = NULL;
@@ -652,6 +654,11 @@ static void deliver(rdpshare_session *s, struct event *ev)
 			cb->error(s, ev->i1, ev->s1 ? ev->s1 : "", s->userdata);
 		}
 		break;
+	case EV_CONNECTION_FAILED:
+		if (cb->connection_failed) {
+			cb->connection_failed(s, ev->s1 ? ev->s1 : "", s->userdata);
+		}
+		break;
 	}
 }
 
@@ -764,6 +771,45 @@ void session_post_refusal(rdpshare_session *s, enum rdpshare_refusal why, const 
 	ev->s1 = name ? strdup(name) : NULL;
 	ev->s2 = address ? strdup(address) : NULL;
 	event_queue_push(&s->events, ev);
+}
+
+void session_post_connection_failed(rdpshare_session *s, const char *message)
+{
+	struct event *ev = event_new(EV_CONNECTION_FAILED);
+	if (ev) {
+		ev->s1 = message ? strdup(message) : NULL;
+		event_queue_push(&s->events, ev);
+	}
+}
+
+int rdpshare_session_connect_to_client(rdpshare_session *s, const char *connection_string)
+{
+	if (!s || !connection_string) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state != SESSION_OPEN) {
+		return s->state == SESSION_CLOSED ? RDPSHARE_E_CLOSED : RDPSHARE_E_NOT_OPEN;
+	}
+	return reverse_connect_start(s, connection_string);
+}
+
+int rdpshare_session_connect_using_transport(rdpshare_session *s, int fd)
+{
+	if (!s || fd < 0) {
+		if (fd >= 0) {
+			close(fd);
+		}
+		return RDPSHARE_E_INVALIDARG;
+	}
+	if (!pthread_equal(pthread_self(), s->owner) || s->state != SESSION_OPEN) {
+		int r = !pthread_equal(pthread_self(), s->owner) ? RDPSHARE_E_WRONG_THREAD
+		        : s->state == SESSION_CLOSED             ? RDPSHARE_E_CLOSED
+		                                                 : RDPSHARE_E_NOT_OPEN;
+		close(fd); /* ours from the call on, as documented */
+		return r;
+	}
+	return server_adopt(s->server, fd);
 }
 
 void session_post_error(rdpshare_session *s, int result, const char *message)

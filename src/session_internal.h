@@ -24,6 +24,9 @@ struct server;
 struct engine;
 struct capture;
 struct clipboard;
+struct dial;
+
+#define SESSION_MAX_DIALERS 16
 
 enum session_state {
 	SESSION_CREATED,
@@ -90,6 +93,10 @@ struct rdpshare_session {
 	 * that most recently became INTERACTIVE (0: nobody) */
 	struct clipboard *clipboard;
 	atomic_int clip_owner;
+	/* reverse connects under way (owner thread; reverse.c) */
+	struct dial *dialers[SESSION_MAX_DIALERS];
+	int n_dialers;
+	int dial_stop_fd;
 
 	struct props props;
 	atomic_bool paused;
@@ -148,6 +155,12 @@ void session_post_control_request(rdpshare_session *s, rdpshare_attendee *a, int
 /* Who is in the session, or their levels, changed: every connection
  * re-tells its viewer (multiparty channel). Thread-safe. */
 void session_roster_changed(rdpshare_session *s);
+/* No address of a reverse connect answered. */
+void session_post_connection_failed(rdpshare_session *s, const char *message);
+/* reverse.c: start dialling the viewer of connection_string (owner thread);
+ * stop and join every dial (Close). */
+int reverse_connect_start(rdpshare_session *s, const char *connection_string);
+void reverse_connect_stop_all(rdpshare_session *s);
 /* The engine or a connection hit a fatal error. */
 void session_post_error(rdpshare_session *s, int result, const char *message);
 void session_get_rect(rdpshare_session *s, int *l, int *t, int *r, int *b);

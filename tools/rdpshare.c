@@ -33,6 +33,7 @@ struct opts {
 	int level;
 	enum { ON_REQUEST_ASK, ON_REQUEST_GRANT, ON_REQUEST_DENY } on_request;
 	const char *ctl_socket;
+	const char *connect_to;
 	const char *config_dir;
 };
 
@@ -68,7 +69,7 @@ static void usage(FILE *f)
 	    "usage: rdpshare [--display :N | --demo] [--listen ADDR:PORT]... [--password PW]\n"
 	    "                [--limit N] [--group NAME] [--rect X,Y,W,H] [--color-depth N]\n"
 	    "                [--invitation-file FILE] [--level none|view] [--json]\n"
-	    "                [--on-request ask|grant|deny]\n"
+	    "                [--on-request ask|grant|deny] [--connect-to STRING]\n"
 	    "                [--ctl-socket PATH] [--config-dir DIR]\n"
 	    "       rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n"
 	    "\n"
@@ -90,6 +91,8 @@ static void usage(FILE *f)
 	    "                         a viewer asks for control: ask (terminal prompt\n"
 	    "                         and ctl grant|deny ID; default), grant or deny\n"
 	    "  --json                 one JSON object per line instead of text\n"
+	    "  --connect-to STRING    dial a viewer that listens (rdpview --listen prints\n"
+	    "                         its connection string); it logs on as usual\n"
 	    "  --ctl-socket PATH      control socket (default $XDG_RUNTIME_DIR/rdpshare/ctl.sock)\n"
 	    "  --config-dir DIR       where the TLS certificate is kept (~/.config/rdpshare)\n"
 	    "\n"
@@ -325,6 +328,21 @@ static void on_error(rdpshare_session *s, int result, const char *message, void 
 	fatal = true;
 }
 
+static void on_connection_failed(rdpshare_session *s, const char *message, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"connection_failed\",\"message\":");
+		sb_json_str(&b, message);
+		sb_printf(&b, "}");
+	} else {
+		sb_printf(&b, "connection-failed %s", message);
+	}
+	emit(&b);
+}
+
 /* ---- options ---- */
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -342,6 +360,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		O_JSON,
 		O_LEVEL,
 		O_ON_REQUEST,
+		O_CONNECT_TO,
 		O_CTL,
 		O_CONFIG,
 		O_HELP
@@ -358,6 +377,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    {"invitation-file", required_argument, NULL, O_INVFILE},
 	    {"json", no_argument, NULL, O_JSON},
 	    {"on-request", required_argument, NULL, O_ON_REQUEST},
+	    {"connect-to", required_argument, NULL, O_CONNECT_TO},
 	    {"level", required_argument, NULL, O_LEVEL},
 	    {"ctl-socket", required_argument, NULL, O_CTL},
 	    {"config-dir", required_argument, NULL, O_CONFIG},
@@ -459,6 +479,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				fprintf(stderr, "rdpshare: --on-request is ask, grant or deny\n");
 				return 2;
 			}
+			break;
+		case O_CONNECT_TO:
+			o->connect_to = optarg;
 			break;
 		case O_CTL:
 			o->ctl_socket = optarg;
@@ -620,6 +643,7 @@ int main(int argc, char **argv)
 	    .graphics_stream_resumed = on_resumed,
 	    .shared_rect_changed = on_rect,
 	    .error = on_error,
+	    .connection_failed = on_connection_failed,
 	};
 	rdpshare_session *s = create_session(&o, &cb);
 	if ((r = rdpshare_session_set_color_depth(s, o.color_depth)) != RDPSHARE_OK) {
@@ -661,6 +685,18 @@ int main(int argc, char **argv)
 		die("cannot write the invitation file", inv_path ? r : RDPSHARE_E_NOMEM);
 	}
 	print_invitation(s, inv, generated, ctl_path, inv_path);
+	/* reverse connect: dial the viewer that listens (rdpview --listen) */
+	if (o.connect_to &&
+	    (r = rdpshare_session_connect_to_client(s, o.connect_to)) != RDPSHARE_OK) {
+		rdpshare_session_destroy(s);
+		unlink(ctl_path);
+		if (!o.invitation_file) {
+			unlink(inv_path);
+		}
+		die(r == RDPSHARE_E_INVALIDARG ? "--connect-to (not a connection string)"
+		                               : "--connect-to",
+		    r);
+	}
 
 	bool quit = false;
 	while (!quit && !fatal) {

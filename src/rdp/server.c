@@ -192,6 +192,19 @@ static void reap(struct server *srv, bool all)
 	pthread_mutex_unlock(&srv->lock);
 }
 
+int server_adopt(struct server *srv, int fd)
+{
+	struct conn *c = conn_start(srv, srv->s, srv->engine, srv->id, fd);
+	if (!c) {
+		return RDPSHARE_E_NOMEM; /* conn_start closed it */
+	}
+	pthread_mutex_lock(&srv->lock);
+	conn_set_next(c, srv->conns);
+	srv->conns = c;
+	pthread_mutex_unlock(&srv->lock);
+	return RDPSHARE_OK;
+}
+
 static void *accept_main(void *arg)
 {
 	struct server *srv = arg;
@@ -214,14 +227,7 @@ static void *accept_main(void *arg)
 			if (fd < 0) {
 				continue;
 			}
-			struct conn *c = conn_start(srv, srv->s, srv->engine, srv->id, fd);
-			if (!c) {
-				continue; /* conn_start closed it */
-			}
-			pthread_mutex_lock(&srv->lock);
-			conn_set_next(c, srv->conns);
-			srv->conns = c;
-			pthread_mutex_unlock(&srv->lock);
+			server_adopt(srv, fd);
 		}
 	}
 	return NULL;

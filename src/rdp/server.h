@@ -20,6 +20,11 @@ struct server;
  * the array. */
 int server_start(struct rdpshare_session *s, struct engine *engine, const struct tls_identity *id,
                  struct server **out, char ***addrs, int *n_addrs);
+/* Serve a viewer on a socket we did not accept (a transport the application
+ * has, or one we dialled for reverse connect): the same handshake and
+ * admission as an accepted one. Takes fd, also on failure. Thread-safe. */
+int server_adopt(struct server *srv, int fd);
+
 /* Stop listening and end every connection without attendee events. */
 void server_stop(struct server *srv);
 struct roster_entry;

@@ -1,4 +1,9 @@
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +21,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: rdpview [--name NAME] [--password PW] [options] TARGET\n"
+	           "       rdpview [--name NAME] [--password PW] [options] --listen [ADDR:]PORT\n"
 	           "\n"
 	           "Joins a desktop shared with rdpshare (or any RDP sharer). TARGET is a\n"
 	           "connection string (<E>...</E>), an invitation file, or HOST:PORT. The\n"
@@ -36,6 +42,8 @@ static void usage(FILE *f)
 	           "                         ask the sharer for that level once connected\n"
 	           "  --input-script FILE    send timed input (see tools/rdpview/script.c)\n"
 	           "  --encomsp-send HEX     testing aid: send these raw multiparty bytes\n"
+	           "  --listen [ADDR:]PORT   reverse connect: print a connection string, wait\n"
+	           "                         for the sharer (rdpshare --connect-to) to dial it\n"
 	           "\n"
 	           "In the window: Ctrl+Alt+C asks for control, Ctrl+Alt+V gives it back.\n"
 	           "Exit status: 0 done, 1 error, 2 bad arguments, 3 certificate does not match\n"
@@ -65,6 +73,7 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 		O_REQUEST,
 		O_SCRIPT,
 		O_RAW,
+		O_LISTEN,
 		O_HELP
 	};
 	static const struct option longopts[] = {
@@ -80,6 +89,7 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 	    {"request-control", required_argument, NULL, O_REQUEST},
 	    {"input-script", required_argument, NULL, O_SCRIPT},
 	    {"encomsp-send", required_argument, NULL, O_RAW},
+	    {"listen", required_argument, NULL, O_LISTEN},
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -142,6 +152,9 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 			}
 			o->encomsp_send_hex = optarg;
 			break;
+		case O_LISTEN:
+			o->listen = optarg;
+			break;
 		case O_HELP:
 		case 'h':
 			usage(stdout);
@@ -151,11 +164,11 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind != argc - (o->listen ? 0 : 1)) {
 		usage(stderr);
 		return 2;
 	}
-	o->target = argv[optind];
+	o->target = o->listen ? NULL : argv[optind];
 	return 0;
 }
 
@@ -205,6 +218,91 @@ static bool split_target(const char *t, char *host, size_t hostlen, int *port)
 	return *end == '\0' && v > 0 && v < 65536;
 }
 
+/* Reverse connect: listen, tell the sharer where (a connection string with
+ * no invitation, [MS-RAI]'s reverse form), take its one connection. Returns
+ * the connected socket or -1. */
+static int wait_for_sharer(const char *spec, double seconds)
+{
+	char host[256] = "0.0.0.0";
+	const char *colon = strrchr(spec, ':');
+	const char *port_text = spec;
+	if (colon) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - spec), spec);
+		port_text = colon + 1;
+	}
+	char *end;
+	long port = strtol(port_text, &end, 10);
+	if (!*port_text || *end || port < 0 || port > 65535) {
+		fprintf(stderr, "rdpview: --listen wants [ADDR:]PORT\n");
+		return -1;
+	}
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *res = NULL;
+	char ps[8];
+	snprintf(ps, sizeof(ps), "%ld", port);
+	if (getaddrinfo(host, ps, &hints, &res) != 0) {
+		fprintf(stderr, "rdpview: cannot listen on %s\n", spec);
+		return -1;
+	}
+	int lfd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(lfd, res->ai_addr, res->ai_addrlen) < 0 || listen(lfd, 1) < 0) {
+		fprintf(stderr, "rdpview: cannot listen on %s: %s\n", spec, strerror(errno));
+		freeaddrinfo(res);
+		if (lfd >= 0) {
+			close(lfd);
+		}
+		return -1;
+	}
+	freeaddrinfo(res);
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char bound[64] = "", bport[8] = "0";
+	if (getsockname(lfd, (struct sockaddr *)&ss, &sl) == 0) {
+		getnameinfo((struct sockaddr *)&ss, sl, bound, sizeof(bound), bport, sizeof(bport),
+		            NI_NUMERICHOST | NI_NUMERICSERV);
+	}
+	uint16_t p = (uint16_t)strtol(bport, NULL, 10);
+	/* the wildcard is no address to dial: offer this machine's own */
+	struct connstr_addr addrs[8];
+	size_t n = 0;
+	if (strcmp(bound, "0.0.0.0") == 0 || strcmp(bound, "::") == 0) {
+		struct ifaddrs *ifs = NULL;
+		if (getifaddrs(&ifs) == 0) {
+			for (struct ifaddrs *i = ifs; i && n < 7; i = i->ifa_next) {
+				if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+				    !(i->ifa_flags & IFF_LOOPBACK) &&
+				    getnameinfo(i->ifa_addr, sizeof(struct sockaddr_in),
+				                addrs[n].host, sizeof(addrs[n].host), NULL, 0,
+				                NI_NUMERICHOST) == 0) {
+					addrs[n++].port = p;
+				}
+			}
+			freeifaddrs(ifs);
+		}
+		snprintf(addrs[n].host, sizeof(addrs[n].host), "127.0.0.1");
+	} else {
+		snprintf(addrs[n].host, sizeof(addrs[n].host), "%s", bound);
+	}
+	addrs[n++].port = p;
+	char *cs = NULL;
+	if (connstr_build(NULL, NULL, addrs, n, &cs) != 0) {
+		close(lfd);
+		return -1;
+	}
+	printf("connection-string: %s\n", cs);
+	fflush(stdout);
+	free(cs);
+	struct pollfd pfd = {lfd, POLLIN, 0};
+	int r = poll(&pfd, 1, seconds > 0 ? (int)(seconds * 1000) : -1);
+	int fd = r > 0 ? accept4(lfd, NULL, NULL, SOCK_CLOEXEC) : -1;
+	close(lfd);
+	if (fd < 0) {
+		fprintf(stderr, "rdpview: no sharer called\n");
+	}
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	struct rv_opts o = {0};
@@ -245,12 +343,23 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	bool plain;
-	int err;
-	char *cs_text = target_connstr(o.target, &plain, &err);
+	bool plain = false;
+	int err = 0;
+	char *cs_text = o.listen ? NULL : target_connstr(o.target, &plain, &err);
 	struct connstr cs = {0};
 	int status = 1;
-	if (plain) {
+	if (o.listen) {
+		int fd = wait_for_sharer(o.listen, o.seconds);
+		if (fd < 0) {
+			rv_script_free(rv.script);
+			return 1;
+		}
+		char pipe_host[] = "|"; /* FreeRDP: use the socket given as the port */
+		rv.host = pipe_host;
+		rv.port = fd;
+		rv.expect_kh = (char *)o.kh;
+		status = rv_run(&rv);
+	} else if (plain) {
 		char host[256];
 		int port;
 		if (!split_target(o.target, host, sizeof(host), &port)) {

@@ -36,6 +36,7 @@ struct rv_opts {
 	int request_level; /* -1: none; else enum rdpshare_ctrl_level */
 	const char *input_script;
 	const char *encomsp_send_hex; /* testing aid: raw multiparty bytes to send */
+	const char *listen;           /* reverse connect: wait for the sharer here */
 };
 
 /* One viewer run; the FreeRDP context points back to it. */
@@ -43,7 +44,7 @@ struct rv {
 	const struct rv_opts *o;
 	rdpContext *ctx;
 	/* where and as whom */
-	char *host;
+	char *host; /* "|" with port = a connected socket (reverse connect) */
 	int port;
 	char *ticket;    /* invitation auth string; NULL for a plain logon */
 	char *expect_kh; /* pin; NULL accepts any certificate (and prints its KH) */
