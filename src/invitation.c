@@ -70,6 +70,7 @@ int rdpshare_session_create_invitation(rdpshare_session *s, const char *auth_str
 	}
 	pthread_mutex_lock(&s->lock);
 	rdpshare_invitation **grown =
+	    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
 	    realloc(s->invitations, sizeof(*grown) * (size_t)(s->n_invitations + 1));
 	if (!grown) {
 		pthread_mutex_unlock(&s->lock);

@@ -572,6 +572,7 @@ rdpshare_attendee *rdpshare_session_find_attendee(rdpshare_session *s, int id)
 static bool list_add(rdpshare_session *s, rdpshare_attendee *a)
 {
 	rdpshare_attendee **grown =
+	    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
 	    realloc(s->attendees, sizeof(*grown) * (size_t)(s->n_attendees + 1));
 	if (!grown) {
 		return false;
@@ -588,6 +589,7 @@ static void list_remove(rdpshare_session *s, rdpshare_attendee *a)
 	for (int i = 0; i < s->n_attendees; i++) {
 		if (s->attendees[i] == a) {
 			memmove(&s->attendees[i], &s->attendees[i + 1],
+			        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
 			        sizeof(*s->attendees) * (size_t)(s->n_attendees - i - 1));
 			s->n_attendees--;
 			a->listed = false;

@@ -264,7 +264,7 @@ static int wait_for_sharer(const char *spec, double seconds)
 	}
 	uint16_t p = (uint16_t)strtol(bport, NULL, 10);
 	/* the wildcard is no address to dial: offer this machine's own */
-	struct connstr_addr addrs[8];
+	struct connstr_addr addrs[8] = {0};
 	size_t n = 0;
 	if (strcmp(bound, "0.0.0.0") == 0 || strcmp(bound, "::") == 0) {
 		struct ifaddrs *ifs = NULL;
