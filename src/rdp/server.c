@@ -19,6 +19,7 @@
 
 #include "rdp/conn.h"
 #include "rdp/multiparty.h"
+#include "rdp/wlog_warm.h"
 #include "session_internal.h"
 #include "worker.h"
 
@@ -256,6 +257,8 @@ int server_start(rdpshare_session *s, struct engine *engine, const struct tls_id
 	quiet_freerdp_log();
 	static pthread_once_t wts_once = PTHREAD_ONCE_INIT;
 	pthread_once(&wts_once, register_wts_api);
+	static pthread_once_t wlog_once = PTHREAD_ONCE_INIT;
+	pthread_once(&wlog_once, wlog_warm);
 	struct server *srv = calloc(1, sizeof(*srv));
 	if (!srv) {
 		return RDPSHARE_E_NOMEM;
