@@ -95,6 +95,12 @@ struct conn {
 	atomic_uint disc_type, disc_code;
 };
 
+/* FreeRDP keeps process-wide state for peers (WTSOpenServerA's handle table,
+ * created and freed on demand, and its session counter) without locks;
+ * connections start and end on the accept thread, reverse-connect dials and
+ * the owner thread. */
+static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct peer_ctx {
 	rdpContext base;
 	struct conn *conn;
@@ -726,7 +732,9 @@ static void conn_free(struct conn *c)
 	bool transport_owns_fd = c->peer && c->peer->context;
 	clip_close(&c->clip);
 	if (c->vcm) {
+		pthread_mutex_lock(&setup_lock);
 		WTSCloseServer(c->vcm);
+		pthread_mutex_unlock(&setup_lock);
 	}
 	if (atomic_load(&c->member)) {
 		attendee_unref(atomic_load(&c->member));
@@ -773,8 +781,10 @@ struct conn *conn_start(struct server *srv, rdpshare_session *s, struct engine *
 	int sndbuf = SEND_BUFFER;
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	describe_endpoints(c);
-	if (c->wake_fd < 0 || c->frame_fd < 0 || !c->enc || !setup_peer(c) ||
-	    worker_start(&c->thread, conn_main, c) != 0) {
+	pthread_mutex_lock(&setup_lock);
+	bool ready = c->wake_fd >= 0 && c->frame_fd >= 0 && c->enc && setup_peer(c);
+	pthread_mutex_unlock(&setup_lock);
+	if (!ready || worker_start(&c->thread, conn_main, c) != 0) {
 		conn_free(c);
 		return NULL;
 	}
