@@ -37,7 +37,18 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/librdpshare.so $(BUILD)/rdpshare $(BUILD)/rdpview $(BUILD)/rdpshare.pc
+EXAMPLE_SRC := $(wildcard examples/*.c)
+EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
+
+all: $(BUILD)/librdpshare.so $(BUILD)/rdpshare $(BUILD)/rdpview $(BUILD)/rdpshare.pc \
+	$(EXAMPLE_BIN)
+
+# examples use only the public API, as the library's users do
+$(BUILD)/examples/%: examples/%.c $(BUILD)/librdpshare.so
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< -L$(BUILD) -lrdpshare \
+		-Wl,-rpath,'$$ORIGIN/..'
+
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

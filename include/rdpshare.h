@@ -39,6 +39,7 @@ extern "C" {
 typedef struct rdpshare_session rdpshare_session;
 typedef struct rdpshare_invitation rdpshare_invitation;
 typedef struct rdpshare_attendee rdpshare_attendee;
+typedef struct rdpshare_channel rdpshare_channel;
 
 /* Results. The original's HRESULTs where one exists (noted), else ours. */
 enum rdpshare_result {
@@ -148,6 +149,18 @@ struct rdpshare_callbacks {
 	/* OnConnectionFailed: rdpshare_session_connect_to_client reached none of
 	 * the viewer's addresses; message names them and why. */
 	void (*connection_failed)(rdpshare_session *s, const char *message, void *userdata);
+	/* Virtual channels (OnVirtualChannelJoined / Left / DataReceived /
+	 * SendCompleted): an attendee's viewer opened or closed the channel;
+	 * data from an attendee with access (data valid during the call); a send
+	 * to an attendee went out. */
+	void (*channel_joined)(rdpshare_session *s, rdpshare_channel *ch, rdpshare_attendee *a,
+	                       void *userdata);
+	void (*channel_left)(rdpshare_session *s, rdpshare_channel *ch, rdpshare_attendee *a,
+	                     void *userdata);
+	void (*channel_data)(rdpshare_session *s, rdpshare_channel *ch, rdpshare_attendee *a,
+	                     const void *data, size_t len, void *userdata);
+	void (*channel_send_completed)(rdpshare_session *s, rdpshare_channel *ch,
+	                               rdpshare_attendee *a, size_t len, void *userdata);
 };
 
 /* ---- Session (IRDPSRAPISharingSession) ---------------------------------- */
@@ -189,6 +202,49 @@ int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int
 /* GetDesktopSharedRect: the whole desktop until set. */
 int rdpshare_session_get_shared_rect(rdpshare_session *s, int *left, int *top, int *right,
                                      int *bottom);
+
+/* ---- virtual channels (IRDPSRAPIVirtualChannelManager / ...Channel) ----
+ * Named data channels between the sharing application and viewers, carried
+ * as RDP dynamic virtual channels. The sharer decides per attendee: access
+ * starts at NONE (no data to it, its data dropped) until set to
+ * SENDRECEIVE. */
+#define RDPSHARE_ATTENDEE_EVERYONE (-1) /* ATTENDEE_ID_EVERYONE */
+#define RDPSHARE_CHANNEL_MAX_NAME 7
+#define RDPSHARE_CHANNEL_MAX_MESSAGE 1024          /* per send */
+#define RDPSHARE_CHANNEL_MAX_MESSAGE_LEGACY 409600 /* with CHANNEL_FLAGS_LEGACY */
+enum rdpshare_channel_priority {
+	RDPSHARE_CHANNEL_PRIORITY_LOW = 0,
+	RDPSHARE_CHANNEL_PRIORITY_MED = 1,
+	RDPSHARE_CHANNEL_PRIORITY_HIGH = 2,
+};
+#define RDPSHARE_CHANNEL_FLAGS_LEGACY 0x01       /* CHANNEL_FLAGS_LEGACY */
+#define RDPSHARE_CHANNEL_FLAGS_UNCOMPRESSED 0x02 /* CHANNEL_FLAGS_UNCOMPRESSED */
+enum rdpshare_channel_access {
+	RDPSHARE_CHANNEL_ACCESS_NONE = 0,
+	RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE = 1,
+};
+/* CreateVirtualChannel: before Open (RDPSHARE_E_UNEXPECTED after), name 1..7
+ * printable ASCII characters, unique (RDPSHARE_E_INVALIDARG otherwise).
+ * Ownership: *out is the session's. */
+int rdpshare_session_create_channel(rdpshare_session *s, const char *name,
+                                    enum rdpshare_channel_priority priority, unsigned flags,
+                                    rdpshare_channel **out);
+int rdpshare_session_channel_count(rdpshare_session *s);
+rdpshare_channel *rdpshare_session_channel_at(rdpshare_session *s, int index);
+rdpshare_channel *rdpshare_session_find_channel(rdpshare_session *s, const char *name);
+const char *rdpshare_channel_name(const rdpshare_channel *ch);
+/* SetAccess: NONE or SENDRECEIVE for one attendee (by id). */
+int rdpshare_channel_set_access(rdpshare_channel *ch, int attendee_id,
+                                enum rdpshare_channel_access access);
+enum rdpshare_channel_access rdpshare_channel_get_access(rdpshare_channel *ch, int attendee_id);
+/* SendData: queue data (copied) for one attendee or RDPSHARE_ATTENDEE_EVERYONE
+ * (every attendee with access). RDPSHARE_E_INVALIDARG for an empty message or
+ * one over the size limit, RDPSHARE_E_NOT_FOUND for an unknown attendee,
+ * RDPSHARE_E_UNEXPECTED for one without access. Returns at once; each
+ * delivery raises channel_send_completed once it went out (the original's
+ * pending sends). flags: reserved, 0. */
+int rdpshare_channel_send(rdpshare_channel *ch, const void *data, size_t len, int attendee_id,
+                          unsigned flags);
 
 /* ConnectToClient: dial the viewer that is listening for us (its connection
  * string, e.g. from `rdpview --listen`), each address in turn, and play the
@@ -332,13 +388,14 @@ int rdpshare_attendee_terminate(rdpshare_attendee *a);
 
 /* Our addition: what the sharer has done for this attendee so far. */
 struct rdpshare_attendee_stats {
-	uint64_t frames_sent;    /* picture updates sent */
-	uint64_t frames_skipped; /* updates it missed because it was behind */
-	uint64_t bytes_sent;     /* picture bytes handed to the connection */
-	uint64_t input_dropped;  /* input events dropped (level below INTERACTIVE) */
-	uint64_t input_injected; /* input events passed to the desktop (INTERACTIVE) */
-	int color_depth;         /* bits per pixel negotiated */
-	const char *codec;       /* "remotefx", "planar", "interleaved" */
+	uint64_t frames_sent;     /* picture updates sent */
+	uint64_t frames_skipped;  /* updates it missed because it was behind */
+	uint64_t bytes_sent;      /* picture bytes handed to the connection */
+	uint64_t input_dropped;   /* input events dropped (level below INTERACTIVE) */
+	uint64_t input_injected;  /* input events passed to the desktop (INTERACTIVE) */
+	uint64_t channel_dropped; /* virtual-channel messages from it without access */
+	int color_depth;          /* bits per pixel negotiated */
+	const char *codec;        /* "remotefx", "planar", "interleaved" */
 };
 int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out);
 

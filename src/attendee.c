@@ -44,6 +44,10 @@ void attendee_unref(rdpshare_attendee *a)
 		return;
 	}
 	pthread_mutex_destroy(&a->wake_lock);
+	for (struct chan_msg *m = a->chan_head, *next; m; m = next) {
+		next = m->next; /* never sent: the viewer left first */
+		free(m);
+	}
 	free(a->name);
 	free(a->peer_ip);
 	free(a->local_ip);
@@ -218,6 +222,7 @@ int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_atte
 	out->bytes_sent = atomic_load(&m->bytes_sent);
 	out->input_dropped = atomic_load(&m->input_dropped);
 	out->input_injected = atomic_load(&m->input_injected);
+	out->channel_dropped = atomic_load(&m->channel_dropped);
 	out->color_depth = atomic_load(&m->color_depth);
 	out->codec = codec_name(atomic_load(&m->codec));
 	return RDPSHARE_OK;

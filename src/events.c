@@ -82,5 +82,6 @@ void event_free(struct event *ev)
 	}
 	free(ev->s1);
 	free(ev->s2);
+	free(ev->data);
 	free(ev);
 }

@@ -19,6 +19,10 @@ enum event_type {
 	EV_RECT_CHANGED,      /* i1..i4 l t r b */
 	EV_ERROR,             /* i1 result, s1 message */
 	EV_CONNECTION_FAILED, /* s1 message */
+	EV_CHANNEL_JOINED,    /* channel, attendee */
+	EV_CHANNEL_LEFT,      /* channel, attendee */
+	EV_CHANNEL_DATA,      /* channel, attendee, data/len */
+	EV_CHANNEL_SENT,      /* channel, attendee, len */
 };
 
 struct event {
@@ -26,6 +30,9 @@ struct event {
 	struct rdpshare_attendee *attendee; /* holds a reference when set */
 	int i1, i2, i3, i4;
 	char *s1, *s2;
+	struct rdpshare_channel *channel; /* lives as long as the session */
+	void *data;                       /* owned by the event */
+	size_t len;
 	struct event *next;
 };
 

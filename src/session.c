@@ -255,6 +255,9 @@ void rdpshare_session_destroy(rdpshare_session *s)
 		invitation_free(s->invitations[i]);
 	}
 	free(s->invitations);
+	for (int i = 0; i < s->n_channels; i++) {
+		channel_free(s->channels[i]);
+	}
 	free_list(s->listen_addrs, s->n_listen_addrs);
 	free_list(s->listen_cfg, -1);
 	instance_lock_release(s->lock_fd);
@@ -659,6 +662,26 @@ static void deliver(rdpshare_session *s, struct event *ev)
 	case EV_CONNECTION_FAILED:
 		if (cb->connection_failed) {
 			cb->connection_failed(s, ev->s1 ? ev->s1 : "", s->userdata);
+		}
+		break;
+	case EV_CHANNEL_JOINED:
+		if (a && a->listed && cb->channel_joined) {
+			cb->channel_joined(s, ev->channel, a, s->userdata);
+		}
+		break;
+	case EV_CHANNEL_LEFT:
+		if (a && a->listed && cb->channel_left) {
+			cb->channel_left(s, ev->channel, a, s->userdata);
+		}
+		break;
+	case EV_CHANNEL_DATA:
+		if (a && a->listed && cb->channel_data) {
+			cb->channel_data(s, ev->channel, a, ev->data, ev->len, s->userdata);
+		}
+		break;
+	case EV_CHANNEL_SENT:
+		if (a && a->listed && cb->channel_send_completed) {
+			cb->channel_send_completed(s, ev->channel, a, ev->len, s->userdata);
 		}
 		break;
 	}

@@ -27,6 +27,15 @@ struct clipboard;
 struct dial;
 
 #define SESSION_MAX_DIALERS 16
+#define SESSION_MAX_CHANNELS 32
+
+/* A channel message waiting for an attendee's connection. */
+struct chan_msg {
+	struct rdpshare_channel *channel;
+	struct chan_msg *next;
+	size_t len;
+	unsigned char data[];
+};
 
 enum session_state {
 	SESSION_CREATED,
@@ -57,7 +66,8 @@ struct rdpshare_attendee {
 	atomic_bool terminate; /* owner asked the connection to end */
 	bool listed;           /* in s->attendees (owner thread only) */
 	/* statistics, written by the connection's thread */
-	atomic_uint_fast64_t frames_sent, frames_skipped, bytes_sent, input_dropped, input_injected;
+	atomic_uint_fast64_t frames_sent, frames_skipped, bytes_sent, input_dropped, input_injected,
+	    channel_dropped;
 	atomic_int color_depth;
 	atomic_int codec; /* enum encode_codec */
 	/* lets the owner thread wake the connection (terminate, level change) */
@@ -70,6 +80,7 @@ struct rdpshare_attendee {
 		long reason;
 	} outbox[ATTENDEE_OUTBOX];
 	int n_outbox;
+	struct chan_msg *chan_head, *chan_tail; /* channel data to send (wake_lock) */
 };
 
 struct rdpshare_session {
@@ -93,6 +104,9 @@ struct rdpshare_session {
 	 * that most recently became INTERACTIVE (0: nobody) */
 	struct clipboard *clipboard;
 	atomic_int clip_owner;
+	/* virtual channels: created before Open, fixed after (channel.c) */
+	rdpshare_channel *channels[SESSION_MAX_CHANNELS];
+	int n_channels;
 	/* reverse connects under way (owner thread; reverse.c) */
 	struct dial *dialers[SESSION_MAX_DIALERS];
 	int n_dialers;
@@ -155,6 +169,16 @@ void session_post_control_request(rdpshare_session *s, rdpshare_attendee *a, int
 /* Who is in the session, or their levels, changed: every connection
  * re-tells its viewer (multiparty channel). Thread-safe. */
 void session_roster_changed(rdpshare_session *s);
+/* channel.c */
+void channel_free(rdpshare_channel *ch);
+unsigned channel_flags(const rdpshare_channel *ch);
+int channel_priority(const rdpshare_channel *ch);
+/* The connection takes every queued channel message (a list it frees). */
+struct chan_msg *attendee_take_chan_msgs(rdpshare_attendee *a);
+/* Queue a channel event (type EV_CHANNEL_*); data is copied. */
+void session_post_channel_event(rdpshare_session *s, int type, rdpshare_channel *ch,
+                                rdpshare_attendee *a, const void *data, size_t len);
+
 /* No address of a reverse connect answered. */
 void session_post_connection_failed(rdpshare_session *s, const char *message);
 /* reverse.c: start dialling the viewer of connection_string (owner thread);

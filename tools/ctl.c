@@ -87,10 +87,12 @@ static void attendee_json(struct sbuf *b, rdpshare_attendee *a)
 	sb_printf(
 	    b,
 	    ",\"codec\":\"%s\",\"color_depth\":%d,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
-	    "\"bytes_sent\":%llu,\"input_dropped\":%llu,\"input_injected\":%llu}",
+	    "\"bytes_sent\":%llu,\"input_dropped\":%llu,\"input_injected\":%llu,"
+	    "\"channel_dropped\":%llu}",
 	    st.codec, st.color_depth, (unsigned long long)st.frames_sent,
 	    (unsigned long long)st.frames_skipped, (unsigned long long)st.bytes_sent,
-	    (unsigned long long)st.input_dropped, (unsigned long long)st.input_injected);
+	    (unsigned long long)st.input_dropped, (unsigned long long)st.input_injected,
+	    (unsigned long long)st.channel_dropped);
 }
 
 static void invitation_json(struct sbuf *b, rdpshare_invitation *inv, int index)
@@ -303,6 +305,30 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		result_json(b, tool_parse_long(argv[1], &v)
 		                   ? rdpshare_session_set_color_depth(s, (int)v)
 		                   : RDPSHARE_E_INVALIDARG);
+	} else if (strcmp(cmd, "channel-send") == 0 && argc == 4) {
+		rdpshare_channel *ch = rdpshare_session_find_channel(s, argv[1]);
+		long id = RDPSHARE_ATTENDEE_EVERYONE;
+		if (!ch) {
+			error_json(b, "no such channel");
+		} else if (strcmp(argv[2], "all") != 0 && !tool_parse_long(argv[2], &id)) {
+			error_json(b, "usage: channel-send NAME ID|all TEXT");
+		} else {
+			result_json(
+			    b, rdpshare_channel_send(ch, argv[3], strlen(argv[3]), (int)id, 0));
+		}
+	} else if (strcmp(cmd, "channel-access") == 0 && argc == 4) {
+		rdpshare_channel *ch = rdpshare_session_find_channel(s, argv[1]);
+		long id;
+		bool rw = strcmp(argv[3], "sendreceive") == 0;
+		if (!ch || !tool_parse_long(argv[2], &id) ||
+		    (!rw && strcmp(argv[3], "none") != 0)) {
+			error_json(b, "usage: channel-access NAME ID none|sendreceive");
+		} else {
+			result_json(
+			    b, rdpshare_channel_set_access(ch, (int)id,
+			                                   rw ? RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE
+			                                      : RDPSHARE_CHANNEL_ACCESS_NONE));
+		}
 	} else if (strcmp(cmd, "snapshot") == 0 && argc == 2) {
 		argv[1][0] == '/' ? result_json(b, tool_snapshot(s, argv[1]))
 		                  : error_json(b, "snapshot wants an absolute path");
@@ -324,7 +350,8 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		       "none|view|interactive, pause, resume, rect X,Y,W,H, invite "
 		       "[--password PW] [--limit N] [--group G], revoke INV, limit INV N, "
 		       "properties, set NAME VALUE, color-depth N, requests, grant ID, deny ID, "
-		       "snapshot FILE.png, "
+		       "snapshot FILE.png, channel-send NAME ID|all TEXT, "
+		       "channel-access NAME ID none|sendreceive, "
 		       "quit");
 	}
 }

@@ -34,6 +34,8 @@ struct opts {
 	enum { ON_REQUEST_ASK, ON_REQUEST_GRANT, ON_REQUEST_DENY } on_request;
 	const char *ctl_socket;
 	const char *connect_to;
+	const char *channels[8];
+	int n_channels;
 	const char *config_dir;
 };
 
@@ -91,6 +93,8 @@ static void usage(FILE *f)
 	    "                         a viewer asks for control: ask (terminal prompt\n"
 	    "                         and ctl grant|deny ID; default), grant or deny\n"
 	    "  --json                 one JSON object per line instead of text\n"
+	    "  --channel NAME         a virtual channel for viewers (repeatable; access is\n"
+	    "                         given with ctl channel-access)\n"
 	    "  --connect-to STRING    dial a viewer that listens (rdpview --listen prints\n"
 	    "                         its connection string); it logs on as usual\n"
 	    "  --ctl-socket PATH      control socket (default $XDG_RUNTIME_DIR/rdpshare/ctl.sock)\n"
@@ -328,6 +332,68 @@ static void on_error(rdpshare_session *s, int result, const char *message, void 
 	fatal = true;
 }
 
+/* One line per channel event; data as text with JSON escapes. */
+static void channel_event(const char *what, rdpshare_channel *ch, rdpshare_attendee *a,
+                          const void *data, size_t len)
+{
+	struct sbuf b = {0};
+	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"channel_%s\",\"channel\":", what);
+		sb_json_str(&b, rdpshare_channel_name(ch));
+		sb_printf(&b, ",\"id\":%d", rdpshare_attendee_id(a));
+		if (data) {
+			char *t = strndup(data, len);
+			sb_printf(&b, ",\"data\":");
+			sb_json_str(&b, t ? t : "");
+			free(t);
+		} else if (len) {
+			sb_printf(&b, ",\"bytes\":%zu", len);
+		}
+		sb_printf(&b, "}");
+	} else {
+		sb_printf(&b, "channel-%s channel=%s id=%d", what, rdpshare_channel_name(ch),
+		          rdpshare_attendee_id(a));
+		if (data) {
+			sb_printf(&b, " data=%.*s", (int)len, (const char *)data);
+		} else if (len) {
+			sb_printf(&b, " bytes=%zu", len);
+		}
+	}
+	emit(&b);
+}
+
+static void on_channel_joined(rdpshare_session *s, rdpshare_channel *ch, rdpshare_attendee *a,
+                              void *ud)
+{
+	(void)s;
+	(void)ud;
+	channel_event("joined", ch, a, NULL, 0);
+}
+
+static void on_channel_left(rdpshare_session *s, rdpshare_channel *ch, rdpshare_attendee *a,
+                            void *ud)
+{
+	(void)s;
+	(void)ud;
+	channel_event("left", ch, a, NULL, 0);
+}
+
+static void on_channel_data(rdpshare_session *s, rdpshare_channel *ch, rdpshare_attendee *a,
+                            const void *data, size_t len, void *ud)
+{
+	(void)s;
+	(void)ud;
+	channel_event("data", ch, a, data, len);
+}
+
+static void on_channel_sent(rdpshare_session *s, rdpshare_channel *ch, rdpshare_attendee *a,
+                            size_t len, void *ud)
+{
+	(void)s;
+	(void)ud;
+	channel_event("sent", ch, a, NULL, len);
+}
+
 static void on_connection_failed(rdpshare_session *s, const char *message, void *ud)
 {
 	(void)s;
@@ -361,6 +427,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		O_LEVEL,
 		O_ON_REQUEST,
 		O_CONNECT_TO,
+		O_CHANNEL,
 		O_CTL,
 		O_CONFIG,
 		O_HELP
@@ -378,6 +445,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    {"json", no_argument, NULL, O_JSON},
 	    {"on-request", required_argument, NULL, O_ON_REQUEST},
 	    {"connect-to", required_argument, NULL, O_CONNECT_TO},
+	    {"channel", required_argument, NULL, O_CHANNEL},
 	    {"level", required_argument, NULL, O_LEVEL},
 	    {"ctl-socket", required_argument, NULL, O_CTL},
 	    {"config-dir", required_argument, NULL, O_CONFIG},
@@ -482,6 +550,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_CONNECT_TO:
 			o->connect_to = optarg;
+			break;
+		case O_CHANNEL:
+			if (o->n_channels == 8) {
+				fprintf(stderr, "rdpshare: at most 8 --channel\n");
+				return 2;
+			}
+			o->channels[o->n_channels++] = optarg;
 			break;
 		case O_CTL:
 			o->ctl_socket = optarg;
@@ -644,6 +719,10 @@ int main(int argc, char **argv)
 	    .shared_rect_changed = on_rect,
 	    .error = on_error,
 	    .connection_failed = on_connection_failed,
+	    .channel_joined = on_channel_joined,
+	    .channel_left = on_channel_left,
+	    .channel_data = on_channel_data,
+	    .channel_send_completed = on_channel_sent,
 	};
 	rdpshare_session *s = create_session(&o, &cb);
 	if ((r = rdpshare_session_set_color_depth(s, o.color_depth)) != RDPSHARE_OK) {
@@ -656,6 +735,13 @@ int main(int argc, char **argv)
 	if (o.have_rect && (r = rdpshare_session_set_shared_rect(s, o.rx, o.ry, o.rx + o.rw,
 	                                                         o.ry + o.rh)) != RDPSHARE_OK) {
 		die("--rect (it must lie inside the desktop)", r);
+	}
+	for (int i = 0; i < o.n_channels; i++) {
+		rdpshare_channel *ch;
+		if ((r = rdpshare_session_create_channel(
+		         s, o.channels[i], RDPSHARE_CHANNEL_PRIORITY_MED, 0, &ch)) != RDPSHARE_OK) {
+			die("--channel (1 to 7 printable characters, each name once)", r);
+		}
 	}
 	char *generated = o.password ? NULL : tool_generate_password();
 	rdpshare_invitation *inv = NULL;

@@ -25,6 +25,7 @@
 #include "engine.h"
 #include "properties.h"
 #include "rdp/clip.h"
+#include "rdp/dvc.h"
 #include "rdp/encomsp.h"
 #include "rdp/input.h"
 #include "rdp/multiparty.h"
@@ -82,6 +83,7 @@ struct conn {
 	bool resizing;
 	struct input_sink input;
 	struct clip_chan clip;
+	struct dvc_set dvc;
 
 	/* multiparty channel */
 	HANDLE vcm;
@@ -510,6 +512,7 @@ static bool service(struct conn *c)
 	clip_sync(&c->clip, props_get(&c->s->props, PROP_ENABLE_CLIPBOARD) &&
 	                        level == RDPSHARE_CTRL_LEVEL_INTERACTIVE &&
 	                        atomic_load(&c->s->clip_owner) == c->att->id);
+	dvc_service(&c->dvc, c->s, c->att);
 	/* what the channels queued goes out now */
 	if (!WTSVirtualChannelManagerCheckFileDescriptor(c->vcm)) {
 		return false;
@@ -624,6 +627,7 @@ out:
 		server_roster_changed(c->srv);
 	}
 	if (c->att) {
+		dvc_close(&c->dvc, c->s, c->announced ? c->att : NULL);
 		input_release_all(&c->input); /* a viewer that leaves lets go */
 		attendee_bind(c->att, NULL, NULL);
 		session_attendee_gone(c->s, c->att, reason, code,
@@ -682,6 +686,7 @@ static bool setup_peer(struct conn *c)
 		c->vcm = NULL;
 		return false;
 	}
+	dvc_init(&c->dvc, c->vcm);
 	rdpSettings *st = peer->settings;
 	free(st->CertificateFile);
 	free(st->PrivateKeyFile);

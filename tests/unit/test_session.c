@@ -179,6 +179,59 @@ static void test_frame_buffer(void **state)
 	rdpshare_session_destroy(s);
 }
 
+/* Channel rules of the original: names of 1..7 characters, created before
+ * Open, messages of at most 1024 bytes (409600 with the legacy flag). */
+static void test_channels(void **state)
+{
+	(void)state;
+	rdpshare_session *s = make(NULL, NULL);
+	rdpshare_channel *ch = NULL, *big = NULL, *other = NULL;
+	assert_int_equal(
+	    rdpshare_session_create_channel(s, "eightchr", RDPSHARE_CHANNEL_PRIORITY_MED, 0, &ch),
+	    RDPSHARE_E_INVALIDARG);
+	assert_int_equal(
+	    rdpshare_session_create_channel(s, "", RDPSHARE_CHANNEL_PRIORITY_MED, 0, &ch),
+	    RDPSHARE_E_INVALIDARG);
+	assert_int_equal(
+	    rdpshare_session_create_channel(s, "a b", RDPSHARE_CHANNEL_PRIORITY_MED, 0, &ch),
+	    RDPSHARE_E_INVALIDARG);
+	assert_int_equal(
+	    rdpshare_session_create_channel(s, "sevench", RDPSHARE_CHANNEL_PRIORITY_LOW, 0, &ch),
+	    0);
+	assert_int_equal(
+	    rdpshare_session_create_channel(s, "sevench", RDPSHARE_CHANNEL_PRIORITY_LOW, 0, &other),
+	    RDPSHARE_E_INVALIDARG); /* names are unique */
+	assert_int_equal(rdpshare_session_create_channel(s, "bulk", RDPSHARE_CHANNEL_PRIORITY_HIGH,
+	                                                 RDPSHARE_CHANNEL_FLAGS_LEGACY, &big),
+	                 0);
+	assert_int_equal(rdpshare_session_channel_count(s), 2);
+	assert_ptr_equal(rdpshare_session_find_channel(s, "bulk"), big);
+	assert_string_equal(rdpshare_channel_name(rdpshare_session_channel_at(s, 0)), "sevench");
+	static char msg[RDPSHARE_CHANNEL_MAX_MESSAGE_LEGACY + 1];
+	assert_int_equal(rdpshare_channel_send(ch, msg, 10, RDPSHARE_ATTENDEE_EVERYONE, 0),
+	                 RDPSHARE_E_NOT_OPEN);
+	assert_int_equal(rdpshare_session_open(s), 0);
+	assert_int_equal(
+	    rdpshare_session_create_channel(s, "late", RDPSHARE_CHANNEL_PRIORITY_MED, 0, &other),
+	    RDPSHARE_E_UNEXPECTED); /* only before Open */
+	assert_int_equal(rdpshare_channel_send(ch, msg, 1024, RDPSHARE_ATTENDEE_EVERYONE, 0), 0);
+	assert_int_equal(rdpshare_channel_send(ch, msg, 1025, RDPSHARE_ATTENDEE_EVERYONE, 0),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_channel_send(big, msg, 409600, RDPSHARE_ATTENDEE_EVERYONE, 0), 0);
+	assert_int_equal(rdpshare_channel_send(big, msg, 409601, RDPSHARE_ATTENDEE_EVERYONE, 0),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_channel_send(ch, msg, 0, RDPSHARE_ATTENDEE_EVERYONE, 0),
+	                 RDPSHARE_E_INVALIDARG);
+	assert_int_equal(rdpshare_channel_send(ch, msg, 10, 42, 0), RDPSHARE_E_NOT_FOUND);
+	assert_int_equal(rdpshare_channel_get_access(ch, 42), RDPSHARE_CHANNEL_ACCESS_NONE);
+	assert_int_equal(rdpshare_channel_set_access(ch, 42, RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE),
+	                 0);
+	assert_int_equal(rdpshare_channel_get_access(ch, 42), RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE);
+	assert_int_equal(rdpshare_channel_set_access(ch, 42, (enum rdpshare_channel_access)7),
+	                 RDPSHARE_E_INVALIDARG);
+	rdpshare_session_destroy(s);
+}
+
 static void test_rect_and_depth(void **state)
 {
 	(void)state;
@@ -396,6 +449,7 @@ int main(void)
 	    cmocka_unit_test(test_lifecycle),
 	    cmocka_unit_test(test_rect_and_depth),
 	    cmocka_unit_test(test_frame_buffer),
+	    cmocka_unit_test(test_channels),
 	    cmocka_unit_test(test_events_in_order_on_owner),
 	    cmocka_unit_test(test_invitation_rules),
 	};

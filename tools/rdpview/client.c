@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <freerdp/client.h>
 #include <freerdp/error.h>
@@ -131,7 +132,8 @@ static BOOL on_pre_connect(freerdp *instance)
 	rdpSettings *st = instance->settings;
 	st->OsMajorType = OSMAJORTYPE_UNIX;
 	st->OsMinorType = OSMINORTYPE_NATIVE_XSERVER;
-	return rv_mp_load(rv_of(instance->context), instance->context);
+	return rv_mp_load(rv_of(instance->context), instance->context) &&
+	       rv_dvc_load(rv_of(instance->context), instance->context);
 }
 
 static BOOL on_post_connect(freerdp *instance)
@@ -307,8 +309,75 @@ static void after_connect(struct rv *rv)
 	}
 }
 
+/* --channel: stdin to the channel, a message per line (or length-prefixed
+ * with --binary). Messages wait in `pending` until the channel is open. */
+struct stdin_bridge {
+	HANDLE event;
+	bool eof;
+	char *buf;
+	size_t len, cap;
+};
+
+static void bridge_read(struct stdin_bridge *b)
+{
+	if (b->cap - b->len < 4096) {
+		char *p = realloc(b->buf, b->cap + 65536);
+		if (!p) {
+			return;
+		}
+		b->buf = p;
+		b->cap += 65536;
+	}
+	ssize_t n = read(STDIN_FILENO, b->buf + b->len, b->cap - b->len);
+	if (n <= 0) {
+		b->eof = true;
+		return;
+	}
+	b->len += (size_t)n;
+}
+
+/* Send every complete message at the front while the channel takes them. */
+static void bridge_send(struct stdin_bridge *b, bool binary)
+{
+	size_t off = 0;
+	for (;;) {
+		size_t start, mlen, next;
+		if (binary) {
+			if (b->len - off < 4) {
+				break;
+			}
+			const unsigned char *h = (const unsigned char *)b->buf + off;
+			mlen = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+			if (b->len - off - 4 < mlen) {
+				break;
+			}
+			start = off + 4;
+			next = start + mlen;
+		} else {
+			char *nl = memchr(b->buf + off, '\n', b->len - off);
+			if (!nl) {
+				break;
+			}
+			start = off;
+			mlen = (size_t)(nl - (b->buf + off));
+			next = start + mlen + 1;
+		}
+		if (mlen > 0 && !rv_dvc_send(b->buf + start, mlen)) {
+			break; /* not open yet: keep it */
+		}
+		off = next;
+	}
+	memmove(b->buf, b->buf + off, b->len - off);
+	b->len -= off;
+}
+
 static int loop(struct rv *rv)
 {
+	struct stdin_bridge bridge = {0};
+	if (rv->o->channel) {
+		bridge.event =
+		    CreateFileDescriptorEventA(NULL, FALSE, FALSE, STDIN_FILENO, WINPR_FD_READ);
+	}
 	freerdp *instance = rv->ctx->instance;
 	HANDLE win_event = NULL;
 	bool sent_raw = false;
@@ -328,6 +397,9 @@ static int loop(struct rv *rv)
 		if (rv->win && win_event) {
 			handles[n++] = win_event;
 		}
+		if (bridge.event && !bridge.eof && n < MAXIMUM_WAIT_OBJECTS) {
+			handles[n++] = bridge.event;
+		}
 		DWORD timeout = 100;
 		if (rv->script && rv->t_first_frame_ms) {
 			int next =
@@ -343,6 +415,13 @@ static int loop(struct rv *rv)
 		}
 		if (rv->win) {
 			rv_window_events(rv->win);
+		}
+		if (bridge.event && !bridge.eof &&
+		    WaitForSingleObject(bridge.event, 0) == WAIT_OBJECT_0) {
+			bridge_read(&bridge);
+		}
+		if (bridge.len) {
+			bridge_send(&bridge, rv->o->binary);
 		}
 		if (rv->mp_open && !sent_raw) {
 			sent_raw = true;
@@ -370,6 +449,10 @@ static int loop(struct rv *rv)
 	if (win_event) {
 		CloseHandle(win_event);
 	}
+	if (bridge.event) {
+		CloseHandle(bridge.event);
+	}
+	free(bridge.buf);
 	return status;
 }
 

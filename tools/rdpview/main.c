@@ -20,34 +20,38 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: rdpview [--name NAME] [--password PW] [options] TARGET\n"
-	           "       rdpview [--name NAME] [--password PW] [options] --listen [ADDR:]PORT\n"
-	           "\n"
-	           "Joins a desktop shared with rdpshare (or any RDP sharer). TARGET is a\n"
-	           "connection string (<E>...</E>), an invitation file, or HOST:PORT. The\n"
-	           "addresses of an invitation are tried in order, and the sharer's certificate\n"
-	           "must match the invitation's key hash (KH).\n"
-	           "\n"
-	           "  --name NAME            how the sharer sees you (default $USER)\n"
-	           "  --password PW          the invitation password (else $RDPVIEW_PASSWORD,\n"
-	           "                         else asked on the terminal)\n"
-	           "  --kh KH                pin the certificate of a HOST:PORT target\n"
-	           "  --headless             no window\n"
-	           "  --screenshot F.png     save the desktop as PNG when leaving\n"
-	           "  --frames N             leave after N picture updates\n"
-	           "  --seconds S            leave after S seconds\n"
-	           "  --stats                print JSON statistics when leaving\n"
-	           "  --events               print the sharer's multiparty events as JSON lines\n"
-	           "  --request-control view|interactive\n"
-	           "                         ask the sharer for that level once connected\n"
-	           "  --input-script FILE    send timed input (see tools/rdpview/script.c)\n"
-	           "  --encomsp-send HEX     testing aid: send these raw multiparty bytes\n"
-	           "  --listen [ADDR:]PORT   reverse connect: print a connection string, wait\n"
-	           "                         for the sharer (rdpshare --connect-to) to dial it\n"
-	           "\n"
-	           "In the window: Ctrl+Alt+C asks for control, Ctrl+Alt+V gives it back.\n"
-	           "Exit status: 0 done, 1 error, 2 bad arguments, 3 certificate does not match\n"
-	           "the invitation, 4 refused by the sharer, 5 removed by the sharer.\n");
+	fprintf(f,
+	        "usage: rdpview [--name NAME] [--password PW] [options] TARGET\n"
+	        "       rdpview [--name NAME] [--password PW] [options] --listen [ADDR:]PORT\n"
+	        "\n"
+	        "Joins a desktop shared with rdpshare (or any RDP sharer). TARGET is a\n"
+	        "connection string (<E>...</E>), an invitation file, or HOST:PORT. The\n"
+	        "addresses of an invitation are tried in order, and the sharer's certificate\n"
+	        "must match the invitation's key hash (KH).\n"
+	        "\n"
+	        "  --name NAME            how the sharer sees you (default $USER)\n"
+	        "  --password PW          the invitation password (else $RDPVIEW_PASSWORD,\n"
+	        "                         else asked on the terminal)\n"
+	        "  --kh KH                pin the certificate of a HOST:PORT target\n"
+	        "  --headless             no window\n"
+	        "  --screenshot F.png     save the desktop as PNG when leaving\n"
+	        "  --frames N             leave after N picture updates\n"
+	        "  --seconds S            leave after S seconds\n"
+	        "  --stats                print JSON statistics when leaving\n"
+	        "  --events               print the sharer's multiparty events as JSON lines\n"
+	        "  --request-control view|interactive\n"
+	        "                         ask the sharer for that level once connected\n"
+	        "  --input-script FILE    send timed input (see tools/rdpview/script.c)\n"
+	        "  --encomsp-send HEX     testing aid: send these raw multiparty bytes\n"
+	        "  --channel NAME         bridge the sharer's virtual channel NAME to stdin and\n"
+	        "                         stdout, a message per line (--binary: each\n"
+	        "                         message after a 4-byte big-endian length)\n"
+	        "  --listen [ADDR:]PORT   reverse connect: print a connection string, wait\n"
+	        "                         for the sharer (rdpshare --connect-to) to dial it\n"
+	        "\n"
+	        "In the window: Ctrl+Alt+C asks for control, Ctrl+Alt+V gives it back.\n"
+	        "Exit status: 0 done, 1 error, 2 bad arguments, 3 certificate does not match\n"
+	        "the invitation, 4 refused by the sharer, 5 removed by the sharer.\n");
 }
 
 static int level_arg(const char *s)
@@ -74,6 +78,8 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 		O_SCRIPT,
 		O_RAW,
 		O_LISTEN,
+		O_CHANNEL,
+		O_BINARY,
 		O_HELP
 	};
 	static const struct option longopts[] = {
@@ -90,6 +96,8 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 	    {"input-script", required_argument, NULL, O_SCRIPT},
 	    {"encomsp-send", required_argument, NULL, O_RAW},
 	    {"listen", required_argument, NULL, O_LISTEN},
+	    {"channel", required_argument, NULL, O_CHANNEL},
+	    {"binary", no_argument, NULL, O_BINARY},
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -154,6 +162,16 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 			break;
 		case O_LISTEN:
 			o->listen = optarg;
+			break;
+		case O_CHANNEL:
+			if (strlen(optarg) == 0 || strlen(optarg) > 7) {
+				fprintf(stderr, "rdpview: a channel name has 1 to 7 characters\n");
+				return 2;
+			}
+			o->channel = optarg;
+			break;
+		case O_BINARY:
+			o->binary = true;
 			break;
 		case O_HELP:
 		case 'h':

@@ -15,6 +15,7 @@
 #define RDPVIEW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <freerdp/freerdp.h>
@@ -37,6 +38,8 @@ struct rv_opts {
 	const char *input_script;
 	const char *encomsp_send_hex; /* testing aid: raw multiparty bytes to send */
 	const char *listen;           /* reverse connect: wait for the sharer here */
+	const char *channel;          /* a virtual channel bridged to stdin/stdout */
+	bool binary;                  /* ... with 4-byte length prefixes */
 };
 
 /* One viewer run; the FreeRDP context points back to it. */
@@ -81,6 +84,11 @@ BOOL rv_mp_load(struct rv *rv, rdpContext *ctx);
 void rv_mp_request(struct rv *rv, int level);
 /* Send raw bytes on the channel (testing aid). */
 void rv_mp_send_raw(struct rv *rv, const uint8_t *data, size_t len);
+
+/* dvchan.c: --channel */
+BOOL rv_dvc_load(struct rv *rv, rdpContext *ctx);
+/* Send one message; false while the channel is not open. Any thread. */
+bool rv_dvc_send(const void *data, size_t len);
 
 /* window.c */
 struct rv_window *rv_window_new(struct rv *rv, int width, int height);

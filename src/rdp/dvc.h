@@ -1,0 +1,35 @@
+/* One viewer's ends of the session's virtual channels, as RDP dynamic
+ * virtual channels (DRDYNVC) through FreeRDP's WTS API: opened once the
+ * viewer's drdynvc is ready, data in (only from attendees with access, the
+ * rest dropped and counted) and out (queued by rdpshare_channel_send).
+ * Connection thread only. */
+#ifndef RDPSHARE_RDP_DVC_H
+#define RDPSHARE_RDP_DVC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <winpr/wtypes.h>
+
+#include "session_internal.h"
+
+enum dvc_state { DVC_NONE, DVC_OPENING, DVC_OPEN, DVC_GONE };
+
+struct dvc_set {
+	HANDLE vcm;
+	ULONG session_id; /* FreeRDP's id for this peer's channel manager */
+	int n;
+	struct {
+		HANDLE h;
+		enum dvc_state state;
+	} ch[SESSION_MAX_CHANNELS];
+	uint64_t dropped; /* messages from the viewer without access */
+};
+
+void dvc_init(struct dvc_set *d, HANDLE vcm);
+/* Open, read, write what is due; post joined/left/data/sent events. */
+void dvc_service(struct dvc_set *d, rdpshare_session *s, rdpshare_attendee *a);
+/* The viewer is gone: close everything, post left for open channels. */
+void dvc_close(struct dvc_set *d, rdpshare_session *s, rdpshare_attendee *a);
+
+#endif
