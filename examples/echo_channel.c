@@ -47,7 +47,8 @@ static rdpshare_session *session;
 static void on_signal(int sig)
 {
 	(void)sig;
-	rdpshare_session_stop(session); /* the one call allowed from anywhere */
+	/* the one call allowed from anywhere: an atomic store and a write() */
+	rdpshare_session_stop(session); // NOLINT(bugprone-signal-handler,cert-sig30-c)
 }
 
 int main(int argc, char **argv)
