@@ -28,7 +28,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/*.c)
 # rdpview: a FreeRDP client; it shares the codecs of untrusted input with the
 # library (compiled in: they are not part of the library's API)
-VIEW_SRC := $(wildcard tools/rdpview/*.c) src/connstr.c src/rdp/encomsp.c src/keyhash.c
+VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png.c src/connstr.c src/rdp/encomsp.c src/keyhash.c
 VIEW_OBJ := $(VIEW_SRC:%.c=$(BUILD)/obj/view/%.o)
 VIEW_CFLAGS := $(shell pkg-config --cflags freerdp-client2)
 VIEW_LIBS := $(shell pkg-config --libs freerdp-client2 freerdp2 winpr2 x11 openssl)
@@ -68,7 +68,7 @@ $(BUILD)/rdpshare: $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/librdpshare.so Make
 
 $(BUILD)/obj/view/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(VIEW_CFLAGS) -Itools/rdpview -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(VIEW_CFLAGS) -Itools/rdpview -Itools -MMD -MP -c $< -o $@
 
 $(BUILD)/rdpview: $(VIEW_OBJ) $(BUILD)/librdpshare.so Makefile
 	$(CC) $(LDFLAGS_ALL) -o $@ $(VIEW_OBJ) -L$(BUILD) -lrdpshare $(VIEW_LIBS) \
