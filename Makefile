@@ -25,10 +25,11 @@ LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
 
 LIB_SRC := $(wildcard src/*.c src/capture/*.c src/encode/*.c src/rdp/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-TOOL_SRC := $(wildcard tools/*.c)
+TOOL_SRC := $(wildcard tools/*.c) src/hostport.c
 # rdpview: a FreeRDP client; it shares the codecs of untrusted input with the
 # library (compiled in: they are not part of the library's API)
-VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png.c src/connstr.c src/rdp/encomsp.c src/keyhash.c
+VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png.c src/connstr.c src/rdp/encomsp.c src/keyhash.c \
+	src/hostport.c
 VIEW_OBJ := $(VIEW_SRC:%.c=$(BUILD)/obj/view/%.o)
 VIEW_CFLAGS := $(shell pkg-config --cflags freerdp-client2)
 VIEW_LIBS := $(shell pkg-config --libs freerdp-client2 freerdp2 winpr2 x11 openssl)

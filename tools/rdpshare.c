@@ -13,6 +13,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "hostport.h"
 #include "tool.h"
 
 #define MAX_LISTEN 16
@@ -42,27 +43,6 @@ struct opts {
 static bool json_mode;
 static int on_request_policy;
 static bool prompt_tty; /* --on-request ask with a terminal on stdin */
-
-/* The port part of ADDR[:PORT] / [IPV6][:PORT] / bare IPv6, if any, must be
- * a number; the address itself is checked when the session binds it. */
-static bool listen_arg_ok(const char *a)
-{
-	const char *port = NULL;
-	if (a[0] == '[') {
-		const char *close = strchr(a, ']');
-		if (!close || (close[1] != '\0' && close[1] != ':')) {
-			return false;
-		}
-		port = close[1] == ':' ? close + 2 : NULL;
-	} else {
-		const char *colon = strchr(a, ':');
-		if (colon && !strchr(colon + 1, ':')) {
-			port = colon + 1;
-		}
-	}
-	long v;
-	return !port || (tool_parse_long(port, &v) && v >= 0 && v <= 65535);
-}
 
 static void usage(FILE *f)
 {
@@ -470,7 +450,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				fprintf(stderr, "rdpshare: at most %d --listen\n", MAX_LISTEN);
 				return 2;
 			}
-			if (!listen_arg_ok(optarg)) {
+			char host[256];
+			int port;
+			if (hostport_split(optarg, host, sizeof(host), &port) != 0) {
 				fprintf(stderr, "rdpshare: --listen wants ADDR, ADDR:PORT or "
 				                "[IPV6]:PORT with a port from 0 to 65535\n");
 				return 2;

@@ -17,6 +17,7 @@
 #include <winpr/wlog.h>
 #include <winpr/wtsapi.h>
 
+#include "hostport.h"
 #include "rdp/conn.h"
 #include "rdp/multiparty.h"
 #include "rdp/wlog_warm.h"
@@ -38,46 +39,6 @@ struct server {
 	struct conn *conns;
 	atomic_uint_fast64_t roster_gen;
 };
-
-/* "ADDR", "ADDR:PORT", "[V6]:PORT" → host and port (0 when absent). */
-static int split_hostport(const char *in, char *host, size_t hostlen, int *port)
-{
-	const char *p;
-	*port = 0;
-	if (in[0] == '[') {
-		const char *end = strchr(in, ']');
-		if (!end || (size_t)(end - in - 1) >= hostlen) {
-			return -1;
-		}
-		memcpy(host, in + 1, (size_t)(end - in - 1));
-		host[end - in - 1] = '\0';
-		p = end[1] == ':' ? end + 2 : (end[1] ? NULL : "");
-		if (!p) {
-			return -1;
-		}
-	} else {
-		const char *colon = strchr(in, ':');
-		if (colon && strchr(colon + 1, ':')) {
-			colon = NULL; /* a bare IPv6 address */
-		}
-		size_t hl = colon ? (size_t)(colon - in) : strlen(in);
-		if (hl >= hostlen || hl == 0) {
-			return -1;
-		}
-		memcpy(host, in, hl);
-		host[hl] = '\0';
-		p = colon ? colon + 1 : "";
-	}
-	if (*p) {
-		char *end;
-		long v = strtol(p, &end, 10);
-		if (*end || v < 0 || v > 65535) {
-			return -1;
-		}
-		*port = (int)v;
-	}
-	return 0;
-}
 
 static int bind_one(const char *host, int port, int family_pref, int *fd_out, int *bound_port)
 {
@@ -287,7 +248,7 @@ int server_start(rdpshare_session *s, struct engine *engine, const struct tls_id
 			char host[256];
 			int port, bound;
 			if (i >= MAX_LISTEN ||
-			    split_hostport(s->listen_cfg[i], host, sizeof(host), &port) < 0) {
+			    hostport_split(s->listen_cfg[i], host, sizeof(host), &port) < 0) {
 				r = RDPSHARE_E_INVALIDARG;
 				break;
 			}

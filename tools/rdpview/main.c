@@ -15,6 +15,7 @@
 #include <winpr/wlog.h>
 
 #include "connstr.h"
+#include "hostport.h"
 #include "rdpshare.h"
 #include "rdpview.h"
 
@@ -212,30 +213,6 @@ static char *target_connstr(const char *target, bool *is_plain, int *err)
 	return NULL;
 }
 
-/* HOST:PORT, [V6]:PORT */
-static bool split_target(const char *t, char *host, size_t hostlen, int *port)
-{
-	const char *colon;
-	if (t[0] == '[') {
-		const char *close = strchr(t, ']');
-		if (!close || close[1] != ':') {
-			return false;
-		}
-		snprintf(host, hostlen, "%.*s", (int)(close - t - 1), t + 1);
-		colon = close + 1;
-	} else {
-		colon = strrchr(t, ':');
-		if (!colon || colon == t) {
-			return false;
-		}
-		snprintf(host, hostlen, "%.*s", (int)(colon - t), t);
-	}
-	char *end;
-	long v = strtol(colon + 1, &end, 10);
-	*port = (int)v;
-	return *end == '\0' && v > 0 && v < 65536;
-}
-
 /* Reverse connect: listen, tell the sharer where (a connection string with
  * no invitation, [MS-RAI]'s reverse form), take its one connection. Returns
  * the connected socket or -1. */
@@ -380,7 +357,7 @@ int main(int argc, char **argv)
 	} else if (plain) {
 		char host[256];
 		int port;
-		if (!split_target(o.target, host, sizeof(host), &port)) {
+		if (hostport_split(o.target, host, sizeof(host), &port) != 0 || port == 0) {
 			fprintf(stderr,
 			        "rdpview: %s is no connection string, invitation file or "
 			        "HOST:PORT\n",
