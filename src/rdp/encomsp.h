@@ -33,6 +33,9 @@ enum {
 /* control change request flags */
 #define ENCOMSP_REQUEST_VIEW 0x0001
 #define ENCOMSP_REQUEST_INTERACT 0x0002
+#define ENCOMSP_FILTER_ENABLED 0x01
+#define ENCOMSP_APP_SHARED 0x0001
+#define ENCOMSP_WND_SHARED 0x0001
 /* participant removed: disconnection type */
 #define ENCOMSP_DISC_APP 0
 #define ENCOMSP_DISC_CLI 2
@@ -55,20 +58,32 @@ void encomsp_participant_removed(struct encomsp_buf *b, uint32_t id, uint32_t di
 void encomsp_ctrl_change_response(struct encomsp_buf *b, uint16_t flags, uint32_t id,
                                   uint32_t reason);
 void encomsp_graphics_stream(struct encomsp_buf *b, int paused);
+/* The application filter (MS-RDPEMC 2.2.3.1-2.2.3.5): flags carry
+ * ENCOMSP_FILTER_ENABLED, ENCOMSP_APP_SHARED, ENCOMSP_WND_SHARED. */
+void encomsp_filter_state(struct encomsp_buf *b, int enabled);
+void encomsp_app_created(struct encomsp_buf *b, uint16_t flags, uint32_t app, const char *name);
+void encomsp_app_removed(struct encomsp_buf *b, uint32_t app);
+void encomsp_wnd_created(struct encomsp_buf *b, uint16_t flags, uint32_t app, uint32_t wnd,
+                         const char *name);
+void encomsp_wnd_removed(struct encomsp_buf *b, uint32_t wnd);
+/* What a viewer sends to bring a window to the front (rdpview). */
+void encomsp_wnd_show(struct encomsp_buf *b, uint32_t wnd);
 /* What a viewer sends to ask for a level (rdpview). */
 void encomsp_ctrl_change(struct encomsp_buf *b, uint16_t flags, uint32_t id);
 
 /* One PDU. The sharer reads CTRL_CHANGE and WND_SHOW; a viewer (rdpview)
- * reads the participant, response and stream PDUs. Other types are reported
+ * reads the participant, response, stream and filter PDUs. Other types are reported
  * with only type set, so callers can skip them. */
 struct encomsp_pdu {
 	uint16_t type;
-	uint16_t flags;                       /* CTRL_CHANGE(_RESPONSE), PARTICIPANT_CREATED */
-	uint32_t id;                          /* participant, or window for WND_SHOW */
-	uint32_t group;                       /* PARTICIPANT_CREATED */
+	uint16_t flags; /* CTRL_CHANGE(_RESPONSE), PARTICIPANT_CREATED, FILTER_STATE_UPDATED,
+	                 * APP_CREATED, WND_CREATED */
+	uint32_t id;    /* participant; application for APP_*; window for WND_* */
+	uint32_t app;   /* WND_CREATED: the window's application */
+	uint32_t group; /* PARTICIPANT_CREATED */
 	uint32_t disc_type, disc_code;        /* PARTICIPANT_REMOVED */
 	uint32_t reason;                      /* CTRL_CHANGE_RESPONSE */
-	char name[3 * ENCOMSP_MAX_CHARS + 1]; /* PARTICIPANT_CREATED, as UTF-8 */
+	char name[3 * ENCOMSP_MAX_CHARS + 1]; /* PARTICIPANT/APP/WND_CREATED, as UTF-8 */
 };
 
 /* Parse the PDU at data[0..len). Returns the bytes it took (> 0), or -1 for

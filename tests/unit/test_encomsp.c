@@ -154,6 +154,59 @@ static void test_parse_hostile(void **state)
 	assert_int_equal(encomsp_parse(NULL, 0, &pdu), -1);
 }
 
+/* The application filter's PDUs (MS-RDPEMC 2.2.3.1-2.2.3.6), byte for
+ * byte, and back through the parser as a viewer reads them. */
+static void test_filter_pdus(void **state)
+{
+	(void)state;
+	struct encomsp_buf b = {0};
+	encomsp_filter_state(&b, 1);
+	encomsp_app_created(&b, ENCOMSP_APP_SHARED, 0x1234, "ed");
+	encomsp_wnd_created(&b, 0, 0x1234, 0x00400001, "x");
+	encomsp_wnd_removed(&b, 0x00400001);
+	encomsp_app_removed(&b, 0x1234);
+	encomsp_wnd_show(&b, 0x00400001);
+	static const uint8_t want[] = {
+	    0x01, 0x00, 0x05, 0x00, 0x01,                         /* filter on */
+	    0x03, 0x00, 0x10, 0x00, 0x01, 0x00, 0x34, 0x12, 0x00, /* app created, flags, id */
+	    0x00, 0x02, 0x00, 'e',  0x00, 'd',  0x00,             /* "ed" */
+	    0x05, 0x00, 0x12, 0x00, 0x00, 0x00, 0x34, 0x12, 0x00, /* wnd created, flags, app */
+	    0x00, 0x01, 0x00, 0x40, 0x00, 0x01, 0x00, 'x',  0x00, /* wnd id, "x" */
+	    0x04, 0x00, 0x08, 0x00, 0x01, 0x00, 0x40, 0x00,       /* wnd removed */
+	    0x02, 0x00, 0x08, 0x00, 0x34, 0x12, 0x00, 0x00,       /* app removed */
+	    0x06, 0x00, 0x08, 0x00, 0x01, 0x00, 0x40, 0x00,       /* show window */
+	};
+	assert_int_equal(b.len, sizeof(want));
+	assert_memory_equal(b.p, want, sizeof(want));
+	struct encomsp_pdu pdu;
+	size_t off = 0;
+	int used = encomsp_parse(b.p, b.len, &pdu);
+	assert_int_equal(pdu.type, ENCOMSP_FILTER_STATE_UPDATED);
+	assert_int_equal(pdu.flags, ENCOMSP_FILTER_ENABLED);
+	off += (size_t)used;
+	used = encomsp_parse(b.p + off, b.len - off, &pdu);
+	assert_int_equal(pdu.type, ENCOMSP_APP_CREATED);
+	assert_int_equal(pdu.id, 0x1234);
+	assert_int_equal(pdu.flags, ENCOMSP_APP_SHARED);
+	assert_string_equal(pdu.name, "ed");
+	off += (size_t)used;
+	used = encomsp_parse(b.p + off, b.len - off, &pdu);
+	assert_int_equal(pdu.type, ENCOMSP_WND_CREATED);
+	assert_int_equal(pdu.app, 0x1234);
+	assert_int_equal(pdu.id, 0x00400001);
+	assert_string_equal(pdu.name, "x");
+	off += (size_t)used;
+	used = encomsp_parse(b.p + off, b.len - off, &pdu);
+	assert_int_equal(pdu.type, ENCOMSP_WND_REMOVED);
+	assert_int_equal(pdu.id, 0x00400001);
+	encomsp_buf_free(&b);
+	/* a window name that claims more characters than the PDU holds */
+	static const uint8_t lying[] = {0x05, 0x00, 0x10, 0x00, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 9, 0};
+	assert_int_equal(encomsp_parse(lying, sizeof(lying), &pdu), -1);
+	static const uint8_t no_flags[] = {0x01, 0x00, 0x04, 0x00};
+	assert_int_equal(encomsp_parse(no_flags, sizeof(no_flags), &pdu), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +216,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_requests),
 	    cmocka_unit_test(test_parse_hostile),
 	    cmocka_unit_test(test_viewer_side_round_trip),
+	    cmocka_unit_test(test_filter_pdus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
