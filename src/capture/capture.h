@@ -50,6 +50,24 @@ struct cap_input {
 	int amount;
 };
 
+/* A top-level window as the back-end sees it, for the application filter.
+ * Applications are grouped by the back-end: app is the process id where it
+ * is known, else a synthetic id at or above CAP_APP_SYNTHETIC (one per
+ * client connection). */
+#define CAP_APP_SYNTHETIC 0x40000000u
+#define CAP_NAME_MAX 64
+#define CAP_TITLE_MAX 256
+struct cap_window {
+	uint32_t id;    /* the application's own window (X: the client window) */
+	uint32_t app;   /* application id (see above) */
+	uint32_t owner; /* transient-for window id, 0 for none */
+	int x, y, w, h; /* desktop coordinates, border included */
+	bool viewable;  /* mapped and on screen */
+	bool listed;    /* a sharable window: a normal, unowned top-level that was mapped once */
+	char app_name[CAP_NAME_MAX]; /* process name, else the window class */
+	char title[CAP_TITLE_MAX];   /* UTF-8 */
+};
+
 struct capture;
 
 struct capture_ops {
@@ -78,6 +96,17 @@ struct capture_ops {
 	int (*cursor)(struct capture *c, struct cap_cursor *out);
 	/* Inject input; NULL or -ENOTSUP where the back-end cannot. */
 	int (*inject)(struct capture *c, const struct cap_input *in);
+	/* Top-level windows, bottom of the stack first; *out is owned by the
+	 * back-end and valid until the next process(). *serial changes whenever
+	 * anything in the list changed (process() then returns 1). NULL for
+	 * back-ends without windows (the demo desktop). */
+	int (*windows)(struct capture *c, const struct cap_window **out, uint64_t *serial);
+	/* Bring window id to the front. -ENOENT for an unknown window. */
+	int (*raise)(struct capture *c, uint32_t id);
+	/* Where typed keys go: 0 with *id the top-level window that has the
+	 * keyboard focus, 1 when they go to whatever lies under the pointer,
+	 * a negative errno when nowhere. NULL where unknown. */
+	int (*focus)(struct capture *c, uint32_t *id);
 	void (*destroy)(struct capture *c);
 };
 

@@ -36,6 +36,7 @@
 #include <X11/extensions/Xfixes.h>
 
 #include "capture/damage.h"
+#include "capture/wintree.h"
 #include "capture/xguard.h"
 
 #define CURSOR_SIDE 96
@@ -78,6 +79,8 @@ struct x11 {
 	bool spare_used;
 	int wheel[2];
 	int high_surrogate[2]; /* pending first half of a UTF-16 pair, up and down */
+	/* top-level windows, for the application filter */
+	struct wintree *tree;
 };
 
 static struct x11 *x11_of(struct capture *c)
@@ -370,6 +373,8 @@ static int x11_process(struct capture *c)
 			} else if (ev.type == MappingNotify) {
 				XRefreshKeyboardMapping(&ev.xmapping);
 				keys = keys || ev.xmapping.request == MappingKeyboard;
+			} else if (x->tree && wintree_event(x->tree, &ev)) {
+				changed = true;
 			}
 		}
 		if (damaged) {
@@ -694,12 +699,46 @@ static int x11_cursor(struct capture *c, struct cap_cursor *out)
 	return 0;
 }
 
+static int x11_windows(struct capture *c, const struct cap_window **out, uint64_t *serial)
+{
+	struct x11 *x = x11_of(c);
+	if (!x->tree) {
+		*out = NULL;
+		*serial = 0;
+		return 0;
+	}
+	return wintree_list(x->tree, out, serial);
+}
+
+static int x11_raise(struct capture *c, uint32_t id)
+{
+	struct x11 *x = x11_of(c);
+	if (x->g.dead) {
+		return -EPIPE;
+	}
+	int r = x->tree ? wintree_raise(x->tree, id) : -ENOENT;
+	kick(x);
+	return r;
+}
+
+static int x11_focus(struct capture *c, uint32_t *id)
+{
+	struct x11 *x = x11_of(c);
+	if (x->g.dead || !x->tree) {
+		return -EPIPE;
+	}
+	int r = wintree_focus(x->tree, id);
+	kick(x);
+	return r;
+}
+
 static void x11_destroy(struct capture *c)
 {
 	struct x11 *x = x11_of(c);
 	if (!x) {
 		return;
 	}
+	wintree_free(x->tree);
 	if (x->dpy) {
 		if (!x->g.dead) {
 			if (x->spare_used) {
@@ -739,6 +778,9 @@ static const struct capture_ops x11_ops = {
     .size = x11_size,
     .cursor = x11_cursor,
     .inject = x11_inject,
+    .windows = x11_windows,
+    .raise = x11_raise,
+    .focus = x11_focus,
     .destroy = x11_destroy,
 };
 
@@ -784,7 +826,8 @@ static int setup(struct x11 *x)
 	 * first full damage below already covers that. */
 	XDamageSubtract(x->dpy, x->damage, None, None);
 	XFixesSelectCursorInput(x->dpy, x->root, XFixesDisplayCursorNotifyMask);
-	XSelectInput(x->dpy, x->root, StructureNotifyMask); /* RandR resizes */
+	/* RandR resizes, and the top-level windows for the application filter */
+	XSelectInput(x->dpy, x->root, StructureNotifyMask | SubstructureNotifyMask);
 	select_xi_motion(x);
 
 	x->have_shm = XShmQueryExtension(x->dpy) &&
@@ -794,6 +837,10 @@ static int setup(struct x11 *x)
 	load_keymap(x);
 	find_spares(x);
 
+	x->tree = wintree_new(x->dpy, x->root);
+	if (!x->tree) {
+		return -ENOMEM;
+	}
 	x->cur_visible = true;
 	fetch_cursor(x);
 	query_pointer(x);

@@ -369,6 +369,122 @@ static void test_xtest_input(void **state)
 	assert_int_equal(cap->ops->inject(cap, &uni), 0);
 }
 
+static const struct cap_window *find_window(uint32_t id)
+{
+	const struct cap_window *w;
+	uint64_t serial;
+	int n = cap->ops->windows(cap, &w, &serial);
+	for (int i = 0; i < n; i++) {
+		if (w[i].id == id) {
+			return &w[i];
+		}
+	}
+	return NULL;
+}
+
+/* Pump until cond holds on window id (or 3 s pass). */
+static const struct cap_window *wait_window(uint32_t id, bool (*cond)(const struct cap_window *))
+{
+	for (int64_t end = now_ms() + 3000; now_ms() < end;) {
+		assert_true(pump(100) >= 0);
+		const struct cap_window *w = find_window(id);
+		if (cond(w)) {
+			return w;
+		}
+	}
+	return find_window(id);
+}
+
+static bool listed_titled(const struct cap_window *w)
+{
+	return w && w->listed && w->viewable && strcmp(w->title, "zoë's notes") == 0;
+}
+
+static bool moved(const struct cap_window *w)
+{
+	return w && w->x == 300 && w->y == 40;
+}
+
+static bool retitled(const struct cap_window *w)
+{
+	return w && strcmp(w->title, "plain") == 0;
+}
+
+static bool gone(const struct cap_window *w)
+{
+	return w == NULL;
+}
+
+/* The window list for the application filter follows a real window: mapped
+ * (with the process that owns it, found through the X server), moved,
+ * restacked, retitled, destroyed; a transient one is not listed. */
+static void test_window_tree(void **state)
+{
+	(void)state;
+	Display *d = peer;
+	Window win = XCreateSimpleWindow(d, DefaultRootWindow(d), 10, 20, 120, 90, 1, 0, 0);
+	Atom utf8 = XInternAtom(d, "UTF8_STRING", False);
+	const char *title = "zo\xc3\xab's notes";
+	XChangeProperty(d, win, XInternAtom(d, "_NET_WM_NAME", False), utf8, 8, PropModeReplace,
+	                (const unsigned char *)title, (int)strlen(title));
+	XMapWindow(d, win);
+	Window dialog = XCreateSimpleWindow(d, DefaultRootWindow(d), 30, 30, 40, 40, 0, 0, 0);
+	XSetTransientForHint(d, dialog, win);
+	XMapWindow(d, dialog);
+	XSync(d, False);
+	const struct cap_window *w = wait_window((uint32_t)win, listed_titled);
+	assert_non_null(w);
+	assert_true(listed_titled(w));
+	assert_int_equal(w->app, (uint32_t)getpid());
+	assert_int_equal(w->w, 122); /* border included */
+	assert_int_equal(w->h, 92);
+	assert_string_equal(w->app_name, "test_capture_x1"); /* comm: 15 characters */
+	const struct cap_window *dw = find_window((uint32_t)dialog);
+	assert_non_null(dw);
+	assert_false(dw->listed);
+	assert_int_equal(dw->owner, (uint32_t)win);
+
+	uint64_t serial_before;
+	const struct cap_window *list;
+	cap->ops->windows(cap, &list, &serial_before);
+	XMoveWindow(d, win, 300, 40);
+	XRaiseWindow(d, win); /* above the dialog now */
+	XSync(d, False);
+	w = wait_window((uint32_t)win, moved);
+	assert_true(moved(w));
+	uint64_t serial;
+	int n = cap->ops->windows(cap, &list, &serial);
+	assert_true(serial != serial_before);
+	assert_int_equal(list[n - 1].id, (uint32_t)win); /* top of the stack */
+
+	XStoreName(d, win, "plain");
+	XDeleteProperty(d, win, XInternAtom(d, "_NET_WM_NAME", False));
+	XSync(d, False);
+	assert_true(retitled(wait_window((uint32_t)win, retitled)));
+
+	/* raise through the back-end puts it back on top after a restack */
+	XRaiseWindow(d, dialog);
+	XSync(d, False);
+	for (int64_t end = now_ms() + 500; now_ms() < end;) {
+		pump(50);
+	}
+	assert_int_equal(cap->ops->raise(cap, (uint32_t)win), 0);
+	assert_int_equal(cap->ops->raise(cap, 0x7fffffff), -ENOENT);
+	bool on_top = false;
+	for (int64_t end = now_ms() + 3000; !on_top && now_ms() < end;) {
+		pump(100);
+		n = cap->ops->windows(cap, &list, &serial);
+		on_top = n > 0 && list[n - 1].id == (uint32_t)win;
+	}
+	assert_true(on_top);
+
+	XDestroyWindow(d, dialog);
+	XDestroyWindow(d, win);
+	XSync(d, False);
+	assert_null(wait_window((uint32_t)win, gone));
+	assert_null(find_window((uint32_t)dialog));
+}
+
 static void test_idle_is_silent(void **state)
 {
 	(void)state;
@@ -422,6 +538,7 @@ int main(void)
 	    cmocka_unit_test(test_window_damage_and_pixels),
 	    cmocka_unit_test(test_cursor_shape),
 	    cmocka_unit_test(test_xtest_input),
+	    cmocka_unit_test(test_window_tree),
 	    cmocka_unit_test(test_idle_is_silent),
 	    cmocka_unit_test(test_server_death),
 	};
