@@ -40,6 +40,8 @@ typedef struct rdpshare_session rdpshare_session;
 typedef struct rdpshare_invitation rdpshare_invitation;
 typedef struct rdpshare_attendee rdpshare_attendee;
 typedef struct rdpshare_channel rdpshare_channel;
+typedef struct rdpshare_app rdpshare_app;
+typedef struct rdpshare_window rdpshare_window;
 
 /* Results. The original's HRESULTs where one exists (noted), else ours. */
 enum rdpshare_result {
@@ -161,6 +163,18 @@ struct rdpshare_callbacks {
 	                     const void *data, size_t len, void *userdata);
 	void (*channel_send_completed)(rdpshare_session *s, rdpshare_channel *ch,
 	                               rdpshare_attendee *a, size_t len, void *userdata);
+	/* Application filter (OnApplicationOpen / Close / Update, OnWindowOpen /
+	 * Close / Update, our filter_updated). An application opens right before
+	 * its first window and closes right after its last; update follows a
+	 * change of shared or of a window's title. The objects are freed when
+	 * their close callback returns. */
+	void (*application_open)(rdpshare_session *s, rdpshare_app *app, void *userdata);
+	void (*application_close)(rdpshare_session *s, rdpshare_app *app, void *userdata);
+	void (*application_update)(rdpshare_session *s, rdpshare_app *app, void *userdata);
+	void (*window_open)(rdpshare_session *s, rdpshare_window *w, void *userdata);
+	void (*window_close)(rdpshare_session *s, rdpshare_window *w, void *userdata);
+	void (*window_update)(rdpshare_session *s, rdpshare_window *w, void *userdata);
+	void (*filter_updated)(rdpshare_session *s, bool enabled, void *userdata);
 };
 
 /* ---- Session (IRDPSRAPISharingSession) ---------------------------------- */
@@ -308,6 +322,8 @@ int rdpshare_session_listen_addresses(rdpshare_session *s, const char **addrs, i
  * Our additions, prefixed "rdpshare.":
  *   rdpshare.MaxFramesInFlight   int   1..16, default 2: frames a viewer may have
  *                                      unacknowledged before it skips frames
+ *   rdpshare.BackgroundColor     int   0xRRGGBB, default 0x303030: what viewers see
+ *                                      where the application filter hides the desktop
  * Unknown names: RDPSHARE_E_NOT_FOUND; wrong type or value: RDPSHARE_E_INVALIDARG;
  * a before-Open name after Open: RDPSHARE_E_READONLY. Bools are 0/1 ints. */
 int rdpshare_session_set_property(rdpshare_session *s, const char *name, long value);
@@ -351,6 +367,74 @@ bool rdpshare_invitation_is_revoked(const rdpshare_invitation *inv);
 int rdpshare_invitation_set_revoked(rdpshare_invitation *inv, bool revoked);
 /* Attendees connected through it right now. */
 int rdpshare_invitation_attendee_count(const rdpshare_invitation *inv);
+
+/* ---- Application filter (IRDPSRAPIApplicationFilter, ...Application,
+ * ...Window) ----
+ * Share chosen applications' windows instead of the whole desktop (or the
+ * shared rect). Applications are processes (X11: the process of the X
+ * client that owns the window, else _NET_WM_PID; a client with no known
+ * process is one application of its own, with an id of 0x40000000 or
+ * more). Windows are the sharable ones: top-level, not override-redirect,
+ * not transient for another window, mapped at least once; they stay
+ * listed while hidden (minimised) until destroyed. Both lists are followed
+ * live from rdpshare_session_open on (before it they are empty).
+ *
+ * The rules are the original's: filter disabled, the whole desktop; enabled,
+ * an application's windows are shown when the application is shared
+ * (including its future windows), else each window by its own flag. Menus,
+ * tooltips and dialogs follow the window they belong to (transient-for),
+ * else their application (shown when the application or any of its windows
+ * is). Everything not shown, including any part of a shown window that a
+ * hidden one covers, reaches viewers as the rdpshare.BackgroundColor
+ * property's colour; clicks and wheel turns there are dropped. New
+ * applications start not shared. Viewers on the multiparty channel are told
+ * the filter state and, of the applications and windows, only those they
+ * can see (all while the filter is off). */
+bool rdpshare_session_get_filter_enabled(const rdpshare_session *s);
+/* Raises filter_updated when the state changes. */
+int rdpshare_session_set_filter_enabled(rdpshare_session *s, bool enabled);
+
+int rdpshare_session_app_count(rdpshare_session *s);
+rdpshare_app *rdpshare_session_app_at(rdpshare_session *s, int index);
+/* NULL when no application has that id. */
+rdpshare_app *rdpshare_session_find_app(rdpshare_session *s, long id);
+int rdpshare_session_window_count(rdpshare_session *s);
+rdpshare_window *rdpshare_session_window_at(rdpshare_session *s, int index);
+/* NULL when no listed window has that id. */
+rdpshare_window *rdpshare_session_find_window(rdpshare_session *s, long id);
+
+long rdpshare_app_id(const rdpshare_app *app);
+/* Owned by the application object: its process name (else its window class). */
+const char *rdpshare_app_name(const rdpshare_app *app);
+/* RDPSHARE_APP_FLAG_PRIVILEGED is never set on X11 (any client can be captured). */
+#define RDPSHARE_APP_FLAG_PRIVILEGED 1
+#define RDPSHARE_WND_FLAG_PRIVILEGED 1
+unsigned rdpshare_app_flags(const rdpshare_app *app);
+bool rdpshare_app_get_shared(const rdpshare_app *app);
+/* Raises application_update when it changes; viewers see it at once. */
+int rdpshare_app_set_shared(rdpshare_app *app, bool shared);
+int rdpshare_app_window_count(const rdpshare_app *app);
+rdpshare_window *rdpshare_app_window_at(const rdpshare_app *app, int index);
+
+/* The X window id (the original's is a generated number; on the wire Windows
+ * uses the window handle too). */
+long rdpshare_window_id(const rdpshare_window *w);
+/* Owned by the window object: its title, UTF-8 (may be empty). */
+const char *rdpshare_window_name(const rdpshare_window *w);
+rdpshare_app *rdpshare_window_app(const rdpshare_window *w);
+unsigned rdpshare_window_flags(const rdpshare_window *w);
+/* The window's own flag (whether it is shown also depends on its
+ * application and the filter, see above). */
+bool rdpshare_window_get_shared(const rdpshare_window *w);
+/* Raises window_update when it changes. */
+int rdpshare_window_set_shared(rdpshare_window *w, bool shared);
+/* Our addition: where the window is (desktop coordinates, border included)
+ * and whether it is on screen now. */
+int rdpshare_window_geometry(const rdpshare_window *w, int *x, int *y, int *width, int *height,
+                             bool *visible);
+/* Show: bring the window to the front (and map it if hidden), for the
+ * viewers' benefit. Asynchronous; RDPSHARE_E_NOT_OPEN before Open. */
+int rdpshare_window_show(rdpshare_window *w);
 
 /* ---- Attendees (IRDPSRAPIAttendeeManager / IRDPSRAPIAttendee) ----------- */
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "filter_mask.h"
 #include "session_internal.h"
 #include "worker.h"
 
@@ -32,12 +33,30 @@ struct engine {
 	pthread_mutex_t in_lock;
 	struct cap_input inq[ENGINE_INPUT_QUEUE];
 	int in_head, in_count;
+	uint32_t raiseq[16];
+	int n_raise;
+	/* the application filter's policy, from the owner thread (filter_lock) */
+	pthread_mutex_t filter_lock;
+	struct filter_policy policy;
+	uint64_t policy_gen;
 	/* engine thread only */
 	struct cap_rect pending[FRAME_MAX_RECTS];
 	int n_pending;
 	bool stale; /* damage was dropped while nobody watched */
 	int64_t last_frame_ms;
 	unsigned long last_serial;
+	/* the filter as the engine applies it */
+	struct filter_policy cur;
+	uint64_t cur_gen, win_serial;
+	bool filter_dirty, filtering;
+	uint8_t *mask, *scratch; /* desktop-sized, 1 = shown */
+	int mask_w, mask_h;
+	struct cap_rect shown[FILTER_MAX_RECTS]; /* shown windows' rectangles */
+	int n_shown;
+	uint32_t *shown_ids; /* windows shown (for typed keys) */
+	int n_shown_ids;
+	struct cap_rect mask_dirty; /* pixels that changed side since the last frame */
+	bool has_mask_dirty;
 };
 
 static int64_t now_ms(void)
@@ -45,6 +64,46 @@ static int64_t now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Grab r (desktop coordinates) into f, whose origin is share's corner.
+ * Under the filter only the shown windows' pixels are grabbed and the rest
+ * is painted in the background colour; damage that touches neither a shown
+ * window nor a place that changed side is skipped (returns false). */
+static bool grab_shown(struct engine *e, const struct cap_rect *r, struct frame *f,
+                       const struct cap_rect *share, bool always)
+{
+	if (!e->filtering) {
+		e->cap->ops->grab(e->cap, r, f->data, f->stride, share->x, share->y);
+		return true;
+	}
+	struct cap_rect part;
+	bool touches = always || (e->has_mask_dirty && rect_intersect(r, &e->mask_dirty, &part));
+	for (int i = 0; i < e->n_shown && !touches; i++) {
+		touches = rect_intersect(r, &e->shown[i], &part);
+	}
+	if (!touches) {
+		return false;
+	}
+	filter_fill(r, f->data, f->stride, share->x, share->y, e->cur.background);
+	for (int i = 0; i < e->n_shown; i++) {
+		if (rect_intersect(r, &e->shown[i], &part)) {
+			e->cap->ops->grab(e->cap, &part, f->data, f->stride, share->x, share->y);
+			filter_apply(e->mask, e->mask_w, &part, f->data, f->stride, share->x,
+			             share->y, e->cur.background);
+		}
+	}
+	return true;
+}
+
+/* Whether desktop pixel (x, y) is shown to viewers. */
+static bool pixel_shown(const struct engine *e, int x, int y)
+{
+	if (!e->filtering) {
+		return true;
+	}
+	return x >= 0 && y >= 0 && x < e->mask_w && y < e->mask_h &&
+	       e->mask[(size_t)y * (size_t)e->mask_w + (size_t)x];
 }
 
 static void make_frame(struct engine *e, bool full)
@@ -71,7 +130,7 @@ static void make_frame(struct engine *e, bool full)
 		f->full = true;
 		f->n_rects = 1;
 		f->rects[0] = (struct cap_rect){0, 0, share.w, share.h};
-		e->cap->ops->grab(e->cap, &share, f->data, f->stride, share.x, share.y);
+		grab_shown(e, &share, f, &share, true);
 	} else {
 		memcpy(f->data, prev->data, (size_t)f->stride * (size_t)((f->height + 63) & ~63));
 		for (int i = 0; i < e->n_pending; i++) {
@@ -79,12 +138,15 @@ static void make_frame(struct engine *e, bool full)
 			if (!rect_intersect(&e->pending[i], &share, &in)) {
 				continue; /* damage outside the shared rect costs nothing */
 			}
-			e->cap->ops->grab(e->cap, &in, f->data, f->stride, share.x, share.y);
+			if (!grab_shown(e, &in, f, &share, false)) {
+				continue; /* nor does damage outside the shown windows */
+			}
 			in.x -= share.x;
 			in.y -= share.y;
 			rect_list_add(f->rects, &f->n_rects, FRAME_MAX_RECTS, &in);
 		}
 	}
+	e->has_mask_dirty = false;
 	frame_unref(prev);
 	e->n_pending = 0;
 	e->stale = false;
@@ -109,7 +171,8 @@ static void update_cursor(struct engine *e)
 	/* Only hand over the shape when its serial moved (the hub copies it). */
 	bool new_shape = c.argb && c.shape_serial != e->last_serial;
 	e->last_serial = c.shape_serial;
-	hub_set_cursor(&e->hub, c.x - l, c.y - t, c.visible && inside, new_shape ? &c : NULL);
+	hub_set_cursor(&e->hub, c.x - l, c.y - t, c.visible && inside && pixel_shown(e, c.x, c.y),
+	               new_shape ? &c : NULL);
 }
 
 static void poke(int fd)
@@ -126,6 +189,11 @@ static void take_snapshot(struct engine *e)
 	if (e->snap_pending) {
 		e->snap_result = e->cap->ops->grab(e->cap, &e->snap_rect, e->snap_out,
 		                                   e->snap_stride, e->snap_rect.x, e->snap_rect.y);
+		if (e->filtering && e->mask &&
+		    e->snap_result == 0) { /* the frame buffer viewers see */
+			filter_apply(e->mask, e->mask_w, &e->snap_rect, e->snap_out, e->snap_stride,
+			             e->snap_rect.x, e->snap_rect.y, e->cur.background);
+		}
 		e->snap_pending = false;
 		pthread_cond_broadcast(&e->snap_done);
 	}
@@ -158,8 +226,53 @@ int engine_snapshot(struct engine *e, int x, int y, int w, int h, uint8_t *out, 
 }
 
 /* Only the engine thread may touch the back-end, so input waits here. */
+/* A viewer cannot click, scroll or type into what it cannot see; releases
+ * still go through so no key or button stays held. */
+static bool hidden_target(struct engine *e, const struct cap_input *in)
+{
+	if (!e->filtering) {
+		return false;
+	}
+	switch (in->kind) {
+	case CAP_INPUT_WHEEL:
+		return !pixel_shown(e, in->x, in->y);
+	case CAP_INPUT_BUTTON:
+		return in->down && !pixel_shown(e, in->x, in->y);
+	case CAP_INPUT_KEY_SCANCODE:
+	case CAP_INPUT_KEY_UNICODE: {
+		if (!in->down) {
+			return false;
+		}
+		uint32_t id = 0;
+		int where = e->cap->ops->focus ? e->cap->ops->focus(e->cap, &id) : -ENOTSUP;
+		if (where == 1) {
+			struct cap_cursor c;
+			memset(&c, 0, sizeof(c));
+			return e->cap->ops->cursor(e->cap, &c) < 0 || !pixel_shown(e, c.x, c.y);
+		}
+		for (int i = 0; where == 0 && i < e->n_shown_ids; i++) {
+			if (e->shown_ids[i] == id) {
+				return false;
+			}
+		}
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
 static void inject_queued(struct engine *e)
 {
+	pthread_mutex_lock(&e->in_lock);
+	uint32_t raise[16];
+	int n_raise = e->n_raise;
+	memcpy(raise, e->raiseq, sizeof(raise));
+	e->n_raise = 0;
+	pthread_mutex_unlock(&e->in_lock);
+	for (int i = 0; i < n_raise && e->cap->ops->raise; i++) {
+		e->cap->ops->raise(e->cap, raise[i]);
+	}
 	for (;;) {
 		pthread_mutex_lock(&e->in_lock);
 		if (e->in_count == 0) {
@@ -170,7 +283,7 @@ static void inject_queued(struct engine *e)
 		e->in_head = (e->in_head + 1) % ENGINE_INPUT_QUEUE;
 		e->in_count--;
 		pthread_mutex_unlock(&e->in_lock);
-		if (e->cap->ops->inject) {
+		if (e->cap->ops->inject && !hidden_target(e, &in)) {
 			e->cap->ops->inject(e->cap, &in);
 		}
 	}
@@ -201,6 +314,96 @@ int engine_inject(struct engine *e, const struct cap_input *in)
 	ssize_t n = write(e->wake_fd, &one, sizeof(one));
 	(void)n;
 	return RDPSHARE_OK;
+}
+
+/* The window list or the policy changed: tell the owner thread about the
+ * windows, and work out again what is shown. Pixels that changed side
+ * become damage, so viewers see the new arrangement at once. */
+static void follow_windows(struct engine *e)
+{
+	const struct cap_window *w = NULL;
+	uint64_t serial = 0;
+	int n = e->cap->ops->windows ? e->cap->ops->windows(e->cap, &w, &serial) : 0;
+	if (serial != e->win_serial) {
+		e->win_serial = serial;
+		session_post_windows(e->s, w, n);
+		e->filter_dirty = true;
+	}
+	pthread_mutex_lock(&e->filter_lock);
+	if (e->policy_gen != e->cur_gen) {
+		e->cur = e->policy;
+		e->cur_gen = e->policy_gen;
+		e->filter_dirty = true;
+	}
+	pthread_mutex_unlock(&e->filter_lock);
+	int dw, dh;
+	e->cap->ops->size(e->cap, &dw, &dh);
+	if (!e->filter_dirty && (!e->filtering || (dw == e->mask_w && dh == e->mask_h))) {
+		return;
+	}
+	e->filter_dirty = false;
+	bool was = e->filtering;
+	e->filtering = false;
+	if (!e->cur.enabled) {
+		if (was) {
+			atomic_store(&e->refresh, true); /* the whole desktop again */
+		}
+		return;
+	}
+	size_t size = (size_t)dw * (size_t)dh;
+	bool same_size = was && dw == e->mask_w && dh == e->mask_h;
+	if (!same_size) {
+		free(e->mask);
+		free(e->scratch);
+		e->mask = malloc(size);
+		e->scratch = malloc(size);
+		e->mask_w = dw;
+		e->mask_h = dh;
+	}
+	bool *shared = malloc((size_t)(n > 0 ? n : 1) * sizeof(bool));
+	if (!e->mask || !e->scratch || !shared) {
+		/* Without memory nothing may leak: stay filtered with nothing
+		 * shown and retry on the next change. */
+		free(shared);
+		free(e->mask);
+		free(e->scratch);
+		e->mask = e->scratch = NULL;
+		e->mask_w = e->mask_h = 0;
+		e->n_shown = 0;
+		e->n_shown_ids = 0;
+		e->filtering = true;
+		e->filter_dirty = true;
+		atomic_store(&e->refresh, true);
+		return;
+	}
+	filter_decide(w, n, &e->cur, shared);
+	uint32_t *ids = malloc((size_t)(n > 0 ? n : 1) * sizeof(*ids));
+	free(e->shown_ids);
+	e->shown_ids = ids;
+	e->n_shown_ids = 0;
+	for (int i = 0; ids && i < n; i++) {
+		if (shared[i]) {
+			ids[e->n_shown_ids++] = w[i].id;
+		}
+	}
+	e->n_shown = filter_paint(e->scratch, dw, dh, w, n, shared, e->shown, FILTER_MAX_RECTS);
+	free(shared);
+	struct cap_rect d;
+	if (!same_size) {
+		atomic_store(&e->refresh, true);
+	} else if (filter_mask_diff(e->mask, e->scratch, dw, dh, &d)) {
+		if (e->has_mask_dirty) {
+			rect_union(&e->mask_dirty, &d);
+		} else {
+			e->mask_dirty = d;
+			e->has_mask_dirty = true;
+		}
+		rect_list_add(e->pending, &e->n_pending, FRAME_MAX_RECTS, &d);
+	}
+	uint8_t *t = e->mask;
+	e->mask = e->scratch;
+	e->scratch = t;
+	e->filtering = true;
 }
 
 static void *engine_main(void *arg)
@@ -235,6 +438,7 @@ static void *engine_main(void *arg)
 				break;
 			}
 		}
+		follow_windows(e);
 		struct cap_rect got[FRAME_MAX_RECTS];
 		int n = e->cap->ops->take_damage(e->cap, got, FRAME_MAX_RECTS);
 		watching = hub_subscriber_count(&e->hub) > 0;
@@ -283,6 +487,7 @@ int engine_start(rdpshare_session *s, struct capture *cap, struct engine **out)
 	}
 	hub_init(&e->hub, e->wake_fd);
 	pthread_mutex_init(&e->in_lock, NULL);
+	pthread_mutex_init(&e->filter_lock, NULL);
 	pthread_mutex_init(&e->snap_lock, NULL);
 	pthread_cond_init(&e->snap_done, NULL);
 	if (worker_start(&e->thread, engine_main, e) != 0) {
@@ -305,7 +510,11 @@ void engine_stop(struct engine *e)
 	pthread_join(e->thread, NULL);
 	hub_fini(&e->hub);
 	pthread_mutex_destroy(&e->in_lock);
+	pthread_mutex_destroy(&e->filter_lock);
 	pthread_mutex_destroy(&e->snap_lock);
+	free(e->mask);
+	free(e->scratch);
+	free(e->shown_ids);
 	pthread_cond_destroy(&e->snap_done);
 	close(e->wake_fd);
 	free(e);
@@ -319,5 +528,24 @@ struct hub *engine_hub(struct engine *e)
 void engine_refresh(struct engine *e)
 {
 	atomic_store(&e->refresh, true);
+	poke(e->wake_fd);
+}
+
+void engine_set_filter(struct engine *e, const struct filter_policy *p)
+{
+	pthread_mutex_lock(&e->filter_lock);
+	e->policy = *p;
+	e->policy_gen++;
+	pthread_mutex_unlock(&e->filter_lock);
+	poke(e->wake_fd);
+}
+
+void engine_raise(struct engine *e, uint32_t id)
+{
+	pthread_mutex_lock(&e->in_lock);
+	if (e->n_raise < (int)(sizeof(e->raiseq) / sizeof(e->raiseq[0]))) {
+		e->raiseq[e->n_raise++] = id;
+	}
+	pthread_mutex_unlock(&e->in_lock);
 	poke(e->wake_fd);
 }

@@ -32,4 +32,11 @@ int engine_snapshot(struct engine *e, int x, int y, int w, int h, uint8_t *out, 
 /* Ask for a full frame (shared rect changed, resume). Thread-safe. */
 void engine_refresh(struct engine *e);
 
+/* The application filter's policy from now on (copied). Thread-safe. */
+struct filter_policy;
+void engine_set_filter(struct engine *e, const struct filter_policy *p);
+/* Ask the back-end to bring window id to the front. Thread-safe; unknown
+ * windows are ignored (the caller checks its own list first). */
+void engine_raise(struct engine *e, uint32_t id);
+
 #endif

@@ -248,6 +248,7 @@ void rdpshare_session_destroy(rdpshare_session *s)
 		s->capture->ops->destroy(s->capture);
 	}
 	unlist_all(s);
+	appfilter_free(s);
 	if (s->events.efd >= 0) {
 		event_queue_fini(&s->events);
 	}
@@ -299,6 +300,7 @@ int rdpshare_session_open(rdpshare_session *s)
 	if (r != RDPSHARE_OK) {
 		return r;
 	}
+	appfilter_push(s); /* the filter holds before the first viewer can come */
 	pthread_mutex_lock(&s->lock);
 	s->state = SESSION_OPEN; /* before the first accept can arrive */
 	pthread_mutex_unlock(&s->lock);
@@ -506,6 +508,9 @@ int rdpshare_session_set_property(rdpshare_session *s, const char *name, long va
 		return RDPSHARE_E_NOT_FOUND;
 	}
 	int r = props_set(&s->props, id, value, s->state == SESSION_OPEN);
+	if (r == RDPSHARE_OK && id == PROP_BACKGROUND_COLOR) {
+		appfilter_push(s);
+	}
 	if (r == RDPSHARE_OK) {
 		server_poke_all(s->server); /* connections act on it now */
 	}
@@ -682,6 +687,28 @@ static void deliver(rdpshare_session *s, struct event *ev)
 	case EV_CHANNEL_SENT:
 		if (a && a->listed && cb->channel_send_completed) {
 			cb->channel_send_completed(s, ev->channel, a, ev->len, s->userdata);
+		}
+		break;
+	case EV_WINDOWS:
+		appfilter_windows(s, ev->data, (int)(ev->len / sizeof(struct cap_window)));
+		break;
+	case EV_APP_UPDATE: {
+		rdpshare_app *app = rdpshare_session_find_app(s, (uint32_t)ev->i1);
+		if (app && cb->application_update) {
+			cb->application_update(s, app, s->userdata);
+		}
+		break;
+	}
+	case EV_WINDOW_UPDATE: {
+		rdpshare_window *w = rdpshare_session_find_window(s, (uint32_t)ev->i1);
+		if (w && cb->window_update) {
+			cb->window_update(s, w, s->userdata);
+		}
+		break;
+	}
+	case EV_FILTER_UPDATED:
+		if (cb->filter_updated) {
+			cb->filter_updated(s, ev->i1 != 0, s->userdata);
 		}
 		break;
 	}

@@ -16,7 +16,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "capture/capture.h"
 #include "events.h"
+#include "mp_filter.h"
 #include "properties.h"
 #include "rdp/tls.h"
 
@@ -35,6 +37,32 @@ struct chan_msg {
 	struct chan_msg *next;
 	size_t len;
 	unsigned char data[];
+};
+
+/* The application filter's objects (appfilter.c), owner thread only. */
+struct rdpshare_app {
+	rdpshare_session *session;
+	uint32_t id;
+	char name[CAP_NAME_MAX];
+	bool shared;
+	rdpshare_window **wins;
+	int n_wins, cap_wins;
+};
+
+struct rdpshare_window {
+	rdpshare_app *app;
+	uint32_t id;
+	char title[CAP_TITLE_MAX];
+	bool shared, visible;
+	int x, y, w, h;
+};
+
+struct appfilter {
+	bool enabled;
+	rdpshare_app **apps;
+	int n_apps, cap_apps;
+	rdpshare_window **wins; /* every listed window, in the order they opened */
+	int n_wins, cap_wins;
 };
 
 enum session_state {
@@ -122,6 +150,10 @@ struct rdpshare_session {
 	struct event_queue events;
 	atomic_bool stop_run;
 
+	struct appfilter af;          /* owner thread */
+	struct mp_filter mpf;         /* under lock: what viewers are told */
+	atomic_uint_fast64_t mpf_gen; /* bumps when mpf changes */
+
 	struct capture *capture; /* created at create(), owned by the engine after open */
 	int desk_w, desk_h;
 	struct engine *engine;
@@ -188,6 +220,22 @@ void reverse_connect_stop_all(rdpshare_session *s);
 /* The engine or a connection hit a fatal error. */
 void session_post_error(rdpshare_session *s, int result, const char *message);
 void session_get_rect(rdpshare_session *s, int *l, int *t, int *r, int *b);
+
+/* appfilter.c */
+/* The engine saw the window list change (n entries, copied). Thread-safe. */
+void session_post_windows(rdpshare_session *s, const struct cap_window *w, int n);
+/* Owner thread: bring the model up to date with a posted list and raise
+ * the open/close/update callbacks. */
+void appfilter_windows(rdpshare_session *s, const struct cap_window *w, int n);
+/* Owner thread: hand the current policy to the engine and the viewers. */
+void appfilter_push(rdpshare_session *s);
+void appfilter_free(rdpshare_session *s);
+/* Connection threads: copy what viewers may be told (free with
+ * mp_filter_free); returns the generation copied. */
+uint64_t session_filter_copy(rdpshare_session *s, struct mp_filter *out);
+uint64_t session_filter_gen(rdpshare_session *s);
+/* A viewer asked to see window id (it was told of it). Thread-safe. */
+void session_show_window(rdpshare_session *s, uint32_t id);
 
 /* invitation.c */
 void invitation_free(rdpshare_invitation *inv);

@@ -481,6 +481,14 @@ static bool tell_viewer(struct conn *c)
 		int n = server_roster(c->srv, c->roster, ROSTER_MAX);
 		ok = multiparty_sync(&c->mp, c->roster, n, atomic_load(&c->s->paused));
 	}
+	bool may_see = atomic_load(&c->att->level) >= RDPSHARE_CTRL_LEVEL_VIEW;
+	uint64_t fgen = session_filter_gen(c->s);
+	if (ok && (fgen != c->mp.filter_gen || may_see != c->mp.may_see)) {
+		struct mp_filter f;
+		c->mp.filter_gen = session_filter_copy(c->s, &f);
+		ok = multiparty_sync_filter(&c->mp, &f, may_see);
+		mp_filter_free(&f);
+	}
 	int levels[ATTENDEE_OUTBOX];
 	long reasons[ATTENDEE_OUTBOX];
 	int n = attendee_take_outbox(c->att, levels, reasons, ATTENDEE_OUTBOX);
@@ -495,6 +503,18 @@ static void on_control_request(void *ctx, int level)
 	struct conn *c = ctx;
 	if (c->att) {
 		session_post_control_request(c->s, c->att, level);
+	}
+}
+
+/* Show window: as on Windows, only from a participant allowed to interact
+ * (MS-RDPEMC note <27>). */
+static void on_show_window(void *ctx, uint32_t wnd)
+{
+	struct conn *c = ctx;
+	if (c->att && atomic_load(&c->att->level) == RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
+		session_show_window(c->s, wnd);
+	} else if (c->att) {
+		atomic_fetch_add(&c->att->input_dropped, 1);
 	}
 }
 
@@ -591,7 +611,7 @@ static void *conn_main(void *arg)
 		    !WTSVirtualChannelManagerCheckFileDescriptor(c->vcm)) {
 			break; /* the viewer closed or sent something broken */
 		}
-		multiparty_receive(&c->mp, on_control_request, c);
+		multiparty_receive(&c->mp, on_control_request, on_show_window, c);
 		if ((pfd[clip_at].revents & POLLIN) && !clip_check(&c->clip)) {
 			break;
 		}

@@ -1,6 +1,7 @@
 #include "rdp/multiparty.h"
 
 #include <freerdp/channels/wtsvc.h>
+#include <stdlib.h>
 #include <string.h>
 #include <winpr/wtsapi.h>
 
@@ -39,6 +40,7 @@ void multiparty_close(struct multiparty *m)
 		WTSVirtualChannelClose(m->chan);
 		m->chan = NULL;
 	}
+	mp_filter_free(&m->told);
 }
 
 static bool write_out(struct multiparty *m, struct encomsp_buf *b)
@@ -125,6 +127,84 @@ bool multiparty_sync(struct multiparty *m, const struct roster_entry *roster, in
 	return write_out(m, &b);
 }
 
+static const struct mp_app *told_app(const struct mp_filter *f, uint32_t id)
+{
+	for (int i = 0; i < f->n_apps; i++) {
+		if (f->apps[i].id == id) {
+			return &f->apps[i];
+		}
+	}
+	return NULL;
+}
+
+static const struct mp_wnd *told_wnd(const struct mp_filter *f, uint32_t id)
+{
+	for (int i = 0; i < f->n_wins; i++) {
+		if (f->wins[i].id == id) {
+			return &f->wins[i];
+		}
+	}
+	return NULL;
+}
+
+bool multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, bool may_see)
+{
+	if (!m->chan) {
+		return true;
+	}
+	static const struct mp_filter nothing;
+	const struct mp_filter *now = may_see ? f : &nothing;
+	const struct mp_filter *was = &m->told;
+	struct encomsp_buf b = {0};
+	/* withdrawn first, windows before their applications */
+	for (int i = 0; i < was->n_wins; i++) {
+		const struct mp_wnd *n = told_wnd(now, was->wins[i].id);
+		if (!n || n->app != was->wins[i].app) {
+			encomsp_wnd_removed(&b, was->wins[i].id);
+		}
+	}
+	for (int i = 0; i < was->n_apps; i++) {
+		if (!told_app(now, was->apps[i].id)) {
+			encomsp_app_removed(&b, was->apps[i].id);
+		}
+	}
+	if (may_see && (!m->told_state || was->enabled != now->enabled)) {
+		encomsp_filter_state(&b, now->enabled);
+	}
+	/* new or changed (a change of flags or name is told as a new create,
+	 * which MS-RDPEMC uses for sharing-state changes too) */
+	for (int i = 0; i < now->n_apps; i++) {
+		const struct mp_app *a = &now->apps[i], *o = told_app(was, a->id);
+		if (!o || o->flags != a->flags || strcmp(o->name, a->name) != 0) {
+			encomsp_app_created(&b, a->flags, a->id, a->name);
+		}
+	}
+	for (int i = 0; i < now->n_wins; i++) {
+		const struct mp_wnd *w = &now->wins[i], *o = told_wnd(was, w->id);
+		if (!o || o->app != w->app || o->flags != w->flags ||
+		    strcmp(o->name, w->name) != 0) {
+			encomsp_wnd_created(&b, w->flags, w->app, w->id, w->name);
+		}
+	}
+	struct mp_filter copy = {now->enabled, 0, 0, NULL, NULL};
+	copy.apps = malloc(((size_t)now->n_apps + 1) * sizeof(*copy.apps));
+	copy.wins = malloc(((size_t)now->n_wins + 1) * sizeof(*copy.wins));
+	if (!copy.apps || !copy.wins) {
+		mp_filter_free(&copy);
+		encomsp_buf_free(&b);
+		return true; /* told nothing; the next change tries again */
+	}
+	copy.n_apps = now->n_apps;
+	copy.n_wins = now->n_wins;
+	memcpy(copy.apps, now->apps, (size_t)now->n_apps * sizeof(*copy.apps));
+	memcpy(copy.wins, now->wins, (size_t)now->n_wins * sizeof(*copy.wins));
+	mp_filter_free(&m->told);
+	m->told = copy;
+	m->told_state = m->told_state || may_see;
+	m->may_see = may_see;
+	return write_out(m, &b);
+}
+
 bool multiparty_respond(struct multiparty *m, int level, uint32_t reason)
 {
 	if (!m->chan || !m->responses_ok) {
@@ -139,7 +219,8 @@ bool multiparty_respond(struct multiparty *m, int level, uint32_t reason)
 	return write_out(m, &b);
 }
 
-void multiparty_receive(struct multiparty *m, void (*on_request)(void *ctx, int level), void *ctx)
+void multiparty_receive(struct multiparty *m, void (*on_request)(void *ctx, int level),
+                        void (*on_show)(void *ctx, uint32_t wnd), void *ctx)
 {
 	if (!m->chan) {
 		return;
@@ -167,8 +248,17 @@ void multiparty_receive(struct multiparty *m, void (*on_request)(void *ctx, int 
 				break; /* malformed: the rest of this message cannot be framed */
 			}
 			off += (size_t)used;
+			if (pdu.type == ENCOMSP_WND_SHOW) {
+				/* only windows it may know of (MS-RDPEMC note <26>) */
+				if (told_wnd(&m->told, pdu.id)) {
+					on_show(ctx, pdu.id);
+				} else {
+					m->ignored++;
+				}
+				continue;
+			}
 			if (pdu.type != ENCOMSP_PARTICIPANT_CTRL_CHANGE) {
-				continue; /* window show: the application filter's business */
+				continue;
 			}
 			/* A viewer may only ask for itself: id 0 (xfreerdp's
 			 * way) or its own. Anything about others is ignored. */

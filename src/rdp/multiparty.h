@@ -11,6 +11,8 @@
 
 #include <winpr/wtypes.h>
 
+#include "mp_filter.h"
+
 #define ROSTER_MAX 256
 #define ROSTER_NAME 256
 
@@ -35,6 +37,11 @@ struct multiparty {
 	 * does not know, the control-change response (Windows 10+) among them,
 	 * so responses go only to viewers that can take them (see conn.c). */
 	bool responses_ok;
+	/* the application filter as the viewer was last told it */
+	struct mp_filter told;
+	bool told_state; /* the filter state PDU went out */
+	bool may_see;    /* the viewer was at VIEW or above when told */
+	uint64_t filter_gen;
 };
 
 /* Open the channel if the viewer joined it (after activation). */
@@ -47,8 +54,15 @@ bool multiparty_sync(struct multiparty *m, const struct roster_entry *roster, in
 /* Send the sharer's answer to a request (SendControlLevelChangeResponse). */
 bool multiparty_respond(struct multiparty *m, int level, uint32_t reason);
 
+/* Tell the viewer the application filter's state, applications and windows
+ * as they differ from what it was told; a viewer that may not see (below
+ * VIEW) is told nothing, and what it was told is withdrawn. */
+bool multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, bool may_see);
+
 /* Read what the viewer sent; for each control-level request about itself
- * (participant id 0 or its own), call on_request with the requested level. */
-void multiparty_receive(struct multiparty *m, void (*on_request)(void *ctx, int level), void *ctx);
+ * (participant id 0 or its own), call on_request with the requested level;
+ * for each request to show a window it was told of, call on_show. */
+void multiparty_receive(struct multiparty *m, void (*on_request)(void *ctx, int level),
+                        void (*on_show)(void *ctx, uint32_t wnd), void *ctx);
 
 #endif

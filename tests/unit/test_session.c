@@ -359,6 +359,159 @@ static void test_events_in_order_on_owner(void **state)
 	rdpshare_session_destroy(s);
 }
 
+/* ---- the application filter's objects and events ---- */
+
+static char flog[512];
+
+static void flog_add(const char *what, long id)
+{
+	size_t n = strlen(flog);
+	snprintf(flog + n, sizeof(flog) - n, "%s%ld", what, id);
+}
+
+static void fa_open(rdpshare_session *s, rdpshare_app *a, void *ud)
+{
+	(void)s;
+	(void)ud;
+	flog_add("A+", rdpshare_app_id(a));
+	assert_int_equal(rdpshare_app_window_count(a), 0 + (rdpshare_app_id(a) == 7 ? 2 : 1));
+	if (rdpshare_app_id(a) == 7) {
+		assert_int_equal(rdpshare_app_set_shared(a, true), 0); /* from inside a callback */
+	}
+}
+
+static void fa_close(rdpshare_session *s, rdpshare_app *a, void *ud)
+{
+	(void)s;
+	(void)ud;
+	flog_add("A-", rdpshare_app_id(a));
+	assert_null(rdpshare_session_find_app(s, rdpshare_app_id(a))); /* no longer listed */
+}
+
+static void fa_update(rdpshare_session *s, rdpshare_app *a, void *ud)
+{
+	(void)s;
+	(void)ud;
+	flog_add("Au", rdpshare_app_id(a));
+}
+
+static void fw_open(rdpshare_session *s, rdpshare_window *w, void *ud)
+{
+	(void)s;
+	(void)ud;
+	flog_add("W+", rdpshare_window_id(w));
+}
+
+static void fw_close(rdpshare_session *s, rdpshare_window *w, void *ud)
+{
+	(void)s;
+	(void)ud;
+	flog_add("W-", rdpshare_window_id(w));
+}
+
+static void fw_update(rdpshare_session *s, rdpshare_window *w, void *ud)
+{
+	(void)s;
+	(void)ud;
+	flog_add("Wu", rdpshare_window_id(w));
+}
+
+static void f_updated(rdpshare_session *s, bool on, void *ud)
+{
+	(void)s;
+	(void)ud;
+	flog_add("F", on);
+}
+
+static struct cap_window cw(uint32_t id, uint32_t app, bool listed, const char *title)
+{
+	struct cap_window c;
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	c.app = app;
+	c.listed = listed;
+	c.viewable = true;
+	c.w = c.h = 10;
+	snprintf(c.title, sizeof(c.title), "%s", title);
+	snprintf(c.app_name, sizeof(c.app_name), "app%u", app);
+	return c;
+}
+
+/* Events in the original's order (an application opens right before its
+ * first window and closes right after its last), objects that match, and
+ * the filter painting everything not shown in the background colour. */
+static void test_app_filter_model(void **state)
+{
+	(void)state;
+	struct rdpshare_callbacks cb = {.application_open = fa_open,
+	                                .application_close = fa_close,
+	                                .application_update = fa_update,
+	                                .window_open = fw_open,
+	                                .window_close = fw_close,
+	                                .window_update = fw_update,
+	                                .filter_updated = f_updated};
+	rdpshare_session *s = make(&cb, NULL);
+	flog[0] = '\0';
+	struct cap_window l1[] = {cw(1, 7, true, "one"), cw(2, 7, true, "two"),
+	                          cw(3, 8, true, "three"), cw(4, 7, false, "menu")};
+	session_post_windows(s, l1, 4);
+	rdpshare_session_dispatch(s);
+	rdpshare_session_dispatch(s); /* the update the open callback caused */
+	assert_string_equal(flog, "A+7W+1W+2A+8W+3Au7");
+	assert_int_equal(rdpshare_session_app_count(s), 2);
+	assert_int_equal(rdpshare_session_window_count(s), 3);
+	assert_null(rdpshare_session_find_window(s, 4)); /* menus are not listed */
+	rdpshare_window *two = rdpshare_session_find_window(s, 2);
+	assert_non_null(two);
+	assert_string_equal(rdpshare_window_name(two), "two");
+	assert_string_equal(rdpshare_app_name(rdpshare_window_app(two)), "app7");
+	assert_true(rdpshare_app_get_shared(rdpshare_window_app(two)));
+
+	flog[0] = '\0';
+	struct cap_window l2[] = {cw(2, 7, true, "two!"), cw(5, 9, true, "five")};
+	session_post_windows(s, l2, 2);
+	rdpshare_session_dispatch(s);
+	assert_string_equal(flog, "W-1W-3A-8A+9W+5Wu2");
+	assert_null(rdpshare_session_find_app(s, 8));
+	assert_int_equal(rdpshare_session_window_count(s), 2);
+
+	flog[0] = '\0';
+	assert_false(rdpshare_session_get_filter_enabled(s));
+	assert_int_equal(rdpshare_session_set_filter_enabled(s, true), 0);
+	assert_int_equal(rdpshare_session_set_filter_enabled(s, true), 0); /* no second event */
+	rdpshare_window *five = rdpshare_session_find_window(s, 5);
+	assert_int_equal(rdpshare_window_set_shared(five, true), 0);
+	assert_int_equal(rdpshare_window_show(five), RDPSHARE_E_NOT_OPEN);
+	rdpshare_session_dispatch(s);
+	assert_string_equal(flog, "F1Wu5");
+	assert_int_equal(rdpshare_session_set_property(s, "rdpshare.BackgroundColor", 0x1000000),
+	                 RDPSHARE_E_INVALIDARG);
+
+	/* the demo desktop has no windows: with the filter on, nothing of it
+	 * reaches viewers, only the background colour */
+	assert_int_equal(rdpshare_session_set_property(s, "rdpshare.BackgroundColor", 0x123456), 0);
+	assert_int_equal(rdpshare_session_open(s), 0);
+	unsigned char px[8 * 8 * 4];
+	assert_int_equal(rdpshare_session_get_frame_buffer_bits(s, 100, 100, 8, 8, px, 32), 0);
+	for (int i = 0; i < 64; i++) {
+		assert_int_equal(px[4 * i], 0x56);
+		assert_int_equal(px[4 * i + 1], 0x34);
+		assert_int_equal(px[4 * i + 2], 0x12);
+	}
+	assert_int_equal(rdpshare_session_set_filter_enabled(s, false), 0);
+	bool demo_shows = false;
+	for (int tries = 0; tries < 50 && !demo_shows; tries++) {
+		assert_int_equal(rdpshare_session_get_frame_buffer_bits(s, 100, 100, 8, 8, px, 32),
+		                 0);
+		for (int i = 0; i < 64; i++) {
+			demo_shows = demo_shows || px[4 * i] != 0x56 || px[4 * i + 2] != 0x12;
+		}
+		usleep(20 * 1000);
+	}
+	assert_true(demo_shows);
+	rdpshare_session_destroy(s); /* frees the objects still listed */
+}
+
 static struct admission adm(const char *ticket, const char *pw)
 {
 	struct admission a = {.ticket = ticket,
@@ -452,6 +605,7 @@ int main(void)
 	    cmocka_unit_test(test_channels),
 	    cmocka_unit_test(test_events_in_order_on_owner),
 	    cmocka_unit_test(test_invitation_rules),
+	    cmocka_unit_test(test_app_filter_model),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,577 @@
+/* The application filter's object model (IRDPSRAPIApplicationFilter and its
+ * application and window objects) on the owner thread. The engine thread
+ * follows the windows and decides pixels on its own from the policy we hand
+ * it (so a new window of a shared application shows at once, and one of
+ * anything else never leaks while events wait); here we keep the objects
+ * the application sees, raise their events in the original's order, and
+ * tell the viewers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "filter_mask.h"
+#include "rdp/encomsp.h"
+#include "rdp/server.h"
+#include "session_internal.h"
+
+void session_post_windows(rdpshare_session *s, const struct cap_window *w, int n)
+{
+	struct event *ev = event_new(EV_WINDOWS);
+	if (!ev) {
+		return;
+	}
+	size_t len = (size_t)n * sizeof(*w);
+	ev->data = malloc(len ? len : 1);
+	if (!ev->data) {
+		event_free(ev);
+		return;
+	}
+	if (len) {
+		memcpy(ev->data, w, len);
+	}
+	ev->len = len;
+	event_queue_push(&s->events, ev);
+}
+
+static void post_id(rdpshare_session *s, enum event_type type, uint32_t id)
+{
+	struct event *ev = event_new(type);
+	if (ev) {
+		ev->i1 = (int)id;
+		event_queue_push(&s->events, ev);
+	}
+}
+
+static rdpshare_app *find_app(const struct appfilter *af, uint32_t id, int *at)
+{
+	for (int i = 0; i < af->n_apps; i++) {
+		if (af->apps[i]->id == id) {
+			if (at) {
+				*at = i;
+			}
+			return af->apps[i];
+		}
+	}
+	return NULL;
+}
+
+static rdpshare_window *find_win(const struct appfilter *af, uint32_t id, int *at)
+{
+	for (int i = 0; i < af->n_wins; i++) {
+		if (af->wins[i]->id == id) {
+			if (at) {
+				*at = i;
+			}
+			return af->wins[i];
+		}
+	}
+	return NULL;
+}
+
+/* Grow an array of object pointers (size: sizeof(void *)). */
+static bool grow(void **v, int n, int *cap, size_t size)
+{
+	if (n < *cap) {
+		return true;
+	}
+	int c = *cap ? *cap * 2 : 16;
+	void *p = realloc(*v, (size_t)c * size);
+	if (!p) {
+		return false;
+	}
+	*v = p;
+	*cap = c;
+	return true;
+}
+
+static void unlink_win(struct appfilter *af, rdpshare_window *w)
+{
+	int at;
+	if (find_win(af, w->id, &at)) {
+		memmove(&af->wins[at], &af->wins[at + 1],
+		        (size_t)(af->n_wins - at - 1) * sizeof(void *));
+		af->n_wins--;
+	}
+	rdpshare_app *a = w->app;
+	for (int i = 0; i < a->n_wins; i++) {
+		if (a->wins[i] == w) {
+			memmove(&a->wins[i], &a->wins[i + 1],
+			        (size_t)(a->n_wins - i - 1) * sizeof(void *));
+			a->n_wins--;
+			break;
+		}
+	}
+}
+
+static void unlink_app(struct appfilter *af, rdpshare_app *a)
+{
+	int at;
+	if (find_app(af, a->id, &at)) {
+		memmove(&af->apps[at], &af->apps[at + 1],
+		        (size_t)(af->n_apps - at - 1) * sizeof(void *));
+		af->n_apps--;
+	}
+}
+
+static void free_app(rdpshare_app *a)
+{
+	if (a) {
+		free(a->wins);
+		free(a);
+	}
+}
+
+/* Add a new listed window (and its application if new). */
+static rdpshare_window *add_window(rdpshare_session *s, const struct cap_window *cw, bool *new_app)
+{
+	struct appfilter *af = &s->af;
+	rdpshare_app *a = find_app(af, cw->app, NULL);
+	*new_app = false;
+	if (!a) {
+		if (!grow((void **)&af->apps, af->n_apps, &af->cap_apps, sizeof(void *)) ||
+		    !(a = calloc(1, sizeof(*a)))) {
+			return NULL;
+		}
+		a->session = s;
+		a->id = cw->app;
+		memcpy(a->name, cw->app_name, sizeof(a->name));
+		af->apps[af->n_apps++] = a;
+		*new_app = true;
+	}
+	rdpshare_window *w = calloc(1, sizeof(*w));
+	if (!w || !grow((void **)&a->wins, a->n_wins, &a->cap_wins, sizeof(void *)) ||
+	    !grow((void **)&af->wins, af->n_wins, &af->cap_wins, sizeof(void *))) {
+		free(w);
+		if (*new_app && a->n_wins == 0) {
+			unlink_app(af, a);
+			free_app(a);
+			*new_app = false;
+		}
+		return NULL;
+	}
+	w->app = a;
+	w->id = cw->id;
+	a->wins[a->n_wins++] = w;
+	af->wins[af->n_wins++] = w;
+	return w;
+}
+
+static void set_geometry(rdpshare_window *w, const struct cap_window *cw)
+{
+	w->x = cw->x;
+	w->y = cw->y;
+	w->w = cw->w;
+	w->h = cw->h;
+	w->visible = cw->viewable;
+}
+
+void appfilter_windows(rdpshare_session *s, const struct cap_window *w, int n)
+{
+	struct appfilter *af = &s->af;
+	const struct rdpshare_callbacks *cb = &s->cb;
+	/* 1. windows that are gone (or stopped being sharable) */
+	rdpshare_window **gone = calloc((size_t)af->n_wins + 1, sizeof(void *));
+	rdpshare_window **opened = calloc((size_t)n + 1, sizeof(void *));
+	bool *app_new = calloc((size_t)n + 1, sizeof(*app_new));
+	rdpshare_window **retitled = calloc((size_t)n + 1, sizeof(void *));
+	rdpshare_app **dead = calloc((size_t)af->n_wins + 1, sizeof(void *));
+	if (!gone || !opened || !app_new || !retitled || !dead) {
+		free(dead);
+		free(gone);
+		free(opened);
+		free(app_new);
+		free(retitled);
+		return; /* the engine still filters right; the list catches up later */
+	}
+	int n_gone = 0, n_opened = 0, n_retitled = 0;
+	for (int i = 0; i < af->n_wins;) {
+		rdpshare_window *mw = af->wins[i];
+		bool present = false;
+		for (int j = 0; j < n && !present; j++) {
+			present = w[j].listed && w[j].id == mw->id && w[j].app == mw->app->id;
+		}
+		if (present) {
+			i++;
+			continue;
+		}
+		unlink_win(af, mw);
+		gone[n_gone++] = mw;
+	}
+	/* 2. new windows, and changes to known ones */
+	for (int j = 0; j < n; j++) {
+		if (!w[j].listed) {
+			continue;
+		}
+		rdpshare_window *mw = find_win(af, w[j].id, NULL);
+		if (mw) {
+			set_geometry(mw, &w[j]);
+			if (strcmp(mw->title, w[j].title) != 0) {
+				memcpy(mw->title, w[j].title, sizeof(mw->title));
+				retitled[n_retitled++] = mw;
+			}
+			continue;
+		}
+		bool new_app;
+		mw = add_window(s, &w[j], &new_app);
+		if (mw) {
+			set_geometry(mw, &w[j]);
+			memcpy(mw->title, w[j].title, sizeof(mw->title));
+			app_new[n_opened] = new_app;
+			opened[n_opened++] = mw;
+		}
+	}
+	/* 3. the events: each close (an application right after its last
+	 * window), then each open (an application right before its first). */
+	/* Closed objects are freed only at the end, after every callback. */
+	int n_dead = 0;
+	for (int i = 0; i < n_gone; i++) {
+		rdpshare_window *mw = gone[i];
+		rdpshare_app *a = mw->app;
+		bool closes_now = a->n_wins == 0;
+		for (int k = i + 1; k < n_gone && closes_now; k++) {
+			closes_now = gone[k]->app != a; /* its last window closes later */
+		}
+		if (closes_now) {
+			unlink_app(af, a); /* out of the lists before anyone hears of it */
+			dead[n_dead++] = a;
+		}
+		if (cb->window_close) {
+			cb->window_close(s, mw, s->userdata);
+		}
+		if (closes_now && cb->application_close) {
+			cb->application_close(s, a, s->userdata);
+		}
+	}
+	for (int i = 0; i < n_opened; i++) {
+		if (app_new[i] && cb->application_open) {
+			cb->application_open(s, opened[i]->app, s->userdata);
+		}
+		if (cb->window_open) {
+			cb->window_open(s, opened[i], s->userdata);
+		}
+	}
+	for (int i = 0; i < n_retitled; i++) {
+		if (cb->window_update) {
+			cb->window_update(s, retitled[i], s->userdata);
+		}
+	}
+	for (int i = 0; i < n_gone; i++) {
+		/* each window is listed once, so it is gone once */
+		free(gone[i]); // NOLINT(clang-analyzer-unix.Malloc)
+	}
+	for (int i = 0; i < n_dead; i++) {
+		free_app(dead[i]);
+	}
+	free(dead);
+	free(gone);
+	free(opened);
+	free(app_new);
+	free(retitled);
+	appfilter_push(s);
+}
+
+void mp_filter_free(struct mp_filter *f)
+{
+	free(f->apps);
+	free(f->wins);
+	memset(f, 0, sizeof(*f));
+}
+
+/* What viewers may be told: only what they can see. */
+static bool build_mp(const struct appfilter *af, struct mp_filter *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->enabled = af->enabled;
+	out->apps = calloc((size_t)af->n_apps + 1, sizeof(*out->apps));
+	out->wins = calloc((size_t)af->n_wins + 1, sizeof(*out->wins));
+	if (!out->apps || !out->wins) {
+		mp_filter_free(out);
+		return false;
+	}
+	for (int i = 0; i < af->n_apps; i++) {
+		const rdpshare_app *a = af->apps[i];
+		bool any = false;
+		for (int k = 0; k < a->n_wins; k++) {
+			const rdpshare_window *w = a->wins[k];
+			if (af->enabled && !a->shared && !w->shared) {
+				continue;
+			}
+			any = true;
+			struct mp_wnd *m = &out->wins[out->n_wins++];
+			m->id = w->id;
+			m->app = a->id;
+			m->flags = a->shared || w->shared ? ENCOMSP_WND_SHARED : 0;
+			memcpy(m->name, w->title, sizeof(m->name));
+		}
+		if (!any) {
+			continue;
+		}
+		struct mp_app *m = &out->apps[out->n_apps++];
+		m->id = a->id;
+		m->flags = a->shared ? ENCOMSP_APP_SHARED : 0;
+		memcpy(m->name, a->name, sizeof(m->name));
+	}
+	return true;
+}
+
+void appfilter_push(rdpshare_session *s)
+{
+	struct appfilter *af = &s->af;
+	struct filter_policy *p = calloc(1, sizeof(*p));
+	if (p) {
+		p->enabled = af->enabled;
+		p->background = (uint32_t)props_get(&s->props, PROP_BACKGROUND_COLOR);
+		for (int i = 0; i < af->n_apps && p->n_apps < FILTER_MAX_IDS; i++) {
+			if (af->apps[i]->shared) {
+				p->apps[p->n_apps++] = af->apps[i]->id;
+			}
+		}
+		for (int i = 0; i < af->n_wins && p->n_wins < FILTER_MAX_IDS; i++) {
+			if (af->wins[i]->shared) {
+				p->wins[p->n_wins++] = af->wins[i]->id;
+			}
+		}
+		if (s->engine) {
+			engine_set_filter(s->engine, p);
+		}
+		free(p);
+	}
+	struct mp_filter m;
+	if (build_mp(af, &m)) {
+		pthread_mutex_lock(&s->lock);
+		mp_filter_free(&s->mpf);
+		s->mpf = m;
+		pthread_mutex_unlock(&s->lock);
+		atomic_fetch_add(&s->mpf_gen, 1);
+		if (s->server) {
+			server_poke_all(s->server);
+		}
+	}
+}
+
+void appfilter_free(rdpshare_session *s)
+{
+	struct appfilter *af = &s->af;
+	for (int i = 0; i < af->n_wins; i++) {
+		free(af->wins[i]);
+	}
+	for (int i = 0; i < af->n_apps; i++) {
+		free_app(af->apps[i]);
+	}
+	free(af->wins);
+	free(af->apps);
+	memset(af, 0, sizeof(*af));
+	mp_filter_free(&s->mpf);
+}
+
+uint64_t session_filter_gen(rdpshare_session *s)
+{
+	return atomic_load(&s->mpf_gen);
+}
+
+uint64_t session_filter_copy(rdpshare_session *s, struct mp_filter *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&s->lock);
+	uint64_t gen = atomic_load(&s->mpf_gen);
+	out->enabled = s->mpf.enabled;
+	out->apps = malloc(((size_t)s->mpf.n_apps + 1) * sizeof(*out->apps));
+	out->wins = malloc(((size_t)s->mpf.n_wins + 1) * sizeof(*out->wins));
+	if (out->apps && out->wins) {
+		out->n_apps = s->mpf.n_apps;
+		out->n_wins = s->mpf.n_wins;
+		memcpy(out->apps, s->mpf.apps, (size_t)out->n_apps * sizeof(*out->apps));
+		memcpy(out->wins, s->mpf.wins, (size_t)out->n_wins * sizeof(*out->wins));
+	} else {
+		mp_filter_free(out);
+		gen = 0; /* try again next time */
+	}
+	pthread_mutex_unlock(&s->lock);
+	return gen;
+}
+
+void session_show_window(rdpshare_session *s, uint32_t id)
+{
+	if (s->engine) {
+		engine_raise(s->engine, id);
+	}
+}
+
+/* ---- the public API ---- */
+
+bool rdpshare_session_get_filter_enabled(const rdpshare_session *s)
+{
+	return s && s->af.enabled;
+}
+
+int rdpshare_session_set_filter_enabled(rdpshare_session *s, bool enabled)
+{
+	if (!s) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	if (s->state == SESSION_CLOSED) {
+		return RDPSHARE_E_CLOSED;
+	}
+	if (s->af.enabled != enabled) {
+		s->af.enabled = enabled;
+		appfilter_push(s);
+		post_id(s, EV_FILTER_UPDATED, enabled);
+	}
+	return RDPSHARE_OK;
+}
+
+int rdpshare_session_app_count(rdpshare_session *s)
+{
+	return s ? s->af.n_apps : RDPSHARE_E_INVALIDARG;
+}
+
+rdpshare_app *rdpshare_session_app_at(rdpshare_session *s, int index)
+{
+	return s && index >= 0 && index < s->af.n_apps ? s->af.apps[index] : NULL;
+}
+
+rdpshare_app *rdpshare_session_find_app(rdpshare_session *s, long id)
+{
+	return s && id >= 0 && id <= UINT32_MAX ? find_app(&s->af, (uint32_t)id, NULL) : NULL;
+}
+
+int rdpshare_session_window_count(rdpshare_session *s)
+{
+	return s ? s->af.n_wins : RDPSHARE_E_INVALIDARG;
+}
+
+rdpshare_window *rdpshare_session_window_at(rdpshare_session *s, int index)
+{
+	return s && index >= 0 && index < s->af.n_wins ? s->af.wins[index] : NULL;
+}
+
+rdpshare_window *rdpshare_session_find_window(rdpshare_session *s, long id)
+{
+	return s && id >= 0 && id <= UINT32_MAX ? find_win(&s->af, (uint32_t)id, NULL) : NULL;
+}
+
+long rdpshare_app_id(const rdpshare_app *app)
+{
+	return app ? (long)app->id : RDPSHARE_E_INVALIDARG;
+}
+
+const char *rdpshare_app_name(const rdpshare_app *app)
+{
+	return app ? app->name : NULL;
+}
+
+unsigned rdpshare_app_flags(const rdpshare_app *app)
+{
+	(void)app;
+	return 0;
+}
+
+bool rdpshare_app_get_shared(const rdpshare_app *app)
+{
+	return app && app->shared;
+}
+
+int rdpshare_app_set_shared(rdpshare_app *app, bool shared)
+{
+	if (!app) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	rdpshare_session *s = app->session;
+	CHECK_OWNER(s);
+	if (app->shared != shared) {
+		app->shared = shared;
+		appfilter_push(s);
+		post_id(s, EV_APP_UPDATE, app->id);
+	}
+	return RDPSHARE_OK;
+}
+
+int rdpshare_app_window_count(const rdpshare_app *app)
+{
+	return app ? app->n_wins : RDPSHARE_E_INVALIDARG;
+}
+
+rdpshare_window *rdpshare_app_window_at(const rdpshare_app *app, int index)
+{
+	return app && index >= 0 && index < app->n_wins ? app->wins[index] : NULL;
+}
+
+long rdpshare_window_id(const rdpshare_window *w)
+{
+	return w ? (long)w->id : RDPSHARE_E_INVALIDARG;
+}
+
+const char *rdpshare_window_name(const rdpshare_window *w)
+{
+	return w ? w->title : NULL;
+}
+
+rdpshare_app *rdpshare_window_app(const rdpshare_window *w)
+{
+	return w ? w->app : NULL;
+}
+
+unsigned rdpshare_window_flags(const rdpshare_window *w)
+{
+	(void)w;
+	return 0;
+}
+
+bool rdpshare_window_get_shared(const rdpshare_window *w)
+{
+	return w && w->shared;
+}
+
+int rdpshare_window_set_shared(rdpshare_window *w, bool shared)
+{
+	if (!w) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	rdpshare_session *s = w->app->session;
+	CHECK_OWNER(s);
+	if (w->shared != shared) {
+		w->shared = shared;
+		appfilter_push(s);
+		post_id(s, EV_WINDOW_UPDATE, w->id);
+	}
+	return RDPSHARE_OK;
+}
+
+int rdpshare_window_geometry(const rdpshare_window *w, int *x, int *y, int *width, int *height,
+                             bool *visible)
+{
+	if (!w) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	if (x) {
+		*x = w->x;
+	}
+	if (y) {
+		*y = w->y;
+	}
+	if (width) {
+		*width = w->w;
+	}
+	if (height) {
+		*height = w->h;
+	}
+	if (visible) {
+		*visible = w->visible;
+	}
+	return RDPSHARE_OK;
+}
+
+int rdpshare_window_show(rdpshare_window *w)
+{
+	if (!w) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	rdpshare_session *s = w->app->session;
+	CHECK_OWNER(s);
+	if (!s->engine) {
+		return RDPSHARE_E_NOT_OPEN;
+	}
+	engine_raise(s->engine, w->id);
+	return RDPSHARE_OK;
+}
