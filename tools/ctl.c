@@ -287,6 +287,14 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		} else {
 			result_json(b, rdpshare_invitation_set_limit(inv, (int)v));
 		}
+	} else if (strcmp(cmd, "apps") == 0 && argc == 1) {
+		apps_json(b, s);
+	} else if (strcmp(cmd, "share") == 0 && argc == 3) {
+		apps_cmd_share(b, s, argv[1], argv[2]);
+	} else if (strcmp(cmd, "filter") == 0 && argc == 2) {
+		apps_cmd_filter(b, s, argv[1]);
+	} else if (strcmp(cmd, "show") == 0 && argc == 2) {
+		apps_cmd_show(b, s, argv[1]);
 	} else if (strcmp(cmd, "properties") == 0 && argc == 1) {
 		cmd_properties(b, s);
 	} else if (strcmp(cmd, "set") == 0 && argc == 3) {

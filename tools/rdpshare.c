@@ -38,6 +38,8 @@ struct opts {
 	const char *channels[8];
 	int n_channels;
 	const char *config_dir;
+	const char *apps[16];
+	int n_apps;
 };
 
 static bool json_mode;
@@ -52,7 +54,7 @@ static void usage(FILE *f)
 	    "                [--limit N] [--group NAME] [--rect X,Y,W,H] [--color-depth N]\n"
 	    "                [--invitation-file FILE] [--level none|view] [--json]\n"
 	    "                [--on-request ask|grant|deny] [--connect-to STRING]\n"
-	    "                [--ctl-socket PATH] [--config-dir DIR]\n"
+	    "                [--app NAME|PID]... [--ctl-socket PATH] [--config-dir DIR]\n"
 	    "       rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n"
 	    "\n"
 	    "Shares this desktop (the X display in $DISPLAY, or --display) or, with --demo or\n"
@@ -64,6 +66,8 @@ static void usage(FILE *f)
 	    "  --limit N              at most N viewers at once through the invitation (10)\n"
 	    "  --group NAME           the invitation's group name\n"
 	    "  --rect X,Y,W,H         share only this rectangle of the desktop\n"
+	    "  --app NAME|PID         share only this application's windows (repeatable;\n"
+	    "                         its process name or id; the rest is background)\n"
 	    "  --color-depth N        15, 16, 24 or 32 bits per pixel (32; 8 gives 16)\n"
 	    "  --invitation-file F    where to write the invitation file for xfreerdp\n"
 	    "                         (must end in .msrcIncident; default next to the\n"
@@ -83,7 +87,8 @@ static void usage(FILE *f)
 	    "ctl commands: attendees, invitations, kick ID, level ID none|view|interactive,\n"
 	    "  pause, resume, rect X,Y,W,H, invite [--password PW] [--limit N] [--group G],\n"
 	    "  revoke INVITATION, limit INVITATION N, properties, set NAME VALUE,\n"
-	    "  color-depth N, requests, grant ID, deny ID, quit\n");
+	    "  color-depth N, requests, grant ID, deny ID, apps, share [app:|window:]ID on|off,\n"
+	    "  filter on|off, show WINDOW_ID, quit\n");
 }
 
 static void die(const char *what, int r)
@@ -122,12 +127,7 @@ char *tool_generate_password(void)
 
 static void emit(struct sbuf *b)
 {
-	sb_printf(b, "\n");
-	if (b->p) {
-		fputs(b->p, stdout);
-		fflush(stdout);
-	}
-	sb_free(b);
+	tool_emit(b);
 }
 
 /* ---- events ---- */
@@ -410,6 +410,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		O_CHANNEL,
 		O_CTL,
 		O_CONFIG,
+		O_APP,
 		O_HELP
 	};
 	static const struct option longopts[] = {
@@ -429,6 +430,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    {"level", required_argument, NULL, O_LEVEL},
 	    {"ctl-socket", required_argument, NULL, O_CTL},
 	    {"config-dir", required_argument, NULL, O_CONFIG},
+	    {"app", required_argument, NULL, O_APP},
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -545,6 +547,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_CONFIG:
 			o->config_dir = optarg;
+			break;
+		case O_APP:
+			if (o->n_apps == 16) {
+				fprintf(stderr, "rdpshare: at most 16 --app\n");
+				return 2;
+			}
+			o->apps[o->n_apps++] = optarg;
 			break;
 		case O_HELP:
 		case 'h':
@@ -706,7 +715,12 @@ int main(int argc, char **argv)
 	    .channel_data = on_channel_data,
 	    .channel_send_completed = on_channel_sent,
 	};
+	apps_init(o.json, o.apps, o.n_apps);
+	apps_callbacks(&cb);
 	rdpshare_session *s = create_session(&o, &cb);
+	if (o.n_apps > 0 && (r = rdpshare_session_set_filter_enabled(s, true)) != RDPSHARE_OK) {
+		die("--app", r);
+	}
 	if ((r = rdpshare_session_set_color_depth(s, o.color_depth)) != RDPSHARE_OK) {
 		die("--color-depth", r);
 	}

@@ -1,4 +1,5 @@
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,4 +77,14 @@ void sb_free(struct sbuf *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof(*b));
+}
+
+void tool_emit(struct sbuf *b)
+{
+	sb_printf(b, "\n");
+	if (b->p) {
+		fputs(b->p, stdout);
+		fflush(stdout);
+	}
+	sb_free(b);
 }

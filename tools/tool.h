@@ -18,6 +18,8 @@ void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(print
 /* Append s as a JSON string literal (with quotes). */
 void sb_json_str(struct sbuf *b, const char *s);
 void sb_free(struct sbuf *b);
+/* Print b and a newline to stdout, flush, free b. */
+void tool_emit(struct sbuf *b);
 
 /* The default control socket path (under the runtime dir). Ownership:
  * malloc'd, caller frees. */
@@ -37,6 +39,15 @@ int requests_answer(rdpshare_session *s, int id, bool grant);
 void requests_forget(int id);
 int requests_oldest(void); /* -1 when none */
 void requests_json(struct sbuf *b);
+
+/* The application filter (apps.c): --app names or process ids to share,
+ * the event printers, and the ctl commands. apps_init: -E2BIG past 16. */
+int apps_init(bool json_mode, const char *const *names, int n);
+void apps_callbacks(struct rdpshare_callbacks *cb);
+void apps_json(struct sbuf *b, rdpshare_session *s);
+void apps_cmd_share(struct sbuf *b, rdpshare_session *s, const char *arg, const char *state);
+void apps_cmd_filter(struct sbuf *b, rdpshare_session *s, const char *state);
+void apps_cmd_show(struct sbuf *b, rdpshare_session *s, const char *arg);
 
 /* Write the frame buffer as PNG (0600). Returns an RDPSHARE_ result. */
 int tool_snapshot(rdpshare_session *s, const char *path);

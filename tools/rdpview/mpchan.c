@@ -101,6 +101,32 @@ static void handle_pdu(struct rv *rv, const struct encomsp_pdu *p)
 			rv_window_title(rv->win);
 		}
 		break;
+	case ENCOMSP_FILTER_STATE_UPDATED:
+		if (events) {
+			printf("{\"event\":\"filter\",\"enabled\":%s}\n",
+			       (p->flags & ENCOMSP_FILTER_ENABLED) ? "true" : "false");
+		}
+		break;
+	case ENCOMSP_APP_CREATED:
+	case ENCOMSP_WND_CREATED:
+		if (events) {
+			bool app = p->type == ENCOMSP_APP_CREATED;
+			printf("{\"event\":\"%s\",\"id\":%u,", app ? "app" : "window", p->id);
+			if (!app) {
+				printf("\"app\":%u,", p->app);
+			}
+			printf("\"shared\":%s,\"name\":", (p->flags & 1) ? "true" : "false");
+			print_json_str(p->name);
+			printf("}\n");
+		}
+		break;
+	case ENCOMSP_APP_REMOVED:
+	case ENCOMSP_WND_REMOVED:
+		if (events) {
+			printf("{\"event\":\"%s_removed\",\"id\":%u}\n",
+			       p->type == ENCOMSP_APP_REMOVED ? "app" : "window", p->id);
+		}
+		break;
 	default:
 		break;
 	}
