@@ -96,10 +96,18 @@ start_sharer() {
 		>"$WORK/sharer.out" 2>"$WORK/sharer.err" &
 	SHARER_PID=$!
 	track $SHARER_PID
-	wait_for 20 grep -q '^ready' "$WORK/sharer.out" || fail "sharer did not become ready"
+	wait_for 20 grep -q -e '^ready' -e '"event":"ready"' "$WORK/sharer.out" ||
+		fail "sharer did not become ready"
 	PORT=$(sed -n 's/^listening: 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/sharer.out" | head -n1)
 	CONNSTR=$(sed -n 's/^connection-string: //p' "$WORK/sharer.out")
 	PASSWORD=$(sed -n 's/^password: //p' "$WORK/sharer.out")
+	if [ -z "$PORT" ]; then # --json
+		PORT=$(sed -n 's/.*"event":"listening","address":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' \
+			"$WORK/sharer.out" | head -n1)
+		CONNSTR=$(grep '"event":"invitation"' "$WORK/sharer.out" | head -n1 |
+			python3 -c 'import json,sys; print(json.load(sys.stdin)["connection_string"])')
+		PASSWORD=$(grep '"event":"invitation"' "$WORK/sharer.out" | head -n1 | json_field password)
+	fi
 	[ -n "$PORT" ] || fail "no listening port printed"
 }
 
