@@ -182,11 +182,14 @@ static void poke(int fd)
 	(void)n;
 }
 
+static void follow_windows(struct engine *e);
+
 /* Only the engine thread may touch the back-end: snapshots are taken here. */
 static void take_snapshot(struct engine *e)
 {
 	pthread_mutex_lock(&e->snap_lock);
 	if (e->snap_pending) {
+		follow_windows(e); /* a policy set just before the request applies */
 		e->snap_result = e->cap->ops->grab(e->cap, &e->snap_rect, e->snap_out,
 		                                   e->snap_stride, e->snap_rect.x, e->snap_rect.y);
 		if (e->filtering && e->mask &&
@@ -428,8 +431,6 @@ static void *engine_main(void *arg)
 			ssize_t n = read(e->wake_fd, &v, sizeof(v));
 			(void)n;
 		}
-		inject_queued(e);
-		take_snapshot(e);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			int r = e->cap->ops->process(e->cap);
 			if (r < 0) {
@@ -438,7 +439,10 @@ static void *engine_main(void *arg)
 				break;
 			}
 		}
+		/* the filter first: input and snapshots obey the newest policy */
 		follow_windows(e);
+		inject_queued(e);
+		take_snapshot(e);
 		struct cap_rect got[FRAME_MAX_RECTS];
 		int n = e->cap->ops->take_damage(e->cap, got, FRAME_MAX_RECTS);
 		watching = hub_subscriber_count(&e->hub) > 0;
