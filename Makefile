@@ -28,7 +28,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/*.c) src/hostport.c
 # rdpview: a FreeRDP client; it shares the codecs of untrusted input with the
 # library (compiled in: they are not part of the library's API)
-VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png.c src/connstr.c src/rdp/encomsp.c src/keyhash.c \
+VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png.c src/connstr.c src/rdp/encomsp.c src/utf16.c src/keyhash.c \
 	src/hostport.c
 VIEW_OBJ := $(VIEW_SRC:%.c=$(BUILD)/obj/view/%.o)
 VIEW_CFLAGS := $(shell pkg-config --cflags freerdp-client2)
@@ -102,7 +102,8 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 # each target with the one parser it exercises
 build-fuzz/fuzz_connstr: src/connstr.c
-build-fuzz/fuzz_encomsp: src/rdp/encomsp.c
+build-fuzz/fuzz_encomsp: src/rdp/encomsp.c src/utf16.c
+build-fuzz/fuzz_text: src/utf16.c
 build-fuzz/fuzz_%: fuzz/fuzz_%.c
 	@mkdir -p build-fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \

@@ -40,6 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	encomsp_participant_removed(&b, n, 2, n);
 	encomsp_ctrl_change_response(&b, (uint16_t)n, n, n);
 	encomsp_graphics_stream(&b, (int)(n & 1));
+	encomsp_app_created(&b, (uint16_t)n, n, name);
+	encomsp_wnd_created(&b, (uint16_t)n, n, n, name);
+	encomsp_filter_state(&b, (int)(n & 1));
 	free(name);
 	check(!b.failed);
 	off = 0;
@@ -51,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += (size_t)used;
 		count++;
 	}
-	check(off == b.len && count == 4);
+	check(off == b.len && count == 7);
 	encomsp_buf_free(&b);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <winpr/string.h>
 
 #include "capture/clipboard.h"
+#include "utf16.h"
 
 static struct clip_chan *chan_of(CliprdrServerContext *ctx)
 {
@@ -87,11 +88,11 @@ static UINT on_data_response(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DAT
 	    d->dataLen < 2) {
 		return CHANNEL_RC_OK;
 	}
-	char *utf8 = NULL;
-	if (ConvertFromUnicode(CP_UTF8, 0, (const WCHAR *)d->requestedFormatData,
-	                       (int)(d->dataLen / 2), &utf8, 0, NULL, NULL) > 0 &&
-	    utf8) {
-		/* the text may or may not carry its NUL; ours always ends there */
+	/* The text may or may not carry its NUL, may be cut mid-pair or hold
+	 * broken surrogates: the converter copes with all of it. */
+	size_t units = d->dataLen / 2;
+	char *utf8 = malloc(3 * units + 1);
+	if (utf8 && utf16le_to_utf8((const uint8_t *)d->requestedFormatData, units, utf8) > 0) {
 		uint64_t gen = clipboard_set(c->board, utf8);
 		if (gen) {
 			c->told_gen = gen; /* it came from this viewer: no need to offer it back */

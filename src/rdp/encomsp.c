@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf16.h"
+
 #define HEADER 4
 
 void encomsp_buf_free(struct encomsp_buf *b)
@@ -56,59 +58,6 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
 }
 
-/* Decode one UTF-8 sequence; invalid bytes become U+FFFD. */
-static uint32_t utf8_next(const unsigned char **s)
-{
-	const unsigned char *p = *s;
-	uint32_t c = *p++;
-	int extra = c < 0x80                ? 0
-	            : c >= 0xC2 && c < 0xE0 ? 1
-	            : c >= 0xE0 && c < 0xF0 ? 2
-	            : c >= 0xF0 && c < 0xF5 ? 3
-	                                    : -1;
-	if (extra < 0) {
-		*s = p;
-		return 0xFFFD;
-	}
-	if (extra) {
-		c &= 0x3Fu >> extra;
-	}
-	for (int i = 0; i < extra; i++) {
-		if ((*p & 0xC0) != 0x80) {
-			*s = p;
-			return 0xFFFD;
-		}
-		c = c << 6 | (*p++ & 0x3F);
-	}
-	*s = p;
-	return c > 0x10FFFF || (c >= 0xD800 && c < 0xE000) ? 0xFFFD : c;
-}
-
-/* UTF-16 code units of name, at most ENCOMSP_MAX_CHARS (a pair is never
- * split at the limit). */
-static int to_utf16(const char *name, uint16_t *out)
-{
-	int n = 0;
-	const unsigned char *s = (const unsigned char *)(name ? name : "");
-	while (*s) {
-		uint32_t c = utf8_next(&s);
-		if (c >= 0x10000) {
-			if (n + 2 > ENCOMSP_MAX_CHARS) {
-				break;
-			}
-			c -= 0x10000;
-			out[n++] = (uint16_t)(0xD800 | (c >> 10));
-			out[n++] = (uint16_t)(0xDC00 | (c & 0x3FF));
-		} else {
-			if (n + 1 > ENCOMSP_MAX_CHARS) {
-				break;
-			}
-			out[n++] = (uint16_t)c;
-		}
-	}
-	return n;
-}
-
 static uint8_t *begin(struct encomsp_buf *b, uint16_t type, size_t body)
 {
 	uint8_t *p = grow(b, HEADER + body);
@@ -124,7 +73,7 @@ static uint8_t *begin(struct encomsp_buf *b, uint16_t type, size_t body)
 static uint8_t *begin_named(struct encomsp_buf *b, uint16_t type, size_t fixed, const char *name)
 {
 	uint16_t u[ENCOMSP_MAX_CHARS];
-	int n = to_utf16(name, u);
+	int n = utf8_to_utf16(name, u, ENCOMSP_MAX_CHARS);
 	uint8_t *p = begin(b, type, fixed + 2 + 2 * (size_t)n);
 	if (!p) {
 		return NULL;
@@ -229,43 +178,6 @@ void encomsp_ctrl_change(struct encomsp_buf *b, uint16_t flags, uint32_t id)
 	}
 }
 
-/* UTF-16LE (n units at p) to UTF-8 in out (room for 3 bytes a unit + NUL);
- * unpaired surrogates become U+FFFD. */
-static void from_utf16(const uint8_t *p, int n, char *out)
-{
-	char *o = out;
-	for (int i = 0; i < n; i++) {
-		uint32_t c = get16(p + 2 * i);
-		if (c >= 0xD800 && c < 0xDC00 && i + 1 < n) {
-			uint32_t lo = get16(p + 2 * i + 2);
-			if (lo >= 0xDC00 && lo < 0xE000) {
-				c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-				i++;
-			}
-		}
-		if (c >= 0xD800 && c < 0xE000) {
-			c = 0xFFFD;
-		}
-		if (c < 0x80) {
-			*o++ = (char)c;
-		} else if (c < 0x800) {
-			*o++ = (char)(0xC0 | c >> 6);
-			*o++ = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			*o++ = (char)(0xE0 | c >> 12);
-			*o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-			*o++ = (char)(0x80 | (c & 0x3F));
-		} else {
-			/* a pair: 4 bytes for 2 units, within the 3-a-unit room */
-			*o++ = (char)(0xF0 | c >> 18);
-			*o++ = (char)(0x80 | ((c >> 12) & 0x3F));
-			*o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-			*o++ = (char)(0x80 | (c & 0x3F));
-		}
-	}
-	*o = '\0';
-}
-
 void encomsp_graphics_stream(struct encomsp_buf *b, int paused)
 {
 	begin(b, paused ? ENCOMSP_GRAPHICS_STREAM_PAUSED : ENCOMSP_GRAPHICS_STREAM_RESUMED, 0);
@@ -281,7 +193,7 @@ static int parse_name(const uint8_t *p, size_t n, char *out)
 	if (chars > ENCOMSP_MAX_CHARS || n < 2 + 2 * (size_t)chars) {
 		return -1;
 	}
-	from_utf16(p + 2, chars, out);
+	utf16le_to_utf8(p + 2, (size_t)chars, out);
 	return 0;
 }
 
