@@ -95,7 +95,8 @@ enum rdpshare_refusal {
 	RDPSHARE_REFUSED_REVOKED = 2,      /* the matching invitation is revoked */
 	RDPSHARE_REFUSED_LIMIT = 3,        /* the matching invitation is full */
 	RDPSHARE_REFUSED_NOT_OPEN = 4,     /* arrived while the session was closing */
-	RDPSHARE_REFUSED_PROTOCOL = 5,     /* broken or unsupported handshake */
+	RDPSHARE_REFUSED_PROTOCOL = 5,     /* broken, stalled or crowded-out handshake */
+	RDPSHARE_REFUSED_THROTTLED = 6,    /* too many failed logons: see auth_throttled */
 };
 
 /* How the session was created. Zero-initialise, then set what you need. */
@@ -175,6 +176,14 @@ struct rdpshare_callbacks {
 	void (*window_close)(rdpshare_session *s, rdpshare_window *w, void *userdata);
 	void (*window_update)(rdpshare_session *s, rdpshare_window *w, void *userdata);
 	void (*filter_updated)(rdpshare_session *s, bool enabled, void *userdata);
+	/* Our addition: failed logons locked out an address (address "ip") or,
+	 * when many addresses fail together, every logon (address NULL) for
+	 * seconds. Meanwhile no password is even checked (refusal THROTTLED).
+	 * Rules: 5 failures in a row lock an address for 5 s, doubling with
+	 * each lockout up to 10 min; 30 failures within a minute lock all
+	 * logons for 30 s. */
+	void (*auth_throttled)(rdpshare_session *s, const char *address, int seconds,
+	                       void *userdata);
 };
 
 /* ---- Session (IRDPSRAPISharingSession) ---------------------------------- */
@@ -324,6 +333,11 @@ int rdpshare_session_listen_addresses(rdpshare_session *s, const char **addrs, i
  *                                      unacknowledged before it skips frames
  *   rdpshare.BackgroundColor     int   0xRRGGBB, default 0x303030: what viewers see
  *                                      where the application filter hides the desktop
+ *   rdpshare.HandshakeTimeoutMs  int   1000..300000, default 20000: a connection that
+ *                                      has not logged on and shown its first picture by
+ *                                      then is dropped (refusal PROTOCOL); so are the
+ *                                      oldest unfinished ones past 32 from one address
+ *                                      or 128 in all, so a flood cannot crowd viewers out
  * Unknown names: RDPSHARE_E_NOT_FOUND; wrong type or value: RDPSHARE_E_INVALIDARG;
  * a before-Open name after Open: RDPSHARE_E_READONLY. Bools are 0/1 ints. */
 int rdpshare_session_set_property(rdpshare_session *s, const char *name, long value);

@@ -87,6 +87,8 @@ const char *rdpshare_refusal_name(enum rdpshare_refusal why)
 		return "not-open";
 	case RDPSHARE_REFUSED_PROTOCOL:
 		return "protocol";
+	case RDPSHARE_REFUSED_THROTTLED:
+		return "throttled";
 	default:
 		return "unknown";
 	}

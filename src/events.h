@@ -27,6 +27,7 @@ enum event_type {
 	EV_APP_UPDATE,        /* i1 application id */
 	EV_WINDOW_UPDATE,     /* i1 window id */
 	EV_FILTER_UPDATED,    /* i1 enabled */
+	EV_THROTTLED,         /* s1 address (NULL: every logon), i1 seconds */
 };
 
 struct event {

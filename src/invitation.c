@@ -1,9 +1,11 @@
 #include <errno.h>
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "connstr.h"
 #include "session_internal.h"
@@ -254,20 +256,22 @@ int rdpshare_invitation_attendee_count(const rdpshare_invitation *inv)
 	return inv ? atomic_load(&((rdpshare_invitation *)inv)->attendees) : RDPSHARE_E_INVALIDARG;
 }
 
-/* Constant time in the password's content so response timing tells an
- * attacker nothing about how much of a guess was right. */
+/* Constant time: both sides are hashed and the digests compared with
+ * CRYPTO_memcmp, so response timing tells an attacker neither how much of
+ * a guess was right nor the password's length. */
 static bool password_matches(const char *want, const char *got)
 {
-	size_t wl = strlen(want), gl = strlen(got);
-	if (wl == 0) {
+	if (!*want) {
 		/* An invitation without a password: RA clients send "*". */
-		return gl == 0 || strcmp(got, "*") == 0;
+		return !*got || strcmp(got, "*") == 0;
 	}
-	unsigned char diff = (unsigned char)(wl != gl);
-	for (size_t i = 0; i < wl; i++) {
-		diff |= (unsigned char)(want[i] ^ (i < gl ? got[i] : 0));
-	}
-	return diff == 0;
+	unsigned char a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)want, strlen(want), a);
+	SHA256((const unsigned char *)got, strlen(got), b);
+	bool same = CRYPTO_memcmp(a, b, sizeof(a)) == 0;
+	OPENSSL_cleanse(a, sizeof(a));
+	OPENSSL_cleanse(b, sizeof(b));
+	return same;
 }
 
 /* Returns 0 (admitted, count raised) or the refusal reason. Under s->lock. */
@@ -291,9 +295,16 @@ int session_admit(rdpshare_session *s, const struct admission *adm, rdpshare_att
 	int why = RDPSHARE_REFUSED_BAD_PASSWORD;
 	rdpshare_invitation *chosen = NULL;
 	*out = NULL;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	bool global = false;
+	int64_t lock_ms = 0;
 	pthread_mutex_lock(&s->lock);
 	if (s->state != SESSION_OPEN) {
 		why = RDPSHARE_REFUSED_NOT_OPEN;
+	} else if (throttle_wait(&s->throttle, adm->peer_ip, now, &global) > 0) {
+		why = RDPSHARE_REFUSED_THROTTLED; /* not even compared */
 	} else if (adm->ticket && *adm->ticket) {
 		for (int i = 0; i < s->n_invitations; i++) {
 			if (strcmp(s->invitations[i]->auth_string, adm->ticket) == 0) {
@@ -315,7 +326,16 @@ int session_admit(rdpshare_session *s, const struct admission *adm, rdpshare_att
 			}
 		}
 	}
+	if (why == RDPSHARE_REFUSED_BAD_PASSWORD) {
+		lock_ms = throttle_failed(&s->throttle, adm->peer_ip, now, &global);
+	} else if (chosen) {
+		throttle_succeeded(&s->throttle, adm->peer_ip);
+	}
 	pthread_mutex_unlock(&s->lock);
+	if (lock_ms > 0) {
+		session_post_throttled(s, global ? NULL : adm->peer_ip,
+		                       (int)((lock_ms + 999) / 1000));
+	}
 	if (!chosen) {
 		char addr[300];
 		snprintf(addr, sizeof(addr), "%s:%d", adm->peer_ip ? adm->peer_ip : "?",

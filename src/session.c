@@ -132,6 +132,7 @@ int rdpshare_session_create(const struct rdpshare_config *config,
 	}
 	s->userdata = userdata;
 	props_init(&s->props);
+	throttle_init(&s->throttle);
 	atomic_init(&s->color_depth, 32);
 	atomic_init(&s->next_attendee_id, 1);
 	int r = RDPSHARE_E_NOMEM;
@@ -711,6 +712,11 @@ static void deliver(rdpshare_session *s, struct event *ev)
 			cb->filter_updated(s, ev->i1 != 0, s->userdata);
 		}
 		break;
+	case EV_THROTTLED:
+		if (cb->auth_throttled) {
+			cb->auth_throttled(s, ev->s1, ev->i1, s->userdata);
+		}
+		break;
 	}
 }
 
@@ -822,6 +828,17 @@ void session_post_refusal(rdpshare_session *s, enum rdpshare_refusal why, const 
 	ev->i1 = (int)why;
 	ev->s1 = name ? strdup(name) : NULL;
 	ev->s2 = address ? strdup(address) : NULL;
+	event_queue_push(&s->events, ev);
+}
+
+void session_post_throttled(rdpshare_session *s, const char *address, int seconds)
+{
+	struct event *ev = event_new(EV_THROTTLED);
+	if (!ev) {
+		return;
+	}
+	ev->i1 = seconds;
+	ev->s1 = address ? strdup(address) : NULL;
 	event_queue_push(&s->events, ev);
 }
 

@@ -20,6 +20,7 @@
 #include "events.h"
 #include "mp_filter.h"
 #include "properties.h"
+#include "throttle.h"
 #include "rdp/tls.h"
 
 struct server;
@@ -150,6 +151,7 @@ struct rdpshare_session {
 	struct event_queue events;
 	atomic_bool stop_run;
 
+	struct throttle throttle;     /* failed logons (under lock) */
 	struct appfilter af;          /* owner thread */
 	struct mp_filter mpf;         /* under lock: what viewers are told */
 	atomic_uint_fast64_t mpf_gen; /* bumps when mpf changes */
@@ -193,6 +195,8 @@ void session_attendee_ready(rdpshare_session *s, rdpshare_attendee *a);
  * lower the invitation's count, drop the connection's reference. */
 void session_attendee_gone(rdpshare_session *s, rdpshare_attendee *a,
                            enum rdpshare_disconnect_reason reason, int code, bool announced);
+/* Failed logons locked out address (NULL: every logon) for seconds. */
+void session_post_throttled(rdpshare_session *s, const char *address, int seconds);
 /* Post a refusal seen before admission (protocol errors). */
 void session_post_refusal(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
                           const char *address);

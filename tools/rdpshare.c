@@ -260,6 +260,26 @@ static void on_refused(rdpshare_session *s, enum rdpshare_refusal why, const cha
 	emit(&b);
 }
 
+static void on_throttled(rdpshare_session *s, const char *address, int seconds, void *ud)
+{
+	(void)s;
+	(void)ud;
+	struct sbuf b = {0};
+	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"auth_throttled\",\"address\":");
+		if (address) {
+			sb_json_str(&b, address);
+		} else {
+			sb_printf(&b, "null");
+		}
+		sb_printf(&b, ",\"seconds\":%d}", seconds);
+	} else {
+		sb_printf(&b, "auth-throttled address=%s seconds=%d", address ? address : "all",
+		          seconds);
+	}
+	emit(&b);
+}
+
 static void on_paused(rdpshare_session *s, void *ud)
 {
 	(void)s;
@@ -704,6 +724,7 @@ int main(int argc, char **argv)
 	    .attendee_disconnected = on_disconnected,
 	    .attendee_update = on_update,
 	    .attendee_refused = on_refused,
+	    .auth_throttled = on_throttled,
 	    .control_level_change_request = on_request,
 	    .graphics_stream_paused = on_paused,
 	    .graphics_stream_resumed = on_resumed,

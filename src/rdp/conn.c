@@ -36,7 +36,6 @@
 
 /* A viewer that has not finished the handshake by then is dropped, so a
  * stalled client cannot hold a thread and a socket for ever. */
-#define HANDSHAKE_TIMEOUT_MS 30000
 /* Picture bytes that may wait unsent in the kernel before a viewer counts as
  * behind; far below the send buffer so writes never block the thread. */
 #define MAX_UNSENT_BYTES (1024 * 1024)
@@ -57,7 +56,10 @@ struct conn {
 	freerdp_peer *peer;
 	pthread_t thread;
 	atomic_bool finished;
-	atomic_bool silent; /* session closing: no events */
+	atomic_bool silent;     /* session closing: no events */
+	atomic_bool handshaken; /* announced: past logon and first picture */
+	atomic_bool cut;        /* conn_cut was called */
+	int64_t started_ms;
 	struct conn *next;
 
 	char peer_ip[64], local_ip[64];
@@ -251,6 +253,7 @@ static BOOL on_activate(freerdp_peer *peer)
 	atomic_store(&c->att->codec, c->key.codec);
 	if (!c->announced) {
 		c->announced = true;
+		atomic_store(&c->handshaken, true);
 		attendee_ref(c->att);
 		atomic_store(&c->member, c->att);
 		session_attendee_ready(c->s, c->att);
@@ -653,7 +656,9 @@ out:
 		session_attendee_gone(c->s, c->att, reason, code,
 		                      c->announced && !atomic_load(&c->silent));
 		c->att = NULL;
-	} else if (!atomic_load(&c->silent) && !c->announced && code == -ETIMEDOUT) {
+	} else if (!atomic_load(&c->silent) && !c->announced &&
+	           (code == -ETIMEDOUT || atomic_load(&c->cut))) {
+		/* too slow, or crowded out by a flood (conn_cut) */
 		char addr[96];
 		snprintf(addr, sizeof(addr), "%s:%d", c->peer_ip, c->peer_port);
 		session_post_refusal(c->s, RDPSHARE_REFUSED_PROTOCOL, NULL, addr);
@@ -799,7 +804,8 @@ struct conn *conn_start(struct server *srv, rdpshare_session *s, struct engine *
 	c->id = id;
 	c->fd = fd;
 	c->last_level = RDPSHARE_CTRL_LEVEL_NONE;
-	c->deadline_ms = now_ms() + HANDSHAKE_TIMEOUT_MS;
+	c->started_ms = now_ms();
+	c->deadline_ms = c->started_ms + props_get(&s->props, PROP_HANDSHAKE_TIMEOUT);
 	c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	c->frame_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	c->enc = encoder_new();
@@ -834,6 +840,33 @@ bool conn_roster_entry(struct conn *c, struct roster_entry *out)
 bool conn_finished(struct conn *c)
 {
 	return atomic_load(&c->finished);
+}
+
+bool conn_pending(struct conn *c)
+{
+	return !atomic_load(&c->finished) && !atomic_load(&c->handshaken) && !atomic_load(&c->cut);
+}
+
+int64_t conn_started_ms(struct conn *c)
+{
+	return c->started_ms;
+}
+
+int64_t conn_deadline_ms(struct conn *c)
+{
+	return c->deadline_ms;
+}
+
+const char *conn_peer_ip(struct conn *c)
+{
+	return c->peer_ip;
+}
+
+void conn_cut(struct conn *c)
+{
+	if (!atomic_exchange(&c->cut, true)) {
+		shutdown(c->fd, SHUT_RDWR);
+	}
 }
 
 void conn_close_silently(struct conn *c)

@@ -4,6 +4,7 @@
 #define RDPSHARE_CONN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "rdp/tls.h"
 
@@ -24,6 +25,16 @@ bool conn_finished(struct conn *c);
 void conn_close_silently(struct conn *c);
 void conn_wake(void *c);
 void conn_join_free(struct conn *c);
+
+/* Still logging on (not yet an announced attendee, not finished). */
+bool conn_pending(struct conn *c);
+/* When it started (ms, monotonic), its deadline, its peer address. */
+int64_t conn_started_ms(struct conn *c);
+int64_t conn_deadline_ms(struct conn *c);
+const char *conn_peer_ip(struct conn *c);
+/* End a connection from another thread: its socket is shut down, which
+ * wakes even a thread blocked inside FreeRDP's TLS handshake. Once. */
+void conn_cut(struct conn *c);
 
 /* The server's list links. */
 struct conn *conn_next(struct conn *c);

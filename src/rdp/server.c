@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <freerdp/channels/channels.h>
@@ -136,6 +137,52 @@ static void expand_wildcard(char ***list, int *n, int port, int family)
 	freeifaddrs(ifs);
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Unfinished logons: at most this many from one address, and in all; past
+ * that the oldest are cut, so a flood of stalled handshakes cannot keep a
+ * real viewer out (its own handshake takes about a second). */
+#define MAX_PENDING_PER_ADDR 32
+#define MAX_PENDING 128
+
+/* Cut what took too long, and the oldest past the limits (for ip: the
+ * address that just connected, or NULL). Under srv->lock. */
+static void guard_pending(struct server *srv, const char *ip)
+{
+	int64_t now = now_ms();
+	int total = 0, same = 0;
+	struct conn *oldest = NULL, *oldest_same = NULL;
+	for (struct conn *c = srv->conns; c; c = conn_next(c)) {
+		if (!conn_pending(c)) {
+			continue;
+		}
+		if (now >= conn_deadline_ms(c)) {
+			conn_cut(c);
+			continue;
+		}
+		total++;
+		if (!oldest || conn_started_ms(c) <= conn_started_ms(oldest)) {
+			oldest = c;
+		}
+		if (ip && strcmp(conn_peer_ip(c), ip) == 0) {
+			same++;
+			if (!oldest_same || conn_started_ms(c) <= conn_started_ms(oldest_same)) {
+				oldest_same = c;
+			}
+		}
+	}
+	if (same > MAX_PENDING_PER_ADDR) {
+		conn_cut(oldest_same);
+	} else if (total > MAX_PENDING) {
+		conn_cut(oldest);
+	}
+}
+
 static void reap(struct server *srv, bool all)
 {
 	pthread_mutex_lock(&srv->lock);
@@ -163,6 +210,7 @@ int server_adopt(struct server *srv, int fd)
 	pthread_mutex_lock(&srv->lock);
 	conn_set_next(c, srv->conns);
 	srv->conns = c;
+	guard_pending(srv, conn_peer_ip(c));
 	pthread_mutex_unlock(&srv->lock);
 	return RDPSHARE_OK;
 }
@@ -181,6 +229,9 @@ static void *accept_main(void *arg)
 			break;
 		}
 		reap(srv, false);
+		pthread_mutex_lock(&srv->lock);
+		guard_pending(srv, NULL);
+		pthread_mutex_unlock(&srv->lock);
 		for (int i = 0; i < srv->n_fds; i++) {
 			if (!(pfd[i].revents & POLLIN)) {
 				continue;
