@@ -104,9 +104,12 @@ fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 build-fuzz/fuzz_connstr: src/connstr.c
 build-fuzz/fuzz_encomsp: src/rdp/encomsp.c src/utf16.c
 build-fuzz/fuzz_text: src/utf16.c
+build-fuzz/fuzz_ctl: tools/parse.c src/hostport.c
+build-fuzz/fuzz_vcframe: tools/rdpview/framing.c
 build-fuzz/fuzz_%: fuzz/fuzz_%.c
 	@mkdir -p build-fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+		-Itools -Itools/rdpview \
 		-o $@ $^
 
 install: all

@@ -222,6 +222,10 @@ struct chan_msg *attendee_take_chan_msgs(rdpshare_attendee *a)
 	return m;
 }
 
+/* Channel data from viewers waiting for the application to dispatch, at
+ * most (past it, messages are dropped and counted as channel_dropped). */
+#define CHANNEL_QUEUE_MAX (16 * 1024 * 1024)
+
 void session_post_channel_event(rdpshare_session *s, int type, rdpshare_channel *ch,
                                 rdpshare_attendee *a, const void *data, size_t len)
 {
@@ -241,5 +245,10 @@ void session_post_channel_event(rdpshare_session *s, int type, rdpshare_channel 
 		}
 		memcpy(ev->data, data, len);
 	}
-	event_queue_push(&s->events, ev);
+	if (type != EV_CHANNEL_DATA) {
+		event_queue_push(&s->events, ev);
+	} else if (!event_queue_push_bounded(&s->events, ev, CHANNEL_QUEUE_MAX)) {
+		atomic_fetch_add(&a->channel_dropped, 1);
+		event_free(ev);
+	}
 }

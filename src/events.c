@@ -59,12 +59,27 @@ void event_queue_push(struct event_queue *q, struct event *ev)
 	(void)n;
 }
 
+bool event_queue_push_bounded(struct event_queue *q, struct event *ev, size_t max)
+{
+	pthread_mutex_lock(&q->lock);
+	bool room = q->data_bytes + ev->len <= max;
+	if (room) {
+		q->data_bytes += ev->len;
+	}
+	pthread_mutex_unlock(&q->lock);
+	if (room) {
+		event_queue_push(q, ev);
+	}
+	return room;
+}
+
 struct event *event_queue_take_all(struct event_queue *q)
 {
 	uint64_t v;
 	pthread_mutex_lock(&q->lock);
 	struct event *head = q->head;
 	q->head = q->tail = NULL;
+	q->data_bytes = 0;
 	/* Drained under the lock so a push after it re-arms the fd. */
 	ssize_t n = read(q->efd, &v, sizeof(v));
 	(void)n;

@@ -5,6 +5,8 @@
 #define RDPSHARE_EVENTS_H
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 struct rdpshare_attendee;
 
@@ -45,6 +47,7 @@ struct event_queue {
 	pthread_mutex_t lock;
 	struct event *head, *tail;
 	int efd;
+	size_t data_bytes; /* payload bytes waiting (bounded pushes) */
 };
 
 int event_queue_init(struct event_queue *q);
@@ -54,6 +57,11 @@ void event_queue_fini(struct event_queue *q);
 struct event *event_new(enum event_type type);
 /* Takes ownership of ev. Thread-safe. */
 void event_queue_push(struct event_queue *q, struct event *ev);
+/* Like event_queue_push, but refuses (false, ev untouched) when the
+ * payloads already waiting and ev's would pass max bytes: a viewer that
+ * floods a channel faster than the application dispatches cannot grow the
+ * sharer without bound. */
+bool event_queue_push_bounded(struct event_queue *q, struct event *ev, size_t max);
 /* Detach every queued event, oldest first, and clear readability. */
 struct event *event_queue_take_all(struct event_queue *q);
 /* Free one event (drops its attendee reference). */

@@ -27,29 +27,12 @@ int apps_init(bool json_mode, const char *const *names, int n)
 	return 0;
 }
 
-/* Ids are decimal or 0x-prefixed hexadecimal (window ids read best in hex,
- * as xwininfo and xdotool print them). */
-static bool parse_id(const char *s, long *out)
-{
-	if (!s || !*s || *s == '-' || *s == '+') {
-		return false;
-	}
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 0);
-	if (errno || *end || v < 0) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
 static bool is_wanted(const rdpshare_app *a)
 {
 	for (int i = 0; i < n_wanted; i++) {
 		long pid;
 		if (strcmp(wanted[i], rdpshare_app_name(a)) == 0 ||
-		    (parse_id(wanted[i], &pid) && pid == rdpshare_app_id(a))) {
+		    (tool_parse_id(wanted[i], &pid) && pid == rdpshare_app_id(a))) {
 			return true;
 		}
 	}
@@ -226,7 +209,7 @@ void apps_cmd_share(struct sbuf *b, rdpshare_session *s, const char *arg, const 
 	bool only_app = strncmp(arg, "app:", 4) == 0;
 	bool only_win = strncmp(arg, "window:", 7) == 0;
 	long id;
-	if (!on_off(state, &on) || !parse_id(arg + (only_app ? 4 : only_win ? 7 : 0), &id)) {
+	if (!on_off(state, &on) || !tool_parse_id(arg + (only_app ? 4 : only_win ? 7 : 0), &id)) {
 		fail(b, "usage: share [app:|window:]ID on|off");
 		return;
 	}
@@ -256,7 +239,7 @@ void apps_cmd_filter(struct sbuf *b, rdpshare_session *s, const char *state)
 void apps_cmd_show(struct sbuf *b, rdpshare_session *s, const char *arg)
 {
 	long id;
-	rdpshare_window *w = parse_id(arg, &id) ? rdpshare_session_find_window(s, id) : NULL;
+	rdpshare_window *w = tool_parse_id(arg, &id) ? rdpshare_session_find_window(s, id) : NULL;
 	if (!w) {
 		fail(b, "no window with that id (see ctl apps)");
 		return;

@@ -386,11 +386,12 @@ void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit)
 	} else {
 		req[len] = '\0';
 		char *argv[MAX_ARGS];
-		int argc = 0;
-		for (size_t i = 0; i < len && argc < MAX_ARGS; i += strlen(req + i) + 1) {
-			argv[argc++] = req + i;
+		int argc = tool_split_request(req, len, argv, MAX_ARGS);
+		if (argc < 0) {
+			error_json(&b, "too many arguments");
+		} else {
+			run_command(&b, s, argc, argv, quit);
 		}
-		run_command(&b, s, argc, argv, quit);
 	}
 	sb_printf(&b, "\n");
 	if (!b.failed) {

@@ -56,6 +56,12 @@ int tool_snapshot(rdpshare_session *s, const char *path);
  * False for anything else, including overflow. */
 bool tool_parse_long(const char *s, long *out);
 bool tool_parse_ints(const char *s, int *out, int n);
+/* An id: decimal or 0x-prefixed hexadecimal (window ids read best in hex,
+ * as xwininfo and xdotool print them), >= 0. */
+bool tool_parse_id(const char *s, long *out);
+/* A control request: arguments separated by NULs in req[0..len), where
+ * req[len] is a NUL. Fills argv; -1 when there are more than max. */
+int tool_split_request(char *req, size_t len, char **argv, int max);
 
 /* Build a generated password (12 characters, no look-alikes). Ownership:
  * malloc'd, caller frees. */

@@ -42,7 +42,13 @@ static void read_all(struct dvc_set *d, int i, rdpshare_session *s, rdpshare_att
 			free(buf);
 			return;
 		}
-		if (rdpshare_channel_get_access(ch, a->id) == RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE) {
+		size_t max = (channel_flags(ch) & RDPSHARE_CHANNEL_FLAGS_LEGACY)
+		                 ? RDPSHARE_CHANNEL_MAX_MESSAGE_LEGACY
+		                 : RDPSHARE_CHANNEL_MAX_MESSAGE;
+		if (got > max) {
+			atomic_fetch_add(&a->channel_dropped, 1); /* over the API's limit */
+		} else if (rdpshare_channel_get_access(ch, a->id) ==
+		           RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE) {
 			session_post_channel_event(s, EV_CHANNEL_DATA, ch, a, buf, got);
 		} else {
 			d->dropped++; /* no access: never reaches the application */

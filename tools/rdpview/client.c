@@ -12,6 +12,7 @@
 #include <freerdp/settings.h>
 #include <winpr/synch.h>
 
+#include "framing.h"
 #include "keyhash.h"
 #include "rdpshare.h"
 #include "rdpview.h"
@@ -336,39 +337,23 @@ static void bridge_read(struct stdin_bridge *b)
 	b->len += (size_t)n;
 }
 
-/* Send every complete message at the front while the channel takes them. */
-static void bridge_send(struct stdin_bridge *b, bool binary)
+/* Send every complete message at the front while the channel takes them.
+ * False when the stream is broken (a message over the legacy limit). */
+static bool bridge_send(struct stdin_bridge *b, bool binary)
 {
 	size_t off = 0;
-	for (;;) {
-		size_t start, mlen, next;
-		if (binary) {
-			if (b->len - off < 4) {
-				break;
-			}
-			const unsigned char *h = (const unsigned char *)b->buf + off;
-			mlen = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-			if (b->len - off - 4 < mlen) {
-				break;
-			}
-			start = off + 4;
-			next = start + mlen;
-		} else {
-			char *nl = memchr(b->buf + off, '\n', b->len - off);
-			if (!nl) {
-				break;
-			}
-			start = off;
-			mlen = (size_t)(nl - (b->buf + off));
-			next = start + mlen + 1;
-		}
-		if (mlen > 0 && !rv_dvc_send(b->buf + start, mlen)) {
+	int r;
+	size_t start, mlen, next;
+	while ((r = frame_next(b->buf + off, b->len - off, binary,
+	                       RDPSHARE_CHANNEL_MAX_MESSAGE_LEGACY, &start, &mlen, &next)) > 0) {
+		if (mlen > 0 && !rv_dvc_send(b->buf + off + start, mlen)) {
 			break; /* not open yet: keep it */
 		}
-		off = next;
+		off += next;
 	}
 	memmove(b->buf, b->buf + off, b->len - off);
 	b->len -= off;
+	return r >= 0;
 }
 
 static int loop(struct rv *rv)
@@ -420,8 +405,13 @@ static int loop(struct rv *rv)
 		    WaitForSingleObject(bridge.event, 0) == WAIT_OBJECT_0) {
 			bridge_read(&bridge);
 		}
-		if (bridge.len) {
-			bridge_send(&bridge, rv->o->binary);
+		if (bridge.len && !bridge_send(&bridge, rv->o->binary)) {
+			fprintf(stderr,
+			        "rdpview: a message on stdin is longer than %d bytes; "
+			        "the rest of stdin is ignored\n",
+			        RDPSHARE_CHANNEL_MAX_MESSAGE_LEGACY);
+			bridge.eof = true;
+			bridge.len = 0;
 		}
 		if (rv->mp_open && !sent_raw) {
 			sent_raw = true;
