@@ -93,7 +93,12 @@ $(BUILD)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(PKG_LIBS) -lm
 
-tests: all $(UNIT_BIN) $(HELPER_BIN)
+tests: all $(UNIT_BIN) $(HELPER_BIN) $(BUILD)/tests/libenospc.so
+
+# fault injection for the end-to-end tests (LD_PRELOAD)
+$(BUILD)/tests/libenospc.so: tests/preload/enospc.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
 
 check:
 	tests/run.sh

@@ -62,6 +62,8 @@ enum rdpshare_result {
 	RDPSHARE_E_WRONG_THREAD = -14, /* called from a thread other than the owner */
 	RDPSHARE_E_UNSUPPORTED = -15,  /* valid in the original, not supported here */
 	RDPSHARE_E_GONE = -16,         /* the attendee has left (E_UNEXPECTED in the original) */
+	RDPSHARE_E_NOSPACE = -17,      /* file: no space left on the device (or over quota) */
+	RDPSHARE_E_ACCESS = -18,       /* file: permission denied or read-only file system */
 };
 
 /* CTRL_LEVEL, same values as the original. */
@@ -196,6 +198,11 @@ struct rdpshare_callbacks {
 int rdpshare_session_create(const struct rdpshare_config *config,
                             const struct rdpshare_callbacks *callbacks, void *userdata,
                             rdpshare_session **out);
+
+/* Our addition: the directory that holds the TLS certificate and key
+ * (config.config_dir, else $XDG_CONFIG_HOME/rdpshare or
+ * ~/.config/rdpshare). Owned by the session. */
+const char *rdpshare_session_get_config_dir(const rdpshare_session *s);
 
 /* Close if open, free everything. NULL is accepted. No callbacks run. */
 void rdpshare_session_destroy(rdpshare_session *s);
@@ -367,7 +374,9 @@ rdpshare_invitation *rdpshare_session_find_invitation(rdpshare_session *s, const
  * malloc'd, caller frees. */
 int rdpshare_invitation_get_connection_string(rdpshare_invitation *inv, char **out);
 /* Write a file `xfreerdp /assistance:PASSWORD FILE` accepts (0600; never
- * contains the password). */
+ * contains the password). Written beside and renamed into place, so a
+ * failure (RDPSHARE_E_NOSPACE, RDPSHARE_E_ACCESS, RDPSHARE_E_IO) leaves
+ * any earlier file whole and nothing half-written. */
 int rdpshare_invitation_write_file(rdpshare_invitation *inv, const char *path);
 /* Strings owned by the invitation, valid for the session's lifetime. */
 const char *rdpshare_invitation_auth_string(const rdpshare_invitation *inv);

@@ -380,8 +380,12 @@ uint64_t session_filter_copy(rdpshare_session *s, struct mp_filter *out)
 	if (out->apps && out->wins) {
 		out->n_apps = s->mpf.n_apps;
 		out->n_wins = s->mpf.n_wins;
-		memcpy(out->apps, s->mpf.apps, (size_t)out->n_apps * sizeof(*out->apps));
-		memcpy(out->wins, s->mpf.wins, (size_t)out->n_wins * sizeof(*out->wins));
+		if (out->n_apps > 0) {
+			memcpy(out->apps, s->mpf.apps, (size_t)out->n_apps * sizeof(*out->apps));
+		}
+		if (out->n_wins > 0) {
+			memcpy(out->wins, s->mpf.wins, (size_t)out->n_wins * sizeof(*out->wins));
+		}
 	} else {
 		mp_filter_free(out);
 		gen = 0; /* try again next time */

@@ -37,6 +37,10 @@ const char *rdpshare_strerror(int result)
 		return "not supported";
 	case RDPSHARE_E_GONE:
 		return "the attendee has left";
+	case RDPSHARE_E_NOSPACE:
+		return "no space left on device";
+	case RDPSHARE_E_ACCESS:
+		return "permission denied";
 	default:
 		return "unknown error";
 	}

@@ -187,7 +187,21 @@ int rdpshare_invitation_write_file(rdpshare_invitation *inv, const char *path)
 	}
 	r = invfile_write(path, cs);
 	free(cs);
-	return r < 0 ? RDPSHARE_E_IO : RDPSHARE_OK;
+	switch (r) {
+	case 0:
+		return RDPSHARE_OK;
+	case -ENOSPC:
+	case -EDQUOT:
+		return RDPSHARE_E_NOSPACE;
+	case -EACCES:
+	case -EPERM:
+	case -EROFS:
+		return RDPSHARE_E_ACCESS;
+	case -ENOMEM:
+		return RDPSHARE_E_NOMEM;
+	default:
+		return RDPSHARE_E_IO;
+	}
 }
 
 const char *rdpshare_invitation_auth_string(const rdpshare_invitation *inv)

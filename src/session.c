@@ -272,6 +272,11 @@ void rdpshare_session_destroy(rdpshare_session *s)
 	free(s);
 }
 
+const char *rdpshare_session_get_config_dir(const rdpshare_session *s)
+{
+	return s ? s->config_dir : NULL;
+}
+
 static struct tls_identity *identity_of(rdpshare_session *s);
 
 int rdpshare_session_open(rdpshare_session *s)

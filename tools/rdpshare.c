@@ -778,14 +778,22 @@ int main(int argc, char **argv)
 	}
 	if ((r = rdpshare_session_open(s)) != RDPSHARE_OK) {
 		unlink(ctl_path);
+		if (r == RDPSHARE_E_TLS) {
+			fprintf(stderr,
+			        "rdpshare: the TLS certificate and key in %s cannot be used; "
+			        "move them away and a new pair is made\n",
+			        rdpshare_session_get_config_dir(s));
+		}
 		die("cannot start listening", r);
 	}
 	char *inv_path = o.invitation_file ? strdup(o.invitation_file) : inv_default_path(ctl_path);
 	if (!inv_path || (r = rdpshare_invitation_write_file(inv, inv_path)) != RDPSHARE_OK) {
 		rdpshare_session_destroy(s);
 		unlink(ctl_path);
-		fprintf(stderr, "rdpshare: %s: ", inv_path ? inv_path : "invitation file");
-		die("cannot write the invitation file", inv_path ? r : RDPSHARE_E_NOMEM);
+		char what[PATH_MAX + 64];
+		snprintf(what, sizeof(what), "cannot write the invitation file %s",
+		         inv_path ? inv_path : "");
+		die(what, inv_path ? r : RDPSHARE_E_NOMEM);
 	}
 	print_invitation(s, inv, generated, ctl_path, inv_path);
 	/* reverse connect: dial the viewer that listens (rdpview --listen) */

@@ -759,7 +759,15 @@ static void x11_destroy(struct capture *c)
 		if (x->keymap) {
 			XFree(x->keymap);
 		}
-		XCloseDisplay(x->dpy); /* safe after an I/O error: Xlib sends nothing */
+		if (!x->g.dead) {
+			XCloseDisplay(x->dpy);
+		} else {
+			/* When the I/O error struck another thread in the middle of
+			 * a read, Xlib still waits for that reader, and
+			 * XCloseDisplay would wait forever. The server is gone:
+			 * close the socket and leave the Display's memory be. */
+			close(ConnectionNumber(x->dpy));
+		}
 	}
 	if (x->epfd >= 0) {
 		close(x->epfd);

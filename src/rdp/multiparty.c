@@ -196,8 +196,12 @@ bool multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, boo
 	}
 	copy.n_apps = now->n_apps;
 	copy.n_wins = now->n_wins;
-	memcpy(copy.apps, now->apps, (size_t)now->n_apps * sizeof(*copy.apps));
-	memcpy(copy.wins, now->wins, (size_t)now->n_wins * sizeof(*copy.wins));
+	if (now->n_apps > 0) {
+		memcpy(copy.apps, now->apps, (size_t)now->n_apps * sizeof(*copy.apps));
+	}
+	if (now->n_wins > 0) {
+		memcpy(copy.wins, now->wins, (size_t)now->n_wins * sizeof(*copy.wins));
+	}
 	mp_filter_free(&m->told);
 	m->told = copy;
 	m->told_state = m->told_state || may_see;

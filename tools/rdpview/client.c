@@ -64,6 +64,15 @@ static BOOL on_end_paint(rdpContext *ctx)
 	return TRUE;
 }
 
+/* FreeRDP leaves a new picture buffer uninitialised: until the sharer
+ * paints, show (and save) black, never stale memory. */
+static void clear_picture(rdpGdi *gdi)
+{
+	if (gdi && gdi->primary_buffer) {
+		memset(gdi->primary_buffer, 0, (size_t)gdi->stride * gdi->height);
+	}
+}
+
 static BOOL on_desktop_resize(rdpContext *ctx)
 {
 	struct rv *rv = rv_of(ctx);
@@ -71,6 +80,7 @@ static BOOL on_desktop_resize(rdpContext *ctx)
 	if (!gdi_resize(ctx->gdi, st->DesktopWidth, st->DesktopHeight)) {
 		return FALSE;
 	}
+	clear_picture(ctx->gdi);
 	if (rv->win) {
 		rv_window_resize(rv->win, (int)st->DesktopWidth, (int)st->DesktopHeight);
 	}
@@ -143,6 +153,7 @@ static BOOL on_post_connect(freerdp *instance)
 	if (!gdi_init(instance, PIXEL_FORMAT_BGRX32)) {
 		return FALSE;
 	}
+	clear_picture(instance->context->gdi);
 	register_pointer(instance->context);
 	rdpUpdate *u = instance->update;
 	u->BeginPaint = on_begin_paint;
