@@ -79,8 +79,9 @@ enum rdpshare_ctrl_level {
 /* ATTENDEE_DISCONNECT_REASON, same values as the original. */
 enum rdpshare_disconnect_reason {
 	RDPSHARE_DISCONNECT_APP = 0, /* the sharer terminated it */
-	RDPSHARE_DISCONNECT_ERR = 1, /* an error on the connection */
-	RDPSHARE_DISCONNECT_CLI = 2, /* the viewer left */
+	RDPSHARE_DISCONNECT_ERR = 1, /* an error: timeout, broken data, our side failed */
+	RDPSHARE_DISCONNECT_CLI = 2, /* the viewer left (code 0), or its end closed or it died
+	                              * mid-stream (code -EPIPE) */
 };
 
 /* RDPENCOMAPI_ATTENDEE_FLAGS */

@@ -1,5 +1,7 @@
 #include "utf16.h"
 
+#include <stdbool.h>
+
 static uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
@@ -30,7 +32,9 @@ static uint32_t utf8_next(const unsigned char **s)
 		c = c << 6 | (*p++ & 0x3F);
 	}
 	*s = p;
-	return c > 0x10FFFF || (c >= 0xD800 && c < 0xE000) ? 0xFFFD : c;
+	/* overlong forms (E0 80 80 would be a NUL) are as broken as the rest */
+	bool overlong = (extra == 2 && c < 0x800) || (extra == 3 && c < 0x10000);
+	return overlong || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000) ? 0xFFFD : c;
 }
 
 int utf8_to_utf16(const char *s_in, uint16_t *out, int max)

@@ -624,7 +624,10 @@ static void *conn_main(void *arg)
 			break;
 		}
 		if (!service(c)) {
-			reason = RDPSHARE_DISCONNECT_ERR;
+			/* Writing failed: the viewer closed its end, cleanly in the
+			 * middle of a frame or by dying. Either way the client left;
+			 * the code tells it did not say goodbye first. */
+			reason = RDPSHARE_DISCONNECT_CLI;
 			code = -EPIPE;
 			break;
 		}
