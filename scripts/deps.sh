@@ -6,7 +6,7 @@ BUILD="build-essential pkg-config freerdp2-dev libwinpr2-dev libssl-dev libx11-d
 libxdamage-dev libxfixes-dev libxtst-dev libxi-dev libxres-dev libcmocka-dev"
 RUN="freerdp2-x11"
 TEST="xvfb x11-utils x11-apps x11-xserver-utils xdotool imagemagick clang libclang-rt-14-dev
-procps iproute2 python3 xclip"
+procps iproute2 python3 xclip xserver-xephyr"
 want="$BUILD $RUN"
 [ "${1:-}" = "--test" ] && want="$want $TEST"
 missing=""

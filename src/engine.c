@@ -45,6 +45,7 @@ struct engine {
 	bool stale; /* damage was dropped while nobody watched */
 	int64_t last_frame_ms;
 	unsigned long last_serial;
+	int desk_w, desk_h; /* the desktop size last told to the session */
 	/* the filter as the engine applies it */
 	struct filter_policy cur;
 	uint64_t cur_gen, win_serial;
@@ -439,6 +440,14 @@ static void *engine_main(void *arg)
 				break;
 			}
 		}
+		int dw, dh;
+		e->cap->ops->size(e->cap, &dw, &dh);
+		if (dw != e->desk_w || dh != e->desk_h) {
+			e->desk_w = dw;
+			e->desk_h = dh;
+			session_desktop_resized(e->s, dw, dh);
+			atomic_store(&e->refresh, true); /* every viewer gets the new size */
+		}
 		/* the filter first: input and snapshots obey the newest policy */
 		follow_windows(e);
 		inject_queued(e);
@@ -483,6 +492,7 @@ int engine_start(rdpshare_session *s, struct capture *cap, struct engine **out)
 	}
 	e->s = s;
 	e->cap = cap;
+	cap->ops->size(cap, &e->desk_w, &e->desk_h);
 	e->stale = true;
 	e->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (e->wake_fd < 0) {

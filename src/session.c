@@ -391,11 +391,14 @@ int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int
 	if (s->state == SESSION_CLOSED) {
 		return RDPSHARE_E_CLOSED;
 	}
-	if (left < 0 || top < 0 || right <= left || bottom <= top || right > s->desk_w ||
-	    bottom > s->desk_h) {
+	pthread_mutex_lock(&s->lock);
+	bool outside = left < 0 || top < 0 || right <= left || bottom <= top || right > s->desk_w ||
+	               bottom > s->desk_h;
+	if (outside) {
+		pthread_mutex_unlock(&s->lock);
 		return RDPSHARE_E_INVALIDARG;
 	}
-	pthread_mutex_lock(&s->lock);
+	s->rect_set = true;
 	s->rect_l = left;
 	s->rect_t = top;
 	s->rect_r = right;
@@ -434,6 +437,26 @@ void session_get_rect(rdpshare_session *s, int *l, int *t, int *r, int *b)
 	*r = s->rect_r;
 	*b = s->rect_b;
 	pthread_mutex_unlock(&s->lock);
+}
+
+void session_desktop_resized(rdpshare_session *s, int w, int h)
+{
+	pthread_mutex_lock(&s->lock);
+	s->desk_w = w;
+	s->desk_h = h;
+	bool follows = !s->rect_set; /* the whole desktop is shared: it is the new size */
+	if (follows) {
+		s->rect_l = s->rect_t = 0;
+		s->rect_r = w;
+		s->rect_b = h;
+	}
+	pthread_mutex_unlock(&s->lock);
+	struct event *ev = follows ? event_new(EV_RECT_CHANGED) : NULL;
+	if (ev) {
+		ev->i3 = w;
+		ev->i4 = h;
+		event_queue_push(&s->events, ev);
+	}
 }
 
 int rdpshare_session_set_color_depth(rdpshare_session *s, int bpp)

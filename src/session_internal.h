@@ -157,7 +157,7 @@ struct rdpshare_session {
 	atomic_uint_fast64_t mpf_gen; /* bumps when mpf changes */
 
 	struct capture *capture; /* created at create(), owned by the engine after open */
-	int desk_w, desk_h;
+	int desk_w, desk_h;      /* under lock once open (the engine follows resizes) */
 	struct engine *engine;
 	struct server *server;
 	char **listen_addrs; /* "addr:port" after open */
@@ -224,6 +224,9 @@ void reverse_connect_stop_all(rdpshare_session *s);
 /* The engine or a connection hit a fatal error. */
 void session_post_error(rdpshare_session *s, int result, const char *message);
 void session_get_rect(rdpshare_session *s, int *l, int *t, int *r, int *b);
+/* The engine saw the desktop change size: an unset shared rect follows it
+ * (with a shared_rect_changed event); a set one stays (clipped when used). */
+void session_desktop_resized(rdpshare_session *s, int w, int h);
 
 /* appfilter.c */
 /* The engine saw the window list change (n entries, copied). Thread-safe. */
