@@ -3,6 +3,8 @@
 #   make SAN=1 BUILD=build-asan   the same under AddressSanitizer + UBSan
 #   make check           build both and run every test (tests/run.sh)
 #   make fuzz            libFuzzer targets in build-fuzz/
+#   make soak            long runs: 1000-cycle churn under ASan, slow viewers
+#                        for 60 s, every fuzz target for 10 million runs
 #   make install PREFIX=/usr/local
 
 BUILD ?= build
@@ -117,6 +119,14 @@ build-fuzz/fuzz_%: fuzz/fuzz_%.c
 		-Itools -Itools/rdpview \
 		-o $@ $^
 
+soak: tests fuzz
+	$(MAKE) SAN=1 BUILD=build-asan tests
+	ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		bash tests/soak/churn.sh build-asan 1000
+	bash tests/soak/slow_viewers.sh $(BUILD) 60
+	bash tests/soak/fuzz_long.sh 10000000
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -131,5 +141,5 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all tests check fuzz install clean
+.PHONY: soak all tests check fuzz install clean
 -include $(LIB_OBJ:.o=.d) $(VIEW_OBJ:.o=.d)
