@@ -267,7 +267,9 @@ void appfilter_windows(rdpshare_session *s, const struct cap_window *w, int n)
 	free(opened);
 	free(app_new);
 	free(retitled);
-	appfilter_push(s);
+	if (n_gone || n_opened || n_retitled) {
+		appfilter_push(s); /* moves alone change neither the policy nor the lists */
+	}
 }
 
 void mp_filter_free(struct mp_filter *f)
