@@ -180,22 +180,6 @@ void apps_json(struct sbuf *b, rdpshare_session *s)
 	sb_printf(b, "]}");
 }
 
-static void fail(struct sbuf *b, const char *msg)
-{
-	sb_printf(b, "{\"ok\":false,\"error\":");
-	sb_json_str(b, msg);
-	sb_printf(b, "}");
-}
-
-static void done(struct sbuf *b, int r)
-{
-	if (r == RDPSHARE_OK) {
-		sb_printf(b, "{\"ok\":true}");
-	} else {
-		fail(b, rdpshare_strerror(r));
-	}
-}
-
 static bool on_off(const char *s, bool *out)
 {
 	*out = strcmp(s, "on") == 0;
@@ -210,19 +194,19 @@ void apps_cmd_share(struct sbuf *b, rdpshare_session *s, const char *arg, const 
 	bool only_win = strncmp(arg, "window:", 7) == 0;
 	long id;
 	if (!on_off(state, &on) || !tool_parse_id(arg + (only_app ? 4 : only_win ? 7 : 0), &id)) {
-		fail(b, "usage: share [app:|window:]ID on|off");
+		sb_error(b, "usage: share [app:|window:]ID on|off");
 		return;
 	}
 	rdpshare_app *a = only_win ? NULL : rdpshare_session_find_app(s, id);
 	rdpshare_window *w = only_app ? NULL : rdpshare_session_find_window(s, id);
 	if (a && w) {
-		fail(b, "an application and a window have that id: say app:ID or window:ID");
+		sb_error(b, "an application and a window have that id: say app:ID or window:ID");
 	} else if (a) {
-		done(b, rdpshare_app_set_shared(a, on));
+		sb_result(b, rdpshare_app_set_shared(a, on));
 	} else if (w) {
-		done(b, rdpshare_window_set_shared(w, on));
+		sb_result(b, rdpshare_window_set_shared(w, on));
 	} else {
-		fail(b, "no application or window with that id (see ctl apps)");
+		sb_error(b, "no application or window with that id (see ctl apps)");
 	}
 }
 
@@ -230,10 +214,10 @@ void apps_cmd_filter(struct sbuf *b, rdpshare_session *s, const char *state)
 {
 	bool on;
 	if (!on_off(state, &on)) {
-		fail(b, "usage: filter on|off");
+		sb_error(b, "usage: filter on|off");
 		return;
 	}
-	done(b, rdpshare_session_set_filter_enabled(s, on));
+	sb_result(b, rdpshare_session_set_filter_enabled(s, on));
 }
 
 void apps_cmd_show(struct sbuf *b, rdpshare_session *s, const char *arg)
@@ -241,8 +225,8 @@ void apps_cmd_show(struct sbuf *b, rdpshare_session *s, const char *arg)
 	long id;
 	rdpshare_window *w = tool_parse_id(arg, &id) ? rdpshare_session_find_window(s, id) : NULL;
 	if (!w) {
-		fail(b, "no window with that id (see ctl apps)");
+		sb_error(b, "no window with that id (see ctl apps)");
 		return;
 	}
-	done(b, rdpshare_window_show(w));
+	sb_result(b, rdpshare_window_show(w));
 }

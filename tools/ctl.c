@@ -113,22 +113,6 @@ static void invitation_json(struct sbuf *b, rdpshare_invitation *inv, int index)
 	sb_printf(b, "}");
 }
 
-static void error_json(struct sbuf *b, const char *msg)
-{
-	sb_printf(b, "{\"ok\":false,\"error\":");
-	sb_json_str(b, msg);
-	sb_printf(b, "}");
-}
-
-static void result_json(struct sbuf *b, int r)
-{
-	if (r == RDPSHARE_OK) {
-		sb_printf(b, "{\"ok\":true}");
-	} else {
-		error_json(b, rdpshare_strerror(r));
-	}
-}
-
 static rdpshare_attendee *attendee_arg(rdpshare_session *s, const char *arg)
 {
 	long id;
@@ -158,20 +142,20 @@ static void cmd_invite(struct sbuf *b, rdpshare_session *s, int argc, char **arg
 		           tool_parse_long(argv[i + 1], &limit)) {
 			i++;
 		} else {
-			error_json(b, "usage: invite [--password PW] [--limit N] [--group NAME]");
+			sb_error(b, "usage: invite [--password PW] [--limit N] [--group NAME]");
 			return;
 		}
 	}
 	char *generated = password ? NULL : tool_generate_password();
 	if (!password && !generated) {
-		error_json(b, "out of memory");
+		sb_error(b, "out of memory");
 		return;
 	}
 	rdpshare_invitation *inv = NULL;
 	int r = rdpshare_session_create_invitation(s, NULL, group, password ? password : generated,
 	                                           (int)limit, &inv);
 	if (r != RDPSHARE_OK) {
-		error_json(b, rdpshare_strerror(r));
+		sb_error(b, rdpshare_strerror(r));
 		free(generated);
 		return;
 	}
@@ -192,10 +176,10 @@ static void cmd_rect(struct sbuf *b, rdpshare_session *s, const char *arg)
 	int v[4];
 	if (!tool_parse_ints(arg, v, 4) || v[2] <= 0 || v[3] <= 0 || v[0] > INT_MAX - v[2] ||
 	    v[1] > INT_MAX - v[3]) {
-		error_json(b, "usage: rect X,Y,WIDTH,HEIGHT");
+		sb_error(b, "usage: rect X,Y,WIDTH,HEIGHT");
 		return;
 	}
-	result_json(b, rdpshare_session_set_shared_rect(s, v[0], v[1], v[0] + v[2], v[1] + v[3]));
+	sb_result(b, rdpshare_session_set_shared_rect(s, v[0], v[1], v[0] + v[2], v[1] + v[3]));
 }
 
 static void cmd_properties(struct sbuf *b, rdpshare_session *s)
@@ -255,37 +239,37 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		sb_printf(b, "]}");
 	} else if (strcmp(cmd, "kick") == 0 && argc == 2) {
 		rdpshare_attendee *a = attendee_arg(s, argv[1]);
-		a ? result_json(b, rdpshare_attendee_terminate(a))
-		  : error_json(b, "no attendee with that id");
+		a ? sb_result(b, rdpshare_attendee_terminate(a))
+		  : sb_error(b, "no attendee with that id");
 	} else if (strcmp(cmd, "level") == 0 && argc == 3) {
 		rdpshare_attendee *a = attendee_arg(s, argv[1]);
 		enum rdpshare_ctrl_level l = level_arg(argv[2]);
 		if (!a) {
-			error_json(b, "no attendee with that id");
+			sb_error(b, "no attendee with that id");
 		} else if (l == RDPSHARE_CTRL_LEVEL_INVALID) {
-			error_json(b, "level must be none, view or interactive");
+			sb_error(b, "level must be none, view or interactive");
 		} else {
-			result_json(b, rdpshare_attendee_set_control_level(a, l));
+			sb_result(b, rdpshare_attendee_set_control_level(a, l));
 		}
 	} else if (strcmp(cmd, "pause") == 0 && argc == 1) {
-		result_json(b, rdpshare_session_pause(s));
+		sb_result(b, rdpshare_session_pause(s));
 	} else if (strcmp(cmd, "resume") == 0 && argc == 1) {
-		result_json(b, rdpshare_session_resume(s));
+		sb_result(b, rdpshare_session_resume(s));
 	} else if (strcmp(cmd, "rect") == 0 && argc == 2) {
 		cmd_rect(b, s, argv[1]);
 	} else if (strcmp(cmd, "invite") == 0) {
 		cmd_invite(b, s, argc, argv);
 	} else if (strcmp(cmd, "revoke") == 0 && argc == 2) {
 		rdpshare_invitation *inv = invitation_arg(s, argv[1]);
-		inv ? result_json(b, rdpshare_invitation_set_revoked(inv, true))
-		    : error_json(b, "no invitation with that auth string or index");
+		inv ? sb_result(b, rdpshare_invitation_set_revoked(inv, true))
+		    : sb_error(b, "no invitation with that auth string or index");
 	} else if (strcmp(cmd, "limit") == 0 && argc == 3) {
 		rdpshare_invitation *inv = invitation_arg(s, argv[1]);
 		long v;
 		if (!inv || !tool_parse_long(argv[2], &v)) {
-			error_json(b, "usage: limit INVITATION N");
+			sb_error(b, "usage: limit INVITATION N");
 		} else {
-			result_json(b, rdpshare_invitation_set_limit(inv, (int)v));
+			sb_result(b, rdpshare_invitation_set_limit(inv, (int)v));
 		}
 	} else if (strcmp(cmd, "apps") == 0 && argc == 1) {
 		apps_json(b, s);
@@ -304,25 +288,25 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		} else if (strcmp(argv[2], "false") == 0) {
 			v = 0;
 		} else if (!tool_parse_long(argv[2], &v)) {
-			error_json(b, "value must be a number, true or false");
+			sb_error(b, "value must be a number, true or false");
 			return;
 		}
-		result_json(b, rdpshare_session_set_property(s, argv[1], v));
+		sb_result(b, rdpshare_session_set_property(s, argv[1], v));
 	} else if (strcmp(cmd, "color-depth") == 0 && argc == 2) {
 		long v;
-		result_json(b, tool_parse_long(argv[1], &v)
-		                   ? rdpshare_session_set_color_depth(s, (int)v)
-		                   : RDPSHARE_E_INVALIDARG);
+		sb_result(b, tool_parse_long(argv[1], &v)
+		                 ? rdpshare_session_set_color_depth(s, (int)v)
+		                 : RDPSHARE_E_INVALIDARG);
 	} else if (strcmp(cmd, "channel-send") == 0 && argc == 4) {
 		rdpshare_channel *ch = rdpshare_session_find_channel(s, argv[1]);
 		long id = RDPSHARE_ATTENDEE_EVERYONE;
 		if (!ch) {
-			error_json(b, "no such channel");
+			sb_error(b, "no such channel");
 		} else if (strcmp(argv[2], "all") != 0 && !tool_parse_long(argv[2], &id)) {
-			error_json(b, "usage: channel-send NAME ID|all TEXT");
+			sb_error(b, "usage: channel-send NAME ID|all TEXT");
 		} else {
-			result_json(
-			    b, rdpshare_channel_send(ch, argv[3], strlen(argv[3]), (int)id, 0));
+			sb_result(b,
+			          rdpshare_channel_send(ch, argv[3], strlen(argv[3]), (int)id, 0));
 		}
 	} else if (strcmp(cmd, "channel-access") == 0 && argc == 4) {
 		rdpshare_channel *ch = rdpshare_session_find_channel(s, argv[1]);
@@ -330,16 +314,16 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		bool rw = strcmp(argv[3], "sendreceive") == 0;
 		if (!ch || !tool_parse_long(argv[2], &id) ||
 		    (!rw && strcmp(argv[3], "none") != 0)) {
-			error_json(b, "usage: channel-access NAME ID none|sendreceive");
+			sb_error(b, "usage: channel-access NAME ID none|sendreceive");
 		} else {
-			result_json(
+			sb_result(
 			    b, rdpshare_channel_set_access(ch, (int)id,
 			                                   rw ? RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE
 			                                      : RDPSHARE_CHANNEL_ACCESS_NONE));
 		}
 	} else if (strcmp(cmd, "snapshot") == 0 && argc == 2) {
-		argv[1][0] == '/' ? result_json(b, tool_snapshot(s, argv[1]))
-		                  : error_json(b, "snapshot wants an absolute path");
+		argv[1][0] == '/' ? sb_result(b, tool_snapshot(s, argv[1]))
+		                  : sb_error(b, "snapshot wants an absolute path");
 	} else if (strcmp(cmd, "requests") == 0 && argc == 1) {
 		requests_json(b);
 	} else if ((strcmp(cmd, "grant") == 0 || strcmp(cmd, "deny") == 0) && argc == 2) {
@@ -347,20 +331,20 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		int r = tool_parse_long(argv[1], &id)
 		            ? requests_answer(s, (int)id, strcmp(cmd, "grant") == 0)
 		            : RDPSHARE_E_INVALIDARG;
-		r == RDPSHARE_E_NOT_FOUND ? error_json(b, "no pending request from that attendee")
-		                          : result_json(b, r);
+		r == RDPSHARE_E_NOT_FOUND ? sb_error(b, "no pending request from that attendee")
+		                          : sb_result(b, r);
 	} else if (strcmp(cmd, "quit") == 0 && argc == 1) {
 		*quit = true;
-		result_json(b, RDPSHARE_OK);
+		sb_result(b, RDPSHARE_OK);
 	} else {
-		error_json(
-		    b, "unknown command; try: attendees, invitations, kick ID, level ID "
-		       "none|view|interactive, pause, resume, rect X,Y,W,H, invite "
-		       "[--password PW] [--limit N] [--group G], revoke INV, limit INV N, "
-		       "properties, set NAME VALUE, color-depth N, requests, grant ID, deny ID, "
-		       "snapshot FILE.png, channel-send NAME ID|all TEXT, "
-		       "channel-access NAME ID none|sendreceive, "
-		       "quit");
+		sb_error(b,
+		         "unknown command; try: attendees, invitations, kick ID, level ID "
+		         "none|view|interactive, pause, resume, rect X,Y,W,H, invite "
+		         "[--password PW] [--limit N] [--group G], revoke INV, limit INV N, "
+		         "properties, set NAME VALUE, color-depth N, requests, grant ID, deny ID, "
+		         "snapshot FILE.png, channel-send NAME ID|all TEXT, "
+		         "channel-access NAME ID none|sendreceive, "
+		         "quit");
 	}
 }
 
@@ -382,13 +366,13 @@ void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit)
 	}
 	struct sbuf b = {0};
 	if (!req || n < 0 || len >= MAX_REQUEST) {
-		error_json(&b, "request too long or incomplete");
+		sb_error(&b, "request too long or incomplete");
 	} else {
 		req[len] = '\0';
 		char *argv[MAX_ARGS];
 		int argc = tool_split_request(req, len, argv, MAX_ARGS);
 		if (argc < 0) {
-			error_json(&b, "too many arguments");
+			sb_error(&b, "too many arguments");
 		} else {
 			run_command(&b, s, argc, argv, quit);
 		}

@@ -88,3 +88,19 @@ void tool_emit(struct sbuf *b)
 	}
 	sb_free(b);
 }
+
+void sb_error(struct sbuf *b, const char *msg)
+{
+	sb_printf(b, "{\"ok\":false,\"error\":");
+	sb_json_str(b, msg);
+	sb_printf(b, "}");
+}
+
+void sb_result(struct sbuf *b, int r)
+{
+	if (r == RDPSHARE_OK) {
+		sb_printf(b, "{\"ok\":true}");
+	} else {
+		sb_error(b, rdpshare_strerror(r));
+	}
+}

@@ -18,6 +18,10 @@ void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(print
 /* Append s as a JSON string literal (with quotes). */
 void sb_json_str(struct sbuf *b, const char *s);
 void sb_free(struct sbuf *b);
+/* Control replies: {"ok":false,"error":MSG}, and {"ok":true} or the error
+ * for an RDPSHARE_ result. */
+void sb_error(struct sbuf *b, const char *msg);
+void sb_result(struct sbuf *b, int r);
 /* Print b and a newline to stdout, flush, free b. */
 void tool_emit(struct sbuf *b);
 
