@@ -14,23 +14,48 @@
 #include "rdp/server.h"
 #include "session_internal.h"
 
+/* Only the newest list waits for the owner thread, behind at most one
+ * event: a window dragged about while the application does not dispatch
+ * costs one list, not one per move. */
 void session_post_windows(rdpshare_session *s, const struct cap_window *w, int n)
 {
-	struct event *ev = event_new(EV_WINDOWS);
-	if (!ev) {
-		return;
-	}
 	size_t len = (size_t)n * sizeof(*w);
-	ev->data = malloc(len ? len : 1);
-	if (!ev->data) {
-		event_free(ev);
-		return;
+	struct cap_window *copy = malloc(len ? len : 1);
+	if (!copy) {
+		return; /* the next change brings a whole list again */
 	}
 	if (len) {
-		memcpy(ev->data, w, len);
+		memcpy(copy, w, len);
 	}
-	ev->len = len;
-	event_queue_push(&s->events, ev);
+	pthread_mutex_lock(&s->lock);
+	free(s->win_latest);
+	s->win_latest = copy;
+	s->n_win_latest = n;
+	bool post = !s->win_posted;
+	s->win_posted = true;
+	pthread_mutex_unlock(&s->lock);
+	struct event *ev = post ? event_new(EV_WINDOWS) : NULL;
+	if (ev) {
+		event_queue_push(&s->events, ev);
+	} else if (post) {
+		pthread_mutex_lock(&s->lock);
+		s->win_posted = false; /* lost: the next change posts again */
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+void appfilter_take_windows(rdpshare_session *s)
+{
+	pthread_mutex_lock(&s->lock);
+	struct cap_window *w = s->win_latest;
+	int n = s->n_win_latest;
+	s->win_latest = NULL;
+	s->win_posted = false;
+	pthread_mutex_unlock(&s->lock);
+	if (w) {
+		appfilter_windows(s, w, n);
+		free(w);
+	}
 }
 
 static void post_id(rdpshare_session *s, enum event_type type, uint32_t id)
@@ -364,6 +389,8 @@ void appfilter_free(rdpshare_session *s)
 	free(af->apps);
 	memset(af, 0, sizeof(*af));
 	mp_filter_free(&s->mpf);
+	free(s->win_latest);
+	s->win_latest = NULL;
 }
 
 uint64_t session_filter_gen(rdpshare_session *s)

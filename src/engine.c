@@ -90,8 +90,8 @@ static bool grab_shown(struct engine *e, const struct cap_rect *r, struct frame 
 	for (int i = 0; i < e->n_shown; i++) {
 		if (rect_intersect(r, &e->shown[i], &part)) {
 			e->cap->ops->grab(e->cap, &part, f->data, f->stride, share->x, share->y);
-			filter_apply(e->mask, e->mask_w, &part, f->data, f->stride, share->x,
-			             share->y, e->cur.background);
+			filter_apply(e->mask, e->mask_w, e->mask_h, &part, f->data, f->stride,
+			             share->x, share->y, e->cur.background);
 		}
 	}
 	return true;
@@ -105,6 +105,23 @@ static bool pixel_shown(const struct engine *e, int x, int y)
 	}
 	return x >= 0 && y >= 0 && x < e->mask_w && y < e->mask_h &&
 	       e->mask[(size_t)y * (size_t)e->mask_w + (size_t)x];
+}
+
+static void follow_windows(struct engine *e);
+
+/* Under the filter: did the window tree change while we grabbed? The X
+ * server sends events before the replies to later requests, so a change
+ * the grab already shows is in the queue by now. */
+static bool windows_moved_under(struct engine *e)
+{
+	if (!e->filtering || !e->cap->ops->windows) {
+		return false;
+	}
+	e->cap->ops->process(e->cap); /* reads what is queued; damage stays pending */
+	const struct cap_window *w;
+	uint64_t serial = e->win_serial;
+	e->cap->ops->windows(e->cap, &w, &serial);
+	return serial != e->win_serial;
 }
 
 static void make_frame(struct engine *e, bool full)
@@ -147,11 +164,22 @@ static void make_frame(struct engine *e, bool full)
 			rect_list_add(f->rects, &f->n_rects, FRAME_MAX_RECTS, &in);
 		}
 	}
-	e->has_mask_dirty = false;
 	frame_unref(prev);
+	e->has_mask_dirty = false;
 	e->n_pending = 0;
 	e->stale = false;
 	e->last_frame_ms = now_ms();
+	if (windows_moved_under(e)) {
+		/* The grab may show a window raised or mapped after the mask was
+		 * made: mask the frame again with the new tree. What changed side
+		 * becomes damage for the next frame (follow_windows), so nothing
+		 * is dropped and a long window drag cannot starve the viewers. */
+		follow_windows(e);
+		if (e->filtering) {
+			filter_apply(e->mask, e->mask_w, e->mask_h, &share, f->data, f->stride,
+			             share.x, share.y, e->cur.background);
+		}
+	}
 	if (f->n_rects == 0) {
 		frame_unref(f);
 		return;
@@ -183,8 +211,6 @@ static void poke(int fd)
 	(void)n;
 }
 
-static void follow_windows(struct engine *e);
-
 /* Only the engine thread may touch the back-end: snapshots are taken here. */
 static void take_snapshot(struct engine *e)
 {
@@ -193,10 +219,10 @@ static void take_snapshot(struct engine *e)
 		follow_windows(e); /* a policy set just before the request applies */
 		e->snap_result = e->cap->ops->grab(e->cap, &e->snap_rect, e->snap_out,
 		                                   e->snap_stride, e->snap_rect.x, e->snap_rect.y);
-		if (e->filtering && e->mask &&
-		    e->snap_result == 0) { /* the frame buffer viewers see */
-			filter_apply(e->mask, e->mask_w, &e->snap_rect, e->snap_out, e->snap_stride,
-			             e->snap_rect.x, e->snap_rect.y, e->cur.background);
+		if (e->filtering && e->snap_result == 0) { /* the frame buffer viewers see */
+			filter_apply(e->mask, e->mask_w, e->mask_h, &e->snap_rect, e->snap_out,
+			             e->snap_stride, e->snap_rect.x, e->snap_rect.y,
+			             e->cur.background);
 		}
 		e->snap_pending = false;
 		pthread_cond_broadcast(&e->snap_done);

@@ -25,7 +25,7 @@ enum event_type {
 	EV_CHANNEL_LEFT,      /* channel, attendee */
 	EV_CHANNEL_DATA,      /* channel, attendee, data/len */
 	EV_CHANNEL_SENT,      /* channel, attendee, len */
-	EV_WINDOWS,           /* data: struct cap_window[len / sizeof] */
+	EV_WINDOWS,           /* the newest window list waits (appfilter.c) */
 	EV_APP_UPDATE,        /* i1 application id */
 	EV_WINDOW_UPDATE,     /* i1 window id */
 	EV_FILTER_UPDATED,    /* i1 enabled */

@@ -119,15 +119,16 @@ static uint32_t bgrx(uint32_t rgb)
 	return rgb & 0xFFFFFFu;
 }
 
-void filter_apply(const uint8_t *mask, int dw, const struct cap_rect *r, uint8_t *dst, int stride,
-                  int ox, int oy, uint32_t bg)
+void filter_apply(const uint8_t *mask, int dw, int dh, const struct cap_rect *r, uint8_t *dst,
+                  int stride, int ox, int oy, uint32_t bg)
 {
 	uint32_t px = bgrx(bg);
 	for (int y = r->y; y < r->y + r->h; y++) {
-		const uint8_t *m = mask + (size_t)y * (size_t)dw;
+		bool row_in = mask && y >= 0 && y < dh;
+		const uint8_t *m = row_in ? mask + (size_t)y * (size_t)dw : NULL;
 		uint32_t *row = (uint32_t *)(void *)(dst + (size_t)(y - oy) * (size_t)stride);
 		for (int x = r->x; x < r->x + r->w; x++) {
-			if (!m[x]) {
+			if (!m || x < 0 || x >= dw || !m[x]) {
 				row[x - ox] = px;
 			}
 		}

@@ -42,9 +42,11 @@ int filter_paint(uint8_t *mask, int dw, int dh, const struct cap_window *w, int 
 bool filter_mask_diff(const uint8_t *a, const uint8_t *b, int dw, int dh, struct cap_rect *out);
 
 /* Paint the pixels of r (desktop coordinates) whose mask is 0 in colour bg;
- * dst holds BGRX32 pixels with desktop pixel (ox, oy) at dst[0]. */
-void filter_apply(const uint8_t *mask, int dw, const struct cap_rect *r, uint8_t *dst, int stride,
-                  int ox, int oy, uint32_t bg);
+ * dst holds BGRX32 pixels with desktop pixel (ox, oy) at dst[0]. Pixels of
+ * r outside the dw x dh mask (a desktop that shrank), or all of them when
+ * mask is NULL, count as hidden. */
+void filter_apply(const uint8_t *mask, int dw, int dh, const struct cap_rect *r, uint8_t *dst,
+                  int stride, int ox, int oy, uint32_t bg);
 
 /* Fill r (desktop coordinates) with bg in the same layout. */
 void filter_fill(const struct cap_rect *r, uint8_t *dst, int stride, int ox, int oy, uint32_t bg);

@@ -719,7 +719,7 @@ static void deliver(rdpshare_session *s, struct event *ev)
 		}
 		break;
 	case EV_WINDOWS:
-		appfilter_windows(s, ev->data, (int)(ev->len / sizeof(struct cap_window)));
+		appfilter_take_windows(s);
 		break;
 	case EV_APP_UPDATE: {
 		rdpshare_app *app = rdpshare_session_find_app(s, (uint32_t)ev->i1);

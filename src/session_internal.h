@@ -151,9 +151,12 @@ struct rdpshare_session {
 	struct event_queue events;
 	atomic_bool stop_run;
 
-	struct throttle throttle;     /* failed logons (under lock) */
-	struct appfilter af;          /* owner thread */
-	struct mp_filter mpf;         /* under lock: what viewers are told */
+	struct throttle throttle;      /* failed logons (under lock) */
+	struct appfilter af;           /* owner thread */
+	struct mp_filter mpf;          /* under lock: what viewers are told */
+	struct cap_window *win_latest; /* under lock: the newest window list, not yet taken */
+	int n_win_latest;
+	bool win_posted;              /* under lock: an EV_WINDOWS waits */
 	atomic_uint_fast64_t mpf_gen; /* bumps when mpf changes */
 
 	struct capture *capture; /* created at create(), owned by the engine after open */
@@ -234,6 +237,8 @@ void session_post_windows(rdpshare_session *s, const struct cap_window *w, int n
 /* Owner thread: bring the model up to date with a posted list and raise
  * the open/close/update callbacks. */
 void appfilter_windows(rdpshare_session *s, const struct cap_window *w, int n);
+/* Owner thread, on EV_WINDOWS: take the newest list and apply it. */
+void appfilter_take_windows(rdpshare_session *s);
 /* Owner thread: hand the current policy to the engine and the viewers. */
 void appfilter_push(rdpshare_session *s);
 void appfilter_free(rdpshare_session *s);

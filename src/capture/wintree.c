@@ -29,8 +29,8 @@ struct wintree {
 	struct tw *v; /* bottom of the stack first */
 	int n, cap;
 	struct cap_window *out;
-	int out_cap;
-	uint64_t serial;
+	int out_cap, out_n;
+	uint64_t serial, out_serial; /* the list handed out and its serial */
 	bool out_stale;
 };
 
@@ -444,9 +444,10 @@ int wintree_list(struct wintree *t, const struct cap_window **out, uint64_t *ser
 		if (t->out_cap < t->n) {
 			struct cap_window *o = realloc(t->out, (size_t)t->cap * sizeof(*o));
 			if (!o) {
+				/* the old list stays, with its serial; the next call retries */
 				*out = t->out;
-				*serial = t->serial;
-				return 0; /* the old list stays; the next change retries */
+				*serial = t->out_serial;
+				return t->out_n;
 			}
 			t->out = o;
 			t->out_cap = t->cap;
@@ -467,10 +468,12 @@ int wintree_list(struct wintree *t, const struct cap_window **out, uint64_t *ser
 			memcpy(w->title, e->title, sizeof(w->title));
 		}
 		t->out_stale = false;
+		t->out_n = t->n;
+		t->out_serial = t->serial;
 	}
 	*out = t->out;
-	*serial = t->serial;
-	return t->n;
+	*serial = t->out_serial;
+	return t->out_n;
 }
 
 int wintree_raise(struct wintree *t, uint32_t id)

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sockios.h>
 #include <netdb.h>
 #include <poll.h>
@@ -59,6 +60,8 @@ struct conn {
 	atomic_bool silent;     /* session closing: no events */
 	atomic_bool handshaken; /* announced: past logon and first picture */
 	atomic_bool cut;        /* conn_cut was called */
+	int cut_fd;             /* a duplicate of fd that FreeRDP never closes, so conn_cut cannot
+	                         * hit a number FreeRDP freed and something else reused */
 	int64_t started_ms;
 	struct conn *next;
 
@@ -488,9 +491,13 @@ static bool tell_viewer(struct conn *c)
 	uint64_t fgen = session_filter_gen(c->s);
 	if (ok && (fgen != c->mp.filter_gen || may_see != c->mp.may_see)) {
 		struct mp_filter f;
-		c->mp.filter_gen = session_filter_copy(c->s, &f);
-		ok = multiparty_sync_filter(&c->mp, &f, may_see);
+		uint64_t copied = session_filter_copy(c->s, &f);
+		int told = copied ? multiparty_sync_filter(&c->mp, &f, may_see) : 0;
 		mp_filter_free(&f);
+		if (told > 0) {
+			c->mp.filter_gen = copied;
+		}
+		ok = told >= 0; /* 0: out of memory, the next wake-up tries again */
 	}
 	int levels[ATTENDEE_OUTBOX];
 	long reasons[ATTENDEE_OUTBOX];
@@ -666,6 +673,11 @@ out:
 		snprintf(addr, sizeof(addr), "%s:%d", c->peer_ip, c->peer_port);
 		session_post_refusal(c->s, RDPSHARE_REFUSED_PROTOCOL, NULL, addr);
 	}
+	if (c->cut_fd >= 0) {
+		/* our duplicate would keep the socket open until the reaper frees
+		 * us: end it now so the viewer sees the close at once */
+		shutdown(c->cut_fd, SHUT_RDWR);
+	}
 	atomic_store(&c->finished, true);
 	return NULL;
 }
@@ -782,6 +794,9 @@ static void conn_free(struct conn *c)
 	if (!transport_owns_fd && c->fd >= 0) {
 		close(c->fd);
 	}
+	if (c->cut_fd >= 0) {
+		close(c->cut_fd);
+	}
 	encoder_free(c->enc);
 	if (c->wake_fd >= 0) {
 		close(c->wake_fd);
@@ -806,6 +821,7 @@ struct conn *conn_start(struct server *srv, rdpshare_session *s, struct engine *
 	c->hub = engine_hub(engine);
 	c->id = id;
 	c->fd = fd;
+	c->cut_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	c->last_level = RDPSHARE_CTRL_LEVEL_NONE;
 	c->started_ms = now_ms();
 	c->deadline_ms = c->started_ms + props_get(&s->props, PROP_HANDSHAKE_TIMEOUT);
@@ -867,8 +883,8 @@ const char *conn_peer_ip(struct conn *c)
 
 void conn_cut(struct conn *c)
 {
-	if (!atomic_exchange(&c->cut, true)) {
-		shutdown(c->fd, SHUT_RDWR);
+	if (!atomic_exchange(&c->cut, true) && c->cut_fd >= 0) {
+		shutdown(c->cut_fd, SHUT_RDWR); /* the socket, whichever number reaches it */
 	}
 }
 

@@ -147,10 +147,10 @@ static const struct mp_wnd *told_wnd(const struct mp_filter *f, uint32_t id)
 	return NULL;
 }
 
-bool multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, bool may_see)
+int multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, bool may_see)
 {
 	if (!m->chan) {
-		return true;
+		return 1;
 	}
 	static const struct mp_filter nothing;
 	const struct mp_filter *now = may_see ? f : &nothing;
@@ -189,10 +189,10 @@ bool multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, boo
 	struct mp_filter copy = {now->enabled, 0, 0, NULL, NULL};
 	copy.apps = malloc(((size_t)now->n_apps + 1) * sizeof(*copy.apps));
 	copy.wins = malloc(((size_t)now->n_wins + 1) * sizeof(*copy.wins));
-	if (!copy.apps || !copy.wins) {
+	if (!copy.apps || !copy.wins || b.failed) {
 		mp_filter_free(&copy);
 		encomsp_buf_free(&b);
-		return true; /* told nothing; the next change tries again */
+		return 0; /* told nothing */
 	}
 	copy.n_apps = now->n_apps;
 	copy.n_wins = now->n_wins;
@@ -206,7 +206,7 @@ bool multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, boo
 	m->told = copy;
 	m->told_state = m->told_state || may_see;
 	m->may_see = may_see;
-	return write_out(m, &b);
+	return write_out(m, &b) ? 1 : -1;
 }
 
 bool multiparty_respond(struct multiparty *m, int level, uint32_t reason)

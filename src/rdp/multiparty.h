@@ -56,8 +56,10 @@ bool multiparty_respond(struct multiparty *m, int level, uint32_t reason);
 
 /* Tell the viewer the application filter's state, applications and windows
  * as they differ from what it was told; a viewer that may not see (below
- * VIEW) is told nothing, and what it was told is withdrawn. */
-bool multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, bool may_see);
+ * VIEW) is told nothing, and what it was told is withdrawn. Returns 1 when
+ * told, 0 when out of memory (nothing sent: try again), -1 when the write
+ * failed. */
+int multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, bool may_see);
 
 /* Read what the viewer sent; for each control-level request about itself
  * (participant id 0 or its own), call on_request with the requested level;

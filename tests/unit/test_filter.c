@@ -122,10 +122,20 @@ static void test_mask_overlap(void **state)
 		px[i] = 0x00FF0000u;
 	}
 	struct cap_rect all = {0, 0, W, H};
-	filter_apply(mask, W, &all, (uint8_t *)px, W * 4, 0, 0, 0x303030);
+	filter_apply(mask, W, H, &all, (uint8_t *)px, W * 4, 0, 0, 0x303030);
 	assert_int_equal(px[6 * W + 6], 0x00FF0000u);
 	assert_int_equal(px[9 * W + 16], 0x303030u);
 	assert_int_equal(px[0], 0x303030u);
+	/* a mask smaller than the area (the desktop shrank), and no mask at all:
+	 * what lies outside is hidden, nothing is read past the mask */
+	px[6 * W + 6] = 0x00FF0000u;
+	uint8_t small[(W / 2) * (H / 2)];
+	filter_paint(small, W / 2, H / 2, w, 3, sh, rects, 4);
+	filter_apply(small, W / 2, H / 2, &all, (uint8_t *)px, W * 4, 0, 0, 0x101010);
+	assert_int_equal(px[6 * W + 6], 0x00FF0000u);
+	assert_int_equal(px[(H - 1) * W + W - 1], 0x101010u);
+	filter_apply(NULL, 0, 0, &all, (uint8_t *)px, W * 4, 0, 0, 0x202020);
+	assert_int_equal(px[6 * W + 6], 0x202020u);
 	free(mask);
 	free(mask2);
 }
