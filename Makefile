@@ -12,7 +12,7 @@ PREFIX ?= /usr/local
 VERSION := 0.1.0
 SONAME := librdpshare.so.0
 
-PKGS := freerdp2 freerdp-server2 winpr2 x11 xext xdamage xfixes xtst xi xres openssl
+PKGS := freerdp2 freerdp-server2 winpr2 x11 xext xdamage xfixes xtst xi xres openssl x264
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 

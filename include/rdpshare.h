@@ -346,6 +346,13 @@ int rdpshare_session_listen_addresses(rdpshare_session *s, const char **addrs, i
  *                                      then is dropped (refusal PROTOCOL); so are the
  *                                      oldest unfinished ones past 32 from one address
  *                                      or 128 in all, so a flood cannot crowd viewers out
+ *   rdpshare.GraphicsPipeline    bool  default 1: viewers that offer the graphics
+ *                                      pipeline (MS-RDPEGFX) get it: H.264 (AVC420)
+ *                                      shared by all viewers of the same size, with a
+ *                                      lossless pass over regions that stop changing;
+ *                                      planar tiles where H.264 is not offered. 0: bitmap
+ *                                      updates (RemoteFX / planar / interleaved) for all.
+ *                                      Read when a viewer connects.
  * Unknown names: RDPSHARE_E_NOT_FOUND; wrong type or value: RDPSHARE_E_INVALIDARG;
  * a before-Open name after Open: RDPSHARE_E_READONLY. Bools are 0/1 ints. */
 int rdpshare_session_set_property(rdpshare_session *s, const char *name, long value);
@@ -503,7 +510,10 @@ struct rdpshare_attendee_stats {
 	uint64_t input_injected;  /* input events passed to the desktop (INTERACTIVE) */
 	uint64_t channel_dropped; /* virtual-channel messages from it without access */
 	int color_depth;          /* bits per pixel negotiated */
-	const char *codec;        /* "remotefx", "planar", "interleaved" */
+	const char *codec;        /* "avc420", "gfx-planar", "remotefx", "planar", "interleaved" */
+	/* time from the sharer seeing a change to its update leaving for the
+	 * socket, over the last 256 updates (0 before the first) */
+	uint32_t latency_p50_us, latency_p95_us;
 };
 int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out);
 

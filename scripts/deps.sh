@@ -3,7 +3,8 @@
 # Runs apt-get only when something is missing; needs root for that.
 set -eu
 BUILD="build-essential pkg-config freerdp2-dev libwinpr2-dev libssl-dev libx11-dev libxext-dev
-libxdamage-dev libxfixes-dev libxtst-dev libxi-dev libxres-dev libcmocka-dev"
+libxdamage-dev libxfixes-dev libxtst-dev libxi-dev libxres-dev libcmocka-dev
+libx264-dev"
 RUN="freerdp2-x11"
 TEST="xvfb x11-utils x11-apps x11-xserver-utils xdotool imagemagick clang libclang-rt-14-dev
 procps iproute2 python3 xclip xserver-xephyr"

@@ -211,6 +211,12 @@ int rdpshare_attendee_terminate(rdpshare_attendee *a)
 	return RDPSHARE_OK;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out)
 {
 	if (!a || !out) {
@@ -225,5 +231,24 @@ int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_atte
 	out->channel_dropped = atomic_load(&m->channel_dropped);
 	out->color_depth = atomic_load(&m->color_depth);
 	out->codec = codec_name(atomic_load(&m->codec));
+	uint32_t lat[ATTENDEE_LATENCY];
+	pthread_mutex_lock(&m->wake_lock);
+	int n = m->n_latency;
+	memcpy(lat, m->latency_us, sizeof(lat[0]) * (size_t)n);
+	pthread_mutex_unlock(&m->wake_lock);
+	qsort(lat, (size_t)n, sizeof(lat[0]), cmp_u32);
+	out->latency_p50_us = n ? lat[n / 2] : 0;
+	out->latency_p95_us = n ? lat[(n * 95) / 100 < n ? (n * 95) / 100 : n - 1] : 0;
 	return RDPSHARE_OK;
+}
+
+void attendee_note_latency(rdpshare_attendee *a, int64_t us)
+{
+	pthread_mutex_lock(&a->wake_lock);
+	a->latency_us[a->latency_pos] = us < 0 ? 0 : us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	a->latency_pos = (a->latency_pos + 1) % ATTENDEE_LATENCY;
+	if (a->n_latency < ATTENDEE_LATENCY) {
+		a->n_latency++;
+	}
+	pthread_mutex_unlock(&a->wake_lock);
 }

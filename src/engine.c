@@ -42,7 +42,8 @@ struct engine {
 	/* engine thread only */
 	struct cap_rect pending[FRAME_MAX_RECTS];
 	int n_pending;
-	bool stale; /* damage was dropped while nobody watched */
+	int64_t pending_since_us; /* when the oldest pending damage was taken */
+	bool stale;               /* damage was dropped while nobody watched */
 	int64_t last_frame_ms;
 	unsigned long last_serial;
 	int desk_w, desk_h; /* the desktop size last told to the session */
@@ -165,6 +166,8 @@ static void make_frame(struct engine *e, bool full)
 		}
 	}
 	frame_unref(prev);
+	/* a full frame answers a join or a refresh, not a change: no latency */
+	f->damage_us = full ? 0 : e->pending_since_us;
 	e->has_mask_dirty = false;
 	e->n_pending = 0;
 	e->stale = false;
@@ -428,6 +431,9 @@ static void follow_windows(struct engine *e)
 			e->mask_dirty = d;
 			e->has_mask_dirty = true;
 		}
+		if (e->n_pending == 0) {
+			e->pending_since_us = mono_us();
+		}
 		rect_list_add(e->pending, &e->n_pending, FRAME_MAX_RECTS, &d);
 	}
 	uint8_t *t = e->mask;
@@ -487,6 +493,9 @@ static void *engine_main(void *arg)
 			e->stale = e->stale || n > 0;
 			e->n_pending = 0;
 			continue;
+		}
+		if (e->n_pending == 0 && n > 0) {
+			e->pending_since_us = mono_us();
 		}
 		for (int i = 0; i < n; i++) {
 			rect_list_add(e->pending, &e->n_pending, FRAME_MAX_RECTS, &got[i]);

@@ -28,6 +28,7 @@ static const struct prop_def defs[PROP_COUNT] = {
     [PROP_MAX_FRAMES_IN_FLIGHT] = {"rdpshare.MaxFramesInFlight", false, false, 2, 1, 16},
     [PROP_BACKGROUND_COLOR] = {"rdpshare.BackgroundColor", false, false, 0x303030, 0, 0xFFFFFF},
     [PROP_HANDSHAKE_TIMEOUT] = {"rdpshare.HandshakeTimeoutMs", false, false, 20000, 1000, 300000},
+    [PROP_GRAPHICS_PIPELINE] = {"rdpshare.GraphicsPipeline", true, false, 1, 0, 1},
 };
 
 void props_init(struct props *p)

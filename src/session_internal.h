@@ -83,6 +83,7 @@ struct rdpshare_invitation {
 };
 
 #define ATTENDEE_OUTBOX 8
+#define ATTENDEE_LATENCY 256
 
 struct rdpshare_attendee {
 	atomic_int refs;
@@ -99,6 +100,10 @@ struct rdpshare_attendee {
 	    channel_dropped;
 	atomic_int color_depth;
 	atomic_int codec; /* enum encode_codec */
+	/* damage-to-socket latency of the last ATTENDEE_LATENCY updates, us;
+	 * under wake_lock */
+	uint32_t latency_us[ATTENDEE_LATENCY];
+	int n_latency, latency_pos;
 	/* lets the owner thread wake the connection (terminate, level change) */
 	void (*wake)(void *conn);
 	void *conn;
@@ -261,6 +266,8 @@ void attendee_unref(rdpshare_attendee *a);
 void attendee_bind(rdpshare_attendee *a, void (*wake)(void *), void *conn);
 void attendee_wake(rdpshare_attendee *a);
 /* The connection takes the queued responses (at most max). */
+/* One update's damage-to-socket time (connection thread). */
+void attendee_note_latency(rdpshare_attendee *a, int64_t us);
 int attendee_take_outbox(rdpshare_attendee *a, int *levels, long *reasons, int max);
 
 /* instance_lock.c */

@@ -88,11 +88,11 @@ static void attendee_json(struct sbuf *b, rdpshare_attendee *a)
 	    b,
 	    ",\"codec\":\"%s\",\"color_depth\":%d,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
 	    "\"bytes_sent\":%llu,\"input_dropped\":%llu,\"input_injected\":%llu,"
-	    "\"channel_dropped\":%llu}",
+	    "\"channel_dropped\":%llu,\"latency_p50_us\":%u,\"latency_p95_us\":%u}",
 	    st.codec, st.color_depth, (unsigned long long)st.frames_sent,
 	    (unsigned long long)st.frames_skipped, (unsigned long long)st.bytes_sent,
 	    (unsigned long long)st.input_dropped, (unsigned long long)st.input_injected,
-	    (unsigned long long)st.channel_dropped);
+	    (unsigned long long)st.channel_dropped, st.latency_p50_us, st.latency_p95_us);
 }
 
 static void invitation_json(struct sbuf *b, rdpshare_invitation *inv, int index)

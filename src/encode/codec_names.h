@@ -7,6 +7,8 @@ enum encode_codec {
 	CODEC_REMOTEFX,
 	CODEC_PLANAR,
 	CODEC_INTERLEAVED,
+	CODEC_AVC420,     /* graphics pipeline, H.264 */
+	CODEC_GFX_PLANAR, /* graphics pipeline without H.264 */
 };
 
 static inline const char *codec_name(int c)
@@ -18,6 +20,10 @@ static inline const char *codec_name(int c)
 		return "planar";
 	case CODEC_INTERLEAVED:
 		return "interleaved";
+	case CODEC_AVC420:
+		return "avc420";
+	case CODEC_GFX_PLANAR:
+		return "gfx-planar";
 	default:
 		return "none";
 	}

@@ -16,6 +16,7 @@ struct encoder {
 	RFX_CONTEXT *rfx;
 	BITMAP_PLANAR_CONTEXT *planar;
 	wStream *s;
+	uint8_t flipped[TILE * TILE * 4]; /* one tile upside down (graphics pipeline) */
 };
 
 struct enc_cache {
@@ -151,12 +152,23 @@ static bool encode_tile(struct encoder *e, struct enc_output *o, const struct fr
 	t->right = (uint16_t)(right - 1);
 	t->bottom = (uint16_t)(bottom - 1);
 	switch (o->key.codec) {
-	case CODEC_PLANAR: {
+	case CODEC_PLANAR:
+	case CODEC_GFX_PLANAR: {
 		UINT32 size = 0;
 		const uint8_t *src = f->data + (size_t)y * (size_t)f->stride + (size_t)x * 4;
-		t->data =
-		    freerdp_bitmap_compress_planar(e->planar, src, PIXEL_FORMAT_BGRX32, (UINT32)w,
-		                                   (UINT32)h, (UINT32)f->stride, NULL, &size);
+		UINT32 step = (UINT32)f->stride;
+		if (o->key.codec == CODEC_GFX_PLANAR) {
+			/* FreeRDP writes planes bottom-up, as bitmap updates are;
+			 * the pipeline's planar is top-down */
+			for (int row = 0; row < h; row++) {
+				memcpy(e->flipped + (size_t)(h - 1 - row) * (size_t)w * 4,
+				       src + (size_t)row * (size_t)f->stride, (size_t)w * 4);
+			}
+			src = e->flipped;
+			step = (UINT32)w * 4;
+		}
+		t->data = freerdp_bitmap_compress_planar(e->planar, src, PIXEL_FORMAT_BGRX32,
+		                                         (UINT32)w, (UINT32)h, step, NULL, &size);
 		t->len = size;
 		t->w = (uint16_t)w;
 		t->h = (uint16_t)h;
@@ -189,7 +201,7 @@ static bool encode_tile(struct encoder *e, struct enc_output *o, const struct fr
 static bool encode_bitmaps(struct encoder *e, struct enc_output *o, const struct frame *f,
                            const struct cap_rect *rects, int n)
 {
-	if (o->key.codec == CODEC_PLANAR && !e->planar) {
+	if ((o->key.codec == CODEC_PLANAR || o->key.codec == CODEC_GFX_PLANAR) && !e->planar) {
 		/* No alpha plane: clients that allow dynamic colour fidelity
 		 * (xfreerdp's default) read red and blue swapped from planar
 		 * bitmaps that carry one, and the desktop is opaque anyway. */

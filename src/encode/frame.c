@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "encode/encoder.h"
@@ -49,6 +50,13 @@ void frame_unref(struct frame *f)
 	pthread_mutex_destroy(&f->cache_lock);
 	free(f->data);
 	free(f);
+}
+
+int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 bool rect_intersect(const struct cap_rect *a, const struct cap_rect *b, struct cap_rect *out)
@@ -102,6 +110,7 @@ int hub_init(struct hub *h, int engine_wake_fd)
 {
 	memset(h, 0, sizeof(*h));
 	pthread_mutex_init(&h->lock, NULL);
+	pthread_mutex_init(&h->streams_lock, NULL);
 	h->engine_wake = engine_wake_fd;
 	atomic_init(&h->want_full, false);
 	return 0;
@@ -111,6 +120,7 @@ void hub_fini(struct hub *h)
 {
 	frame_unref(h->latest);
 	h->latest = NULL;
+	pthread_mutex_destroy(&h->streams_lock);
 	pthread_mutex_destroy(&h->lock);
 }
 

@@ -25,6 +25,7 @@
 #define CURSOR_MAX 96
 
 struct enc_cache; /* encoder.c */
+struct vstream;   /* vstream.c */
 
 struct frame {
 	atomic_int refs;
@@ -33,7 +34,8 @@ struct frame {
 	uint8_t *data;                          /* BGRX32 */
 	struct cap_rect rects[FRAME_MAX_RECTS]; /* damage since seq-1, frame coordinates */
 	int n_rects;
-	bool full; /* every pixel may have changed (first frame, new geometry, refresh) */
+	bool full;         /* every pixel may have changed (first frame, new geometry, refresh) */
+	int64_t damage_us; /* monotonic time the oldest change in it was seen (0: unknown) */
 	pthread_mutex_t cache_lock;
 	struct enc_cache *cache;
 };
@@ -66,6 +68,9 @@ struct hub {
 	int n_subscribers;
 	int engine_wake; /* eventfd: a new subscriber wants a full frame */
 	atomic_bool want_full;
+	/* H.264 groups (vstream.c), one per picture size */
+	pthread_mutex_t streams_lock;
+	struct vstream *streams;
 };
 
 int hub_init(struct hub *h, int engine_wake_fd);
@@ -85,6 +90,9 @@ bool hub_get_cursor(struct hub *h, uint64_t *gen, uint64_t *shape_gen, int *x, i
 int hub_subscribe(struct hub *h, int efd);
 void hub_unsubscribe(struct hub *h, int efd);
 int hub_subscriber_count(struct hub *h);
+
+/* CLOCK_MONOTONIC in microseconds, the clock of frame and unit times. */
+int64_t mono_us(void);
 
 /* Rectangle helpers shared by the engine and the encoders. */
 bool rect_intersect(const struct cap_rect *a, const struct cap_rect *b, struct cap_rect *out);

@@ -28,6 +28,7 @@
 #include "rdp/clip.h"
 #include "rdp/dvc.h"
 #include "rdp/encomsp.h"
+#include "rdp/gfx.h"
 #include "rdp/input.h"
 #include "rdp/multiparty.h"
 #include "rdp/send.h"
@@ -86,6 +87,10 @@ struct conn {
 	int in_flight;
 	uint64_t cursor_gen, shape_gen;
 	bool resizing;
+	/* graphics pipeline: tried once per connection when the viewer offers it */
+	struct gfx_chan gfx;
+	bool gfx_tried;
+	int gfx_wait_ms; /* the H.264 group wants to be asked again in this long (-1: no) */
 	struct input_sink input;
 	struct clip_chan clip;
 	struct dvc_set dvc;
@@ -248,6 +253,8 @@ static BOOL on_activate(freerdp_peer *peer)
 	c->in_flight = 0;
 	c->cursor_gen = 0;
 	c->shape_gen = 0;
+	c->gfx.surface = false; /* a reactivation starts the pipeline's picture over */
+	c->gfx.last_unit = 0;
 	c->key.codec = pick_codec(st);
 	c->key.bpp = (int)st->ColorDepth;
 	c->key.max_bytes = c->key.codec == CODEC_REMOTEFX ? st->MultifragMaxRequestSize : 0;
@@ -396,6 +403,115 @@ static void send_cursor(struct conn *c)
 	send_cursor_position(ctx, x, y);
 }
 
+/* ---- pictures through the graphics pipeline ---- */
+
+static bool gfx_may_send(struct conn *c)
+{
+	int max_in_flight = (int)props_get(&c->s->props, PROP_MAX_FRAMES_IN_FLIGHT);
+	return atomic_load(&c->gfx.in_flight) < max_in_flight && !behind_on_socket(c);
+}
+
+/* Units of the viewer's H.264 group, in order, while it keeps up. */
+static bool send_units(struct conn *c, struct frame *f)
+{
+	struct gfx_chan *g = &c->gfx;
+	if (!g->group && !(g->group = vstream_join(c->hub, f->width, f->height))) {
+		g->avc = false; /* no encoder: planar tiles instead */
+		atomic_store(&c->att->codec, CODEC_GFX_PLANAR);
+		c->need_full = true;
+		return true;
+	}
+	if (c->need_full) {
+		g->last_unit = 0; /* rejoin at a key frame */
+		c->need_full = false;
+	}
+	while (gfx_may_send(c)) {
+		struct vunit *u = NULL;
+		uint64_t before = g->last_unit;
+		enum vstream_result r =
+		    vstream_next(g->group, c->hub, &g->last_unit, now_ms(), &u, &c->gfx_wait_ms);
+		if (r == VSTREAM_ERROR) {
+			return false;
+		}
+		if (r == VSTREAM_NOTHING) {
+			break;
+		}
+		if (before && u->id > before + 1) {
+			atomic_fetch_add(&c->att->frames_skipped, u->id - before - 1);
+		}
+		bool ok =
+		    gfx_send_unit(g, u) && WTSVirtualChannelManagerCheckFileDescriptor(c->vcm);
+		if (ok && u->damage_us) {
+			attendee_note_latency(c->att, mono_us() - u->damage_us);
+		}
+		atomic_fetch_add(&c->att->frames_sent, 1);
+		atomic_fetch_add(&c->att->bytes_sent, u->bytes);
+		vunit_unref(u);
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Planar tiles over the pipeline: the frame's own damage shared with the
+ * others of the same codec, or what this viewer missed. */
+static bool send_gfx_tiles(struct conn *c, struct frame *f)
+{
+	if ((f->seq == c->sent_seq && !c->need_full) || !gfx_may_send(c)) {
+		return true;
+	}
+	const struct enc_output *shared = NULL;
+	struct enc_output *own = NULL;
+	if ((!c->need_full && f->seq == c->sent_seq + 1) || (c->need_full && f->full)) {
+		shared = encoder_encode_shared(c->enc, &c->key, f);
+	} else {
+		struct cap_rect rects[FRAME_MAX_RECTS];
+		int n = 0;
+		if (c->need_full || !hub_damage_since(c->hub, c->sent_seq, f->seq, rects, &n)) {
+			rects[0] = (struct cap_rect){0, 0, f->width, f->height};
+			n = 1;
+		}
+		own = encoder_encode(c->enc, &c->key, f, rects, n);
+	}
+	const struct enc_output *o = shared ? shared : own;
+	bool ok = true;
+	if (o) {
+		ok = gfx_send_tiles(&c->gfx, o) &&
+		     WTSVirtualChannelManagerCheckFileDescriptor(c->vcm);
+		if (ok && f->damage_us) {
+			attendee_note_latency(c->att, mono_us() - f->damage_us);
+		}
+		if (c->sent_seq && f->seq > c->sent_seq + 1) {
+			atomic_fetch_add(&c->att->frames_skipped, f->seq - c->sent_seq - 1);
+		}
+		atomic_fetch_add(&c->att->frames_sent, 1);
+		atomic_fetch_add(&c->att->bytes_sent, o->bytes);
+		c->sent_seq = f->seq;
+		c->need_full = false;
+	}
+	enc_output_free(own);
+	return ok;
+}
+
+static bool send_picture_gfx(struct conn *c, struct frame *f)
+{
+	struct gfx_chan *g = &c->gfx;
+	c->gfx_wait_ms = -1;
+	if (!g->surface || g->surface_w != f->width || g->surface_h != f->height) {
+		vstream_leave(c->hub, g->group); /* another size is another group */
+		g->group = NULL;
+		g->last_unit = 0;
+		if (!gfx_surface(g, f->width, f->height)) {
+			return false;
+		}
+		c->need_full = true;
+		c->key = (struct enc_key){.codec = CODEC_GFX_PLANAR, .bpp = 32};
+		atomic_store(&c->att->codec, g->avc ? CODEC_AVC420 : CODEC_GFX_PLANAR);
+	}
+	return g->avc ? send_units(c, f) : send_gfx_tiles(c, f);
+}
+
 /* Returns false when the connection broke. */
 static bool send_picture(struct conn *c)
 {
@@ -420,6 +536,15 @@ static bool send_picture(struct conn *c)
 		}
 		/* A client that cannot resize keeps its size: it sees the top-left
 		 * part (the encoders clip to the frame, the client to itself). */
+	}
+	if (c->gfx.state == GFX_WAITING) {
+		frame_unref(f);
+		return true; /* the first picture goes through the pipeline, once it is up */
+	}
+	if (c->gfx.state == GFX_READY) {
+		bool ok = send_picture_gfx(c, f);
+		frame_unref(f);
+		return ok;
 	}
 	if (f->seq == c->sent_seq && !c->need_full) {
 		frame_unref(f);
@@ -462,6 +587,9 @@ static bool send_picture(struct conn *c)
 		}
 		atomic_fetch_add(&c->att->frames_sent, 1);
 		atomic_fetch_add(&c->att->bytes_sent, o->bytes);
+		if (ok && f->damage_us) {
+			attendee_note_latency(c->att, mono_us() - f->damage_us);
+		}
 		c->sent_seq = f->seq;
 		c->need_full = false;
 	}
@@ -532,6 +660,7 @@ static void on_show_window(void *ctx, uint32_t wnd)
  * when the connection broke. */
 static bool service(struct conn *c)
 {
+	c->gfx_wait_ms = -1;
 	if (!c->activated || !c->att) {
 		return true;
 	}
@@ -543,6 +672,13 @@ static bool service(struct conn *c)
 	                        level == RDPSHARE_CTRL_LEVEL_INTERACTIVE &&
 	                        atomic_load(&c->s->clip_owner) == c->att->id);
 	dvc_service(&c->dvc, c->s, c->att);
+	if (!c->gfx_tried && c->peer->settings->SupportGraphicsPipeline &&
+	    props_get(&c->s->props, PROP_GRAPHICS_PIPELINE) &&
+	    WTSVirtualChannelManagerGetDrdynvcState(c->vcm) == DRDYNVC_STATE_READY) {
+		c->gfx_tried = true;
+		gfx_open(&c->gfx, c->vcm, c->peer->context, c->wake_fd, now_ms());
+	}
+	gfx_service(&c->gfx, now_ms());
 	/* what the channels queued goes out now */
 	if (!WTSVirtualChannelManagerCheckFileDescriptor(c->vcm)) {
 		return false;
@@ -602,6 +738,10 @@ static void *conn_main(void *arg)
 			timeout = left > 0 ? (int)left : 0;
 		} else if (behind_on_socket(c)) {
 			timeout = 10; /* nothing tells us when the socket drains */
+		} else if (c->gfx.state == GFX_WAITING) {
+			timeout = 100; /* the capabilities' deadline */
+		} else if (c->gfx_wait_ms >= 0) {
+			timeout = c->gfx_wait_ms; /* a key frame or a lossless pass comes due */
 		}
 		if (poll(pfd, nfd, timeout) < 0 && errno != EINTR) {
 			reason = RDPSHARE_DISCONNECT_ERR;
@@ -643,6 +783,9 @@ out:
 	if (c->subscribed) {
 		hub_unsubscribe(c->hub, c->frame_fd);
 	}
+	gfx_close(&c->gfx);
+	vstream_leave(c->hub, c->gfx.group);
+	c->gfx.group = NULL;
 	if (c->activated && (reason == RDPSHARE_DISCONNECT_APP || atomic_load(&c->silent))) {
 		/* removed by the sharer (terminate, or the session closed) */
 		send_error_info(peer, ERRINFO_RPC_INITIATED_DISCONNECT);
@@ -745,7 +888,9 @@ static bool setup_peer(struct conn *c)
 	st->NSCodec = FALSE;
 	st->SurfaceFrameMarkerEnabled = TRUE;
 	st->FrameAcknowledge = 2;
-	st->SupportGraphicsPipeline = FALSE;
+	/* FreeRDP clears this while reading the client's core data when the
+	 * client does not offer the pipeline */
+	st->SupportGraphicsPipeline = props_get(&c->s->props, PROP_GRAPHICS_PIPELINE) != 0;
 	st->RefreshRect = TRUE;
 	st->SuppressOutput = TRUE;
 	st->DesktopResize = TRUE;
@@ -825,6 +970,7 @@ struct conn *conn_start(struct server *srv, rdpshare_session *s, struct engine *
 	c->last_level = RDPSHARE_CTRL_LEVEL_NONE;
 	c->started_ms = now_ms();
 	c->deadline_ms = c->started_ms + props_get(&s->props, PROP_HANDSHAKE_TIMEOUT);
+	c->gfx_wait_ms = -1;
 	c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	c->frame_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	c->enc = encoder_new();

@@ -1,0 +1,261 @@
+#include "rdp/gfx.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <freerdp/codec/color.h>
+
+#define SURFACE_ID 1
+
+static struct gfx_chan *chan_of(RdpgfxServerContext *ctx)
+{
+	return ctx->custom;
+}
+
+static void poke(int fd)
+{
+	uint64_t one = 1;
+	ssize_t n = write(fd, &one, sizeof(one));
+	(void)n;
+}
+
+/* The capability set we confirm: AVC420 where the viewer can decode it
+ * (10.x unless it says AVC_DISABLED; 8.1 with AVC420_ENABLED), else the
+ * newest it offers, for planar. */
+static UINT on_caps_advertise(RdpgfxServerContext *ctx, const RDPGFX_CAPS_ADVERTISE_PDU *pdu)
+{
+	struct gfx_chan *g = chan_of(ctx);
+	const RDPGFX_CAPSET *best = NULL;
+	int best_rank = -1;
+	for (UINT16 i = 0; i < pdu->capsSetCount; i++) {
+		const RDPGFX_CAPSET *c = &pdu->capsSets[i];
+		bool avc = false;
+		int rank = 0;
+		if (c->version == RDPGFX_CAPVERSION_8) {
+			rank = 1;
+		} else if (c->version == RDPGFX_CAPVERSION_81) {
+			avc = (c->flags & RDPGFX_CAPS_FLAG_AVC420_ENABLED) != 0;
+			rank = 2;
+		} else if (c->version == RDPGFX_CAPVERSION_10) {
+			/* 10.0 is enough for AVC420; later 10.x sets add AVC444
+			 * and scaling rules we do not use */
+			avc = (c->flags & RDPGFX_CAPS_FLAG_AVC_DISABLED) == 0;
+			rank = 3;
+		} else {
+			continue;
+		}
+		rank += avc ? 10 : 0;
+		if (rank > best_rank) {
+			best_rank = rank;
+			best = c;
+		}
+	}
+	if (best) {
+		atomic_store(&g->caps_version, best->version);
+		atomic_store(&g->caps_flags, best->flags);
+	}
+	atomic_store(&g->caps_in, true);
+	poke(g->wake_fd);
+	return CHANNEL_RC_OK;
+}
+
+static UINT on_frame_ack(RdpgfxServerContext *ctx, const RDPGFX_FRAME_ACKNOWLEDGE_PDU *pdu)
+{
+	struct gfx_chan *g = chan_of(ctx);
+	atomic_store(&g->acks_suspended, pdu->queueDepth == SUSPEND_FRAME_ACKNOWLEDGEMENT);
+	if (atomic_fetch_sub(&g->in_flight, 1) <= 0) {
+		atomic_store(&g->in_flight, 0); /* an ack for a frame before a reset */
+	}
+	poke(g->wake_fd);
+	return CHANNEL_RC_OK;
+}
+
+bool gfx_open(struct gfx_chan *g, HANDLE vcm, rdpContext *ctx, int wake_fd, int64_t now_ms)
+{
+	memset(g, 0, sizeof(*g));
+	g->wake_fd = wake_fd;
+	g->ctx = rdpgfx_server_context_new(vcm);
+	if (!g->ctx) {
+		return false;
+	}
+	g->ctx->rdpcontext = ctx;
+	g->ctx->custom = g;
+	g->ctx->CapsAdvertise = on_caps_advertise;
+	g->ctx->FrameAcknowledge = on_frame_ack;
+	if (!g->ctx->Open(g->ctx)) {
+		rdpgfx_server_context_free(g->ctx);
+		g->ctx = NULL;
+		return false;
+	}
+	g->state = GFX_WAITING;
+	g->deadline_ms = now_ms + 5000;
+	return true;
+}
+
+void gfx_close(struct gfx_chan *g)
+{
+	if (g->ctx) {
+		rdpgfx_server_context_free(g->ctx); /* stops its thread first */
+		g->ctx = NULL;
+	}
+	g->state = GFX_OFF;
+	g->surface = false;
+}
+
+void gfx_service(struct gfx_chan *g, int64_t now_ms)
+{
+	if (g->state != GFX_WAITING) {
+		return;
+	}
+	if (!atomic_load(&g->caps_in)) {
+		if (now_ms >= g->deadline_ms) {
+			gfx_close(g); /* never answered: bitmap updates it is */
+		}
+		return;
+	}
+	RDPGFX_CAPSET set = {.version = atomic_load(&g->caps_version),
+	                     .length = 4,
+	                     .flags = atomic_load(&g->caps_flags)};
+	RDPGFX_CAPS_CONFIRM_PDU confirm = {.capsSet = &set};
+	if (set.version == 0 || g->ctx->CapsConfirm(g->ctx, &confirm) != CHANNEL_RC_OK) {
+		gfx_close(g);
+		return;
+	}
+	g->avc =
+	    (set.version == RDPGFX_CAPVERSION_81 &&
+	     (set.flags & RDPGFX_CAPS_FLAG_AVC420_ENABLED)) ||
+	    (set.version == RDPGFX_CAPVERSION_10 && !(set.flags & RDPGFX_CAPS_FLAG_AVC_DISABLED));
+	g->state = GFX_READY;
+}
+
+bool gfx_surface(struct gfx_chan *g, int width, int height)
+{
+	if (g->surface) {
+		RDPGFX_DELETE_SURFACE_PDU del = {.surfaceId = SURFACE_ID};
+		if (g->ctx->DeleteSurface(g->ctx, &del) != CHANNEL_RC_OK) {
+			return false;
+		}
+		g->surface = false;
+	}
+	MONITOR_DEF mon = {.left = 0,
+	                   .top = 0,
+	                   .right = width - 1,
+	                   .bottom = height - 1,
+	                   .flags = MONITOR_PRIMARY};
+	RDPGFX_RESET_GRAPHICS_PDU reset = {.width = (UINT32)width,
+	                                   .height = (UINT32)height,
+	                                   .monitorCount = 1,
+	                                   .monitorDefArray = &mon};
+	RDPGFX_CREATE_SURFACE_PDU create = {.surfaceId = SURFACE_ID,
+	                                    .width = (UINT16)width,
+	                                    .height = (UINT16)height,
+	                                    .pixelFormat = GFX_PIXEL_FORMAT_XRGB_8888};
+	RDPGFX_MAP_SURFACE_TO_OUTPUT_PDU map = {.surfaceId = SURFACE_ID};
+	if (g->ctx->ResetGraphics(g->ctx, &reset) != CHANNEL_RC_OK ||
+	    g->ctx->CreateSurface(g->ctx, &create) != CHANNEL_RC_OK ||
+	    g->ctx->MapSurfaceToOutput(g->ctx, &map) != CHANNEL_RC_OK) {
+		return false;
+	}
+	g->surface = true;
+	g->surface_w = width;
+	g->surface_h = height;
+	atomic_store(&g->in_flight, 0); /* a reset forgets unacknowledged frames */
+	return true;
+}
+
+static bool start_frame(struct gfx_chan *g)
+{
+	if (++g->frame_id == 0) {
+		g->frame_id = 1;
+	}
+	RDPGFX_START_FRAME_PDU start = {.timestamp = 0, .frameId = g->frame_id};
+	return g->ctx->StartFrame(g->ctx, &start) == CHANNEL_RC_OK;
+}
+
+static bool end_frame(struct gfx_chan *g)
+{
+	RDPGFX_END_FRAME_PDU end = {.frameId = g->frame_id};
+	if (g->ctx->EndFrame(g->ctx, &end) != CHANNEL_RC_OK) {
+		return false;
+	}
+	if (!atomic_load(&g->acks_suspended)) {
+		atomic_fetch_add(&g->in_flight, 1);
+	}
+	return true;
+}
+
+static bool send_planar(struct gfx_chan *g, const struct enc_output *o)
+{
+	for (int i = 0; i < o->n_tiles; i++) {
+		const struct enc_tile *t = &o->tiles[i];
+		RDPGFX_SURFACE_COMMAND cmd = {.surfaceId = SURFACE_ID,
+		                              .codecId = RDPGFX_CODECID_PLANAR,
+		                              .format = PIXEL_FORMAT_BGRX32,
+		                              .left = t->x,
+		                              .top = t->y,
+		                              .right = (UINT32)t->x + t->w,
+		                              .bottom = (UINT32)t->y + t->h,
+		                              .width = t->w,
+		                              .height = t->h,
+		                              .length = t->len,
+		                              .data = t->data};
+		if (g->ctx->SurfaceCommand(g->ctx, &cmd) != CHANNEL_RC_OK) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool send_avc(struct gfx_chan *g, const struct vunit *u)
+{
+	RECTANGLE_16 rects[FRAME_MAX_RECTS];
+	RDPGFX_H264_QUANT_QUALITY q[FRAME_MAX_RECTS];
+	int n = 0;
+	struct cap_rect whole = {0, 0, g->surface_w, g->surface_h};
+	for (int i = 0; i < u->n_regions; i++) {
+		struct cap_rect r;
+		if (!rect_intersect(&u->regions[i], &whole, &r)) {
+			continue;
+		}
+		rects[n] = (RECTANGLE_16){(UINT16)r.x, (UINT16)r.y, (UINT16)(r.x + r.w),
+		                          (UINT16)(r.y + r.h)};
+		/* qp is informational for the viewer; p: a lossless pass follows */
+		q[n] = (RDPGFX_H264_QUANT_QUALITY){.qpVal = 23, .qualityVal = 80, .qp = 23, .p = 1};
+		n++;
+	}
+	RDPGFX_AVC420_BITMAP_STREAM avc = {
+	    .meta = {.numRegionRects = (UINT32)n, .regionRects = rects, .quantQualityVals = q},
+	    .length = u->avc_len,
+	    .data = u->avc};
+	RDPGFX_SURFACE_COMMAND cmd = {.surfaceId = SURFACE_ID,
+	                              .codecId = RDPGFX_CODECID_AVC420,
+	                              .format = PIXEL_FORMAT_BGRX32,
+	                              .left = 0,
+	                              .top = 0,
+	                              .right = (UINT32)g->surface_w,
+	                              .bottom = (UINT32)g->surface_h,
+	                              .width = (UINT32)g->surface_w,
+	                              .height = (UINT32)g->surface_h,
+	                              .extra = &avc};
+	return g->ctx->SurfaceCommand(g->ctx, &cmd) == CHANNEL_RC_OK;
+}
+
+bool gfx_send_unit(struct gfx_chan *g, const struct vunit *u)
+{
+	if (!start_frame(g)) {
+		return false;
+	}
+	if (u->avc && !send_avc(g, u)) {
+		return false;
+	}
+	if (u->lossless && !send_planar(g, u->lossless)) {
+		return false;
+	}
+	return end_frame(g);
+}
+
+bool gfx_send_tiles(struct gfx_chan *g, const struct enc_output *o)
+{
+	return start_frame(g) && send_planar(g, o) && end_frame(g);
+}
