@@ -52,6 +52,14 @@ static BOOL on_end_paint(rdpContext *ctx)
 		return TRUE;
 	}
 	rv->frames++;
+	if (rv->o->frame_times) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		printf("{\"event\":\"frame\",\"n\":%llu,\"t_us\":%lld}\n",
+		       (unsigned long long)rv->frames,
+		       (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+		fflush(stdout);
+	}
 	if (rv->t_first_frame_ms == 0) {
 		rv->t_first_frame_ms = rv_now_ms();
 	}
@@ -244,7 +252,7 @@ static bool configure(struct rv *rv)
 	st->ColorDepth = 32;
 	st->SoftwareGdi = TRUE;
 	st->RemoteFxCodec = TRUE;
-	st->SupportGraphicsPipeline = FALSE;
+	st->SupportGraphicsPipeline = o->gfx; /* the rest of it: rv_dvc_load */
 	st->FastPathOutput = TRUE;
 	st->SurfaceFrameMarkerEnabled = TRUE;
 	st->FrameAcknowledge = 2;

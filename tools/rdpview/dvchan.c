@@ -13,6 +13,8 @@
 #include <freerdp/client/channels.h>
 #include <freerdp/client/cmdline.h>
 #include <freerdp/dvc.h>
+#include <freerdp/event.h>
+#include <freerdp/gdi/gfx.h>
 
 #include "rdpview.h"
 
@@ -117,19 +119,52 @@ static PVIRTUALCHANNELENTRY provider(LPCSTR name, LPCSTR subsystem, LPCSTR type,
 	return freerdp_channels_load_static_addin_entry(name, subsystem, type, flags);
 }
 
+/* The graphics pipeline's client end draws into FreeRDP's gdi once both
+ * exist (the channel connects after post-connect made the gdi). */
+static void on_channel_connected(void *context, ChannelConnectedEventArgs *e)
+{
+	rdpContext *ctx = context;
+	if (strcmp(e->name, RDPGFX_DVC_CHANNEL_NAME) == 0 && ctx->gdi) {
+		gdi_graphics_pipeline_init(ctx->gdi, (RdpgfxClientContext *)e->pInterface);
+	}
+}
+
+static void on_channel_disconnected(void *context, ChannelDisconnectedEventArgs *e)
+{
+	rdpContext *ctx = context;
+	if (strcmp(e->name, RDPGFX_DVC_CHANNEL_NAME) == 0 && ctx->gdi) {
+		gdi_graphics_pipeline_uninit(ctx->gdi, (RdpgfxClientContext *)e->pInterface);
+	}
+}
+
 BOOL rv_dvc_load(struct rv *rv, rdpContext *ctx)
 {
-	if (!rv->o->channel) {
+	if (!rv->o->channel && !rv->o->gfx) {
 		return TRUE;
 	}
 	the_rv = rv;
 	rdpSettings *st = ctx->settings;
-	char *params[] = {PLUGIN_NAME};
 	st->SupportDynamicChannels = TRUE;
 	st->RedirectClipboard = FALSE;
-	if (freerdp_register_addin_provider(provider, 0) != 0 ||
-	    !freerdp_client_add_dynamic_channel(st, 1, params)) {
-		return FALSE;
+	if (rv->o->gfx) {
+		/* AVC420 only: rdpshare sends no AVC444 and no progressive */
+		st->SupportGraphicsPipeline = TRUE;
+		st->GfxH264 = TRUE;
+		st->GfxAVC444 = FALSE;
+		st->GfxAVC444v2 = FALSE;
+		st->GfxProgressive = FALSE;
+		st->GfxProgressiveV2 = FALSE;
+		if (PubSub_SubscribeChannelConnected(ctx->pubSub, on_channel_connected) < 0 ||
+		    PubSub_SubscribeChannelDisconnected(ctx->pubSub, on_channel_disconnected) < 0) {
+			return FALSE;
+		}
+	}
+	if (rv->o->channel) {
+		char *params[] = {PLUGIN_NAME};
+		if (freerdp_register_addin_provider(provider, 0) != 0 ||
+		    !freerdp_client_add_dynamic_channel(st, 1, params)) {
+			return FALSE;
+		}
 	}
 	return freerdp_client_load_addins(ctx->channels, st);
 }

@@ -47,6 +47,10 @@ static void usage(FILE *f)
 	        "  --channel NAME         bridge the sharer's virtual channel NAME to stdin and\n"
 	        "                         stdout, a message per line (--binary: each\n"
 	        "                         message after a 4-byte big-endian length)\n"
+	        "  --gfx                  ask for the graphics pipeline (H.264 where the\n"
+	        "                         sharer offers it) instead of bitmap updates\n"
+	        "  --frame-times          print each picture's arrival as a JSON line\n"
+	        "                         (CLOCK_MONOTONIC microseconds), for latency tests\n"
 	        "  --listen [ADDR:]PORT   reverse connect: print a connection string, wait\n"
 	        "                         for the sharer (rdpshare --connect-to) to dial it\n"
 	        "\n"
@@ -81,6 +85,8 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 		O_LISTEN,
 		O_CHANNEL,
 		O_BINARY,
+		O_GFX,
+		O_FRAME_TIMES,
 		O_HELP
 	};
 	static const struct option longopts[] = {
@@ -99,6 +105,8 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 	    {"listen", required_argument, NULL, O_LISTEN},
 	    {"channel", required_argument, NULL, O_CHANNEL},
 	    {"binary", no_argument, NULL, O_BINARY},
+	    {"gfx", no_argument, NULL, O_GFX},
+	    {"frame-times", no_argument, NULL, O_FRAME_TIMES},
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -173,6 +181,12 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 			break;
 		case O_BINARY:
 			o->binary = true;
+			break;
+		case O_GFX:
+			o->gfx = true;
+			break;
+		case O_FRAME_TIMES:
+			o->frame_times = true;
 			break;
 		case O_HELP:
 		case 'h':

@@ -40,6 +40,8 @@ struct rv_opts {
 	const char *listen;           /* reverse connect: wait for the sharer here */
 	const char *channel;          /* a virtual channel bridged to stdin/stdout */
 	bool binary;                  /* ... with 4-byte length prefixes */
+	bool gfx;                     /* graphics pipeline (MS-RDPEGFX) */
+	bool frame_times;             /* a JSON line per picture with its arrival time */
 };
 
 /* One viewer run; the FreeRDP context points back to it. */
