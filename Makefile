@@ -102,6 +102,14 @@ $(BUILD)/tests/libenospc.so: tests/preload/enospc.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
 
+# benchmarks of internals (bench/*.c link the library's objects, as unit tests do)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+bench: all $(BENCH_BIN) $(HELPER_BIN)
+$(BUILD)/bench/bench_%: bench/bench_%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lpthread
+
 check:
 	tests/run.sh
 

@@ -1,17 +1,32 @@
 #!/bin/bash
 # rdpshare against FreeRDP's own desktop sharer (freerdp-shadow-cli, Debian's
-# freerdp2-shadow-x11) on the same 1920x1080 Xvfb desktop, same headless
-# viewers (rdpview --headless --stats): sharer CPU (% of one core), frames a
-# second each viewer got, bytes a second each viewer got, sharer RSS, for a
-# still screen and full-screen motion (tests/helpers/xanim, 30 fps), with N
-# viewers. One JSON line per cell, then a table with rdpshare/shadow ratios.
-#   bench/vs_shadow.sh [BUILD_DIR] [SECONDS] [N...]     (default: build 15 1 4)
+# freerdp2-shadow-x11) on the same 1920x1080 Xvfb desktop with the same
+# headless viewers (rdpview --headless --stats, graphics pipeline offered).
+#
+# Workloads (tests/helpers): still (xpattern), typing (xwork typing: a
+# terminal typing 8 characters a second, scrolling at each line's end), drag
+# (xwork drag: a 480x360 window moved 30 times a second), motion (xanim:
+# every pixel changes 30 times a second). N viewers per cell.
+#
+# Per cell: sharer CPU (% of one core), frames a second each viewer got,
+# bytes a second each viewer got, sharer RSS; for typing also the time from
+# a character drawn to the picture arriving at viewer 1 (p50/p95, ms: what a
+# user sees, measurable for both sharers) and, for rdpshare, its own
+# damage-to-socket time (p50/p95, ms, from ctl attendees). One JSON line per
+# cell, then a table with rdpshare/shadow ratios and the RSS each viewer past
+# the first costs.
+#   bench/vs_shadow.sh [BUILD_DIR] [SECONDS] [N...]   (default: build 15 1 4 16)
+#   WORKLOADS="still typing" VIEWER_ARGS="--gfx" bench/vs_shadow.sh ...
 # Installs freerdp2-shadow-x11 if missing (root). Not a test: it measures.
+# Everything runs on this machine: viewers decoding compete with the sharers
+# for the same cores, equally for both.
 set -u
 BIN=$(cd "${1:-build}" && pwd)
 SECS=${2:-15}
 shift 2 2>/dev/null || shift $#
-COUNTS=${*:-1 4}
+COUNTS=${*:-1 4 16}
+WORKLOADS=${WORKLOADS:-still typing drag motion}
+VIEWER_ARGS=${VIEWER_ARGS:---gfx}
 export E2E_OUT=/dev/null
 . "$(dirname "$0")/../tests/e2e/lib.sh"
 command -v freerdp-shadow-cli >/dev/null ||
@@ -51,50 +66,117 @@ stop_server() {
 	fi
 }
 
+# typed-to-arrival latency at viewer 1: for each character drawn inside the
+# window, the first picture that arrived after it and before the next one
+latency() { # TYPED_LOG FRAMES_LOG T0_US T1_US
+	python3 - "$@" <<'PY'
+import json, re, sys
+typed = [int(m.group(1)) for m in re.finditer(r"typed t_us=(\d+)", open(sys.argv[1]).read())]
+frames = []
+for line in open(sys.argv[2]):
+    if '"event":"frame"' in line:
+        frames.append(json.loads(line)["t_us"])
+t0, t1 = int(sys.argv[3]), int(sys.argv[4])
+typed = [t for t in typed if t0 <= t <= t1]
+lat, j = [], 0
+for i, t in enumerate(typed):
+    nxt = typed[i + 1] if i + 1 < len(typed) else t + 10**6
+    while j < len(frames) and frames[j] < t:
+        j += 1
+    if j < len(frames) and frames[j] < nxt:
+        lat.append((frames[j] - t) / 1000.0)
+lat.sort()
+if lat:
+    print("%.2f %.2f %d %d" % (lat[len(lat) // 2], lat[min(len(lat) - 1, len(lat) * 95 // 100)],
+                               len(lat), len(typed)))
+else:
+    print("null null 0 %d" % len(typed))
+PY
+}
+
 cell() { # SERVER WORKLOAD N
 	local server=$1 workload=$2 n=$3 i pids=""
 	start_server "$server"
 	for i in $(seq 1 "$n"); do
-		"$BIN/rdpview" --headless --stats --seconds $((SECS + 8)) --name "b$i" --password "$PW" \
-			"$TARGET" >"$WORK/v$i.out" 2>&1 &
+		local extra=""
+		[ "$i" = 1 ] && extra="--frame-times"
+		# shellcheck disable=SC2086
+		"$BIN/rdpview" --headless --stats $VIEWER_ARGS $extra --seconds $((SECS + 10)) \
+			--name "b$i" --password "$PW" "$TARGET" >"$WORK/v$i.out" 2>"$WORK/v$i.err" &
 		pids="$pids $!"
 	done
-	sleep 6 # everyone connected and past the first full picture
-	local t0 t1
+	sleep 8 # everyone connected and past the first full picture
+	local t0 t1 us0 us1 mem codec="" internal="null null"
+	us0=$(python3 -c 'import time; print(int(time.monotonic() * 1e6))')
 	t0=$(ticks "$SRV_PID")
 	sleep "$SECS"
 	t1=$(ticks "$SRV_PID")
-	local mem
+	us1=$(python3 -c 'import time; print(int(time.monotonic() * 1e6))')
 	mem=$(rss "$SRV_PID")
+	if [ "$server" = rdpshare ]; then
+		ctl attendees >"$WORK/att.json"
+		codec=$(json_field codec <"$WORK/att.json")
+		internal=$(python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))["attendees"]
+p50 = [x["latency_p50_us"] for x in a if x["latency_p50_us"]]
+p95 = [x["latency_p95_us"] for x in a if x["latency_p95_us"]]
+print("%.2f %.2f" % (sum(p50) / len(p50) / 1000, sum(p95) / len(p95) / 1000) if p50 else "null null")
+' "$WORK/att.json")
+	fi
 	for p in $pids; do wait "$p"; done
-	local fps bytes
+	local fps bytes lat="null null 0 0"
 	fps=$(cat "$WORK"/v*.out | sed -n 's/.*"updates_per_second":\([0-9.]*\).*/\1/p' |
 		awk '{ s += $1; n++ } END { printf "%.2f", n ? s / n : 0 }')
 	bytes=$(cat "$WORK"/v*.out | sed -n 's/.*"bytes":\([0-9]*\),"seconds":\([0-9.]*\).*/\1 \2/p' |
 		awk '{ s += $1 / $2; n++ } END { printf "%.0f", n ? s / n : 0 }')
-	rm -f "$WORK"/v*.out
+	[ "$workload" = typing ] && lat=$(latency "$WORK/work.log" "$WORK/v1.out" "$us0" "$us1")
+	rm -f "$WORK"/v*.out "$WORK"/v*.err
 	stop_server "$server"
-	awk -v s="$server" -v w="$workload" -v n="$n" -v d=$((t1 - t0)) -v hz="$hz" -v secs="$SECS" \
-		-v fps="$fps" -v b="$bytes" -v m="$mem" \
-		'BEGIN { printf "{\"server\":\"%s\",\"workload\":\"%s\",\"viewers\":%d,\"cpu_percent\":%.2f,\"fps_per_viewer\":%s,\"bytes_per_second_per_viewer\":%s,\"rss_kb\":%d}\n", s, w, n, 100 * d / hz / secs, fps, b, m }' |
-		tee -a "$RESULTS"
+	set -- $lat $internal
+	python3 -c '
+import json, sys
+a = sys.argv[1:]
+num = lambda v: None if v == "null" else float(v)
+print(json.dumps({"server": a[0], "workload": a[1], "viewers": int(a[2]),
+    "cpu_percent": round(100.0 * int(a[3]) / int(a[4]) / float(a[5]), 2),
+    "fps_per_viewer": float(a[6]), "bytes_per_second_per_viewer": int(a[7]),
+    "rss_kb": int(a[8]), "codec": a[9] or None,
+    "typed_to_viewer_p50_ms": num(a[10]), "typed_to_viewer_p95_ms": num(a[11]),
+    "typed_matched": int(a[12]), "typed": int(a[13]),
+    "damage_to_socket_p50_ms": num(a[14]), "damage_to_socket_p95_ms": num(a[15])}))
+' "$server" "$workload" "$n" $((t1 - t0)) "$hz" "$SECS" "$fps" "$bytes" "$mem" "$codec" \
+		"$1" "$2" "$3" "$4" "$5" "$6" | tee -a "$RESULTS"
 }
 
-for workload in still motion; do
-	if [ "$workload" = motion ]; then
+for workload in $WORKLOADS; do
+	case $workload in
+	still) start_pattern "$SHARED" ;;
+	typing | drag)
+		start_pattern "$SHARED" # the desktop behind the window
+		DISPLAY=$SHARED "$BIN/tests/xwork" "$workload" >"$WORK/work.log" 2>&1 &
+		WORK_PID=$!
+		track $WORK_PID
+		wait_for 10 grep -q -e typing -e dragging "$WORK/work.log" || fail "xwork did not start"
+		;;
+	motion)
 		DISPLAY=$SHARED "$BIN/tests/xanim" 30 >"$WORK/anim.log" 2>&1 &
-		ANIM=$!
-		track $ANIM
+		WORK_PID=$!
+		track $WORK_PID
 		wait_for 10 grep -q drawing "$WORK/anim.log" || fail "xanim did not start"
-	else
-		start_pattern "$SHARED"
-	fi
+		;;
+	*) fail "unknown workload $workload" ;;
+	esac
 	for n in $COUNTS; do
 		cell rdpshare "$workload" "$n"
 		cell shadow "$workload" "$n"
 	done
-	[ "$workload" = still ] && kill "$PATTERN"
-	[ "$workload" = motion ] && kill "$ANIM"
+	case $workload in
+	still) kill "$PATTERN" ;;
+	typing | drag) kill "$WORK_PID" "$PATTERN" ;;
+	motion) kill "$WORK_PID" ;;
+	esac
+	sleep 0.5
 done
 
 python3 - "$RESULTS" <<'PY'
@@ -103,11 +185,29 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 cells = {}
 for r in rows:
     cells.setdefault((r["workload"], r["viewers"]), {})[r["server"]] = r
-print("\n| workload | viewers | metric | rdpshare | shadow | ratio |")
+order = {"still": 0, "typing": 1, "drag": 2, "motion": 3}
+metrics = ("cpu_percent", "fps_per_viewer", "bytes_per_second_per_viewer", "rss_kb",
+           "typed_to_viewer_p50_ms", "typed_to_viewer_p95_ms",
+           "damage_to_socket_p50_ms", "damage_to_socket_p95_ms")
+print("\n| workload | viewers | metric | rdpshare | shadow | rdpshare/shadow |")
 print("|---|---|---|---|---|---|")
-for (w, n), c in sorted(cells.items()):
-    for m in ("cpu_percent", "fps_per_viewer", "bytes_per_second_per_viewer", "rss_kb"):
+for (w, n), c in sorted(cells.items(), key=lambda k: (order.get(k[0][0], 9), k[0][1])):
+    for m in metrics:
         a, b = c.get("rdpshare", {}).get(m), c.get("shadow", {}).get(m)
+        if a is None and b is None:
+            continue
         ratio = "%.2f" % (a / b) if a is not None and b else "-"
         print(f"| {w} | {n} | {m} | {a} | {b} | {ratio} |")
+# what a viewer past the first costs in memory, and CPU with N against 1
+print("\n| workload | server | RSS per extra viewer (kB) | CPU(Nmax)/CPU(1) |")
+print("|---|---|---|---|")
+for w in sorted({k[0] for k in cells}, key=lambda x: order.get(x, 9)):
+    for s in ("rdpshare", "shadow"):
+        rs = sorted((n, c[s]) for (ww, n), c in cells.items() if ww == w and s in c)
+        if len(rs) < 2:
+            continue
+        (n1, r1), (nm, rm) = rs[0], rs[-1]
+        per = (rm["rss_kb"] - r1["rss_kb"]) / (nm - n1)
+        cpu = "%.2f" % (rm["cpu_percent"] / r1["cpu_percent"]) if r1["cpu_percent"] else "-"
+        print(f"| {w} | {s} | {per:.0f} (N={n1}..{nm}) | {cpu} (N={nm}) |")
 PY

@@ -140,7 +140,7 @@ static void make_frame(struct engine *e, bool full)
 	if (!prev || prev->width != share.w || prev->height != share.h) {
 		full = true;
 	}
-	struct frame *f = frame_new(share.w, share.h);
+	struct frame *f = full ? frame_new(share.w, share.h) : frame_new_copy(prev);
 	if (!f) {
 		frame_unref(prev);
 		return; /* keep the damage for the next try */
@@ -151,7 +151,6 @@ static void make_frame(struct engine *e, bool full)
 		f->rects[0] = (struct cap_rect){0, 0, share.w, share.h};
 		grab_shown(e, &share, f, &share, true);
 	} else {
-		memcpy(f->data, prev->data, (size_t)f->stride * (size_t)((f->height + 63) & ~63));
 		for (int i = 0; i < e->n_pending; i++) {
 			struct cap_rect in;
 			if (!rect_intersect(&e->pending[i], &share, &in)) {

@@ -19,6 +19,10 @@ struct avc_enc {
 	int width, height; /* macroblock-aligned */
 	int64_t pts;
 	bool converted_once;
+	/* per macroblock: X264_MBINFO_CONSTANT where nothing changed, so x264
+	 * skips its analysis there (most of a desktop, most of the time) */
+	uint8_t *mb_info;
+	int mbs_w, mbs_h;
 };
 
 struct avc_enc *avc_enc_new(int width, int height)
@@ -32,10 +36,19 @@ struct avc_enc *avc_enc_new(int width, int height)
 	}
 	e->width = (width + 15) & ~15;
 	e->height = (height + 15) & ~15;
+	e->mbs_w = e->width / 16;
+	e->mbs_h = e->height / 16;
+	e->mb_info = malloc((size_t)e->mbs_w * (size_t)e->mbs_h);
+	if (!e->mb_info) {
+		free(e);
+		return NULL;
+	}
+	memset(e->mb_info, X264_MBINFO_CONSTANT, (size_t)e->mbs_w * (size_t)e->mbs_h);
 	x264_param_t p;
 	/* ultrafast: motion encodes at several times real time on one core;
 	 * zerolatency: no frame is held back for lookahead or B frames. */
 	if (x264_param_default_preset(&p, "ultrafast", "zerolatency") < 0) {
+		free(e->mb_info);
 		free(e);
 		return NULL;
 	}
@@ -51,19 +64,17 @@ struct avc_enc *avc_enc_new(int width, int height)
 	p.i_scenecut_threshold = 0; /* key frames only on request */
 	p.b_repeat_headers = 1;     /* SPS/PPS in every key frame: anyone may start there */
 	p.b_annexb = 1;             /* MS-RDPEGFX carries Annex B byte streams */
+	p.analyse.b_mb_info = 1;
 	p.rc.i_rc_method = X264_RC_CRF;
 	p.rc.f_rf_constant = AVC_CRF;
-	if (x264_param_apply_profile(&p, "baseline") < 0) {
-		free(e);
-		return NULL;
-	}
-	e->x = x264_encoder_open(&p);
-	if (!e->x) {
+	if (x264_param_apply_profile(&p, "baseline") < 0 || !(e->x = x264_encoder_open(&p))) {
+		free(e->mb_info);
 		free(e);
 		return NULL;
 	}
 	if (x264_picture_alloc(&e->pic, X264_CSP_I420, e->width, e->height) < 0) {
 		x264_encoder_close(e->x);
+		free(e->mb_info);
 		free(e);
 		return NULL;
 	}
@@ -77,6 +88,7 @@ void avc_enc_free(struct avc_enc *e)
 	}
 	x264_picture_clean(&e->pic);
 	x264_encoder_close(e->x);
+	free(e->mb_info);
 	free(e);
 }
 
@@ -120,6 +132,32 @@ static bool convert(struct avc_enc *e, const uint8_t *bgrx, int stride, struct c
 	                                               dst, steps, &roi) == PRIMITIVES_SUCCESS;
 }
 
+static void mark_changed(struct avc_enc *e, const struct cap_rect *r)
+{
+	if (r->w <= 0 || r->h <= 0) {
+		return;
+	}
+	int x1 = r->x / 16, y1 = r->y / 16;
+	int x2 = (r->x + r->w - 1) / 16, y2 = (r->y + r->h - 1) / 16;
+	for (int y = y1 < 0 ? 0 : y1; y <= y2 && y < e->mbs_h; y++) {
+		for (int x = x1 < 0 ? 0 : x1; x <= x2 && x < e->mbs_w; x++) {
+			e->mb_info[y * e->mbs_w + x] = 0;
+		}
+	}
+}
+
+static int stage(struct avc_enc *e, const uint8_t *bgrx, int stride, const struct cap_rect *rects,
+                 int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!convert(e, bgrx, stride, rects[i])) {
+			return -EIO;
+		}
+		mark_changed(e, &rects[i]);
+	}
+	return 0;
+}
+
 int avc_enc_encode(struct avc_enc *e, const uint8_t *bgrx, int stride, const struct cap_rect *rects,
                    int n, bool key, const uint8_t **out, size_t *len)
 {
@@ -130,19 +168,23 @@ int avc_enc_encode(struct avc_enc *e, const uint8_t *bgrx, int stride, const str
 			return -EIO;
 		}
 		e->converted_once = true;
+		e->pic.prop.mb_info = NULL;
 	} else {
-		for (int i = 0; i < n; i++) {
-			if (!convert(e, bgrx, stride, rects[i])) {
-				return -EIO;
-			}
+		int r = stage(e, bgrx, stride, rects, n);
+		if (r < 0) {
+			return r;
 		}
+		e->pic.prop.mb_info = e->mb_info;
 	}
+	e->pic.prop.mb_info_free = NULL;
 	e->pic.i_type = key ? X264_TYPE_IDR : X264_TYPE_AUTO;
 	e->pic.i_pts = e->pts++;
 	x264_nal_t *nals = NULL;
 	int n_nals = 0;
 	x264_picture_t pic_out;
 	int size = x264_encoder_encode(e->x, &nals, &n_nals, &e->pic, &pic_out);
+	/* x264 has read the flags: the next picture starts all unchanged */
+	memset(e->mb_info, X264_MBINFO_CONSTANT, (size_t)e->mbs_w * (size_t)e->mbs_h);
 	if (size < 0) {
 		return -EIO;
 	}

@@ -7,7 +7,53 @@
 
 #include "encode/encoder.h"
 
-struct frame *frame_new(int width, int height)
+/* Freed picture buffers kept for the next frame of the same size: a fresh
+ * 8 MB buffer per 1080p frame costs page faults and clearing every time,
+ * which showed in the damage-to-socket time of small updates. */
+#define POOL_MAX 4
+static struct {
+	pthread_mutex_t lock;
+	int n;
+	size_t size[POOL_MAX];
+	uint8_t *buf[POOL_MAX];
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static uint8_t *pool_take(size_t size)
+{
+	uint8_t *b = NULL;
+	pthread_mutex_lock(&pool.lock);
+	for (int i = 0; i < pool.n; i++) {
+		if (pool.size[i] == size) {
+			b = pool.buf[i];
+			pool.buf[i] = pool.buf[--pool.n];
+			pool.size[i] = pool.size[pool.n];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&pool.lock);
+	return b;
+}
+
+static void pool_give(uint8_t *b, size_t size)
+{
+	pthread_mutex_lock(&pool.lock);
+	if (pool.n == POOL_MAX) {
+		free(pool.buf[0]); /* the oldest goes: sizes change with the shared rect */
+		pool.buf[0] = pool.buf[pool.n - 1];
+		pool.size[0] = pool.size[pool.n - 1];
+		pool.n--;
+	}
+	pool.buf[pool.n] = b;
+	pool.size[pool.n++] = size;
+	pthread_mutex_unlock(&pool.lock);
+}
+
+static size_t frame_bytes(const struct frame *f)
+{
+	return (size_t)f->stride * (size_t)((f->height + 63) & ~63);
+}
+
+static struct frame *frame_alloc(int width, int height, const struct frame *copy_of)
 {
 	if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
 		return NULL;
@@ -20,17 +66,32 @@ struct frame *frame_new(int width, int height)
 	f->height = height;
 	/* Padded to whole 64x64 tiles so codecs working on tiles never read
 	 * outside the buffer; 64-byte alignment suits their SIMD loads. */
-	int pw = (width + 63) & ~63, ph = (height + 63) & ~63;
+	int pw = (width + 63) & ~63;
 	f->stride = pw * 4;
-	size_t size = (size_t)f->stride * (size_t)ph;
-	if (posix_memalign((void **)&f->data, 64, size) != 0) {
+	size_t size = frame_bytes(f);
+	f->data = pool_take(size);
+	if (!f->data && posix_memalign((void **)&f->data, 64, size) != 0) {
 		free(f);
 		return NULL;
 	}
-	memset(f->data, 0, size);
+	if (copy_of) {
+		memcpy(f->data, copy_of->data, size);
+	} else {
+		memset(f->data, 0, size);
+	}
 	atomic_init(&f->refs, 1);
 	pthread_mutex_init(&f->cache_lock, NULL);
 	return f;
+}
+
+struct frame *frame_new(int width, int height)
+{
+	return frame_alloc(width, height, NULL);
+}
+
+struct frame *frame_new_copy(const struct frame *prev)
+{
+	return frame_alloc(prev->width, prev->height, prev);
 }
 
 struct frame *frame_ref(struct frame *f)
@@ -48,7 +109,7 @@ void frame_unref(struct frame *f)
 	}
 	enc_cache_free(f->cache);
 	pthread_mutex_destroy(&f->cache_lock);
-	free(f->data);
+	pool_give(f->data, frame_bytes(f));
 	free(f);
 }
 

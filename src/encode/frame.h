@@ -40,7 +40,11 @@ struct frame {
 	struct enc_cache *cache;
 };
 
+/* A black frame. Ownership: the caller's reference (frame_unref). */
 struct frame *frame_new(int width, int height);
+/* A frame with prev's size and pixels, to change in place before
+ * publishing. Ownership: the caller's reference. */
+struct frame *frame_new_copy(const struct frame *prev);
 struct frame *frame_ref(struct frame *f);
 void frame_unref(struct frame *f);
 

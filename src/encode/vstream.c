@@ -132,9 +132,32 @@ static void mark_lossy(struct vstream *v, const struct cap_rect *r, int64_t now_
 	int tx2 = (r->x + r->w - 1) / TILE, ty2 = (r->y + r->h - 1) / TILE;
 	for (int ty = ty1; ty <= ty2 && ty < v->tiles_h; ty++) {
 		for (int tx = tx1; tx <= tx2 && tx < v->tiles_w; tx++) {
-			v->lossy_ms[ty * v->tiles_w + tx] = now_ms;
+			v->lossy_ms[ty * v->tiles_w + tx] =
+			    now_ms > 0 ? now_ms : 1; /* 0: lossless */
 		}
 	}
+}
+
+/* A small change (typing, a cursor blink) goes lossless at once: planar
+ * costs a fraction of a millisecond where H.264 of a whole 1080p picture
+ * costs a few, and text is sharp without waiting for the lossless pass.
+ * The encoder need not see it: a viewer copies only the regions a later
+ * H.264 picture names, and those are converted from that frame afresh;
+ * elsewhere encoder and decoder keep the same (older) reference. */
+static bool small_update(struct vstream *v, struct frame *f, struct vunit *u)
+{
+	int64_t t0 = mono_us();
+	struct enc_key key = {.codec = CODEC_GFX_PLANAR, .bpp = 32};
+	u->lossless = encoder_encode(v->planar, &key, f, u->regions, u->n_regions);
+	v->stats.encode_us += (uint64_t)(mono_us() - t0);
+	if (!u->lossless) {
+		return false;
+	}
+	u->n_regions = 0; /* no H.264 part */
+	u->bytes = u->lossless->bytes;
+	v->enc_seq = f->seq;
+	v->stats.small_units++;
+	return true;
 }
 
 /* H.264 for frame f: its damage since the encoder's last frame, or all of
@@ -162,6 +185,13 @@ static bool encode_avc(struct vstream *v, struct hub *h, struct frame *f, bool k
 	if (key) {
 		u->n_regions = 1;
 		u->regions[0] = (struct cap_rect){0, 0, f->width, f->height};
+	}
+	long area = 0;
+	for (int i = 0; i < u->n_regions; i++) {
+		area += (long)u->regions[i].w * u->regions[i].h;
+	}
+	if (!key && area <= VSTREAM_SMALL_PX) {
+		return small_update(v, f, u) ? (push(v, u), true) : (vunit_unref(u), false);
 	}
 	const uint8_t *data = NULL;
 	size_t len = 0;

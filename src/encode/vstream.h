@@ -9,6 +9,10 @@
  * rate-limited so a struggling viewer cannot make everyone pay for one
  * every frame.
  *
+ * Small changes (up to VSTREAM_SMALL_PX pixels: typing, a blinking cursor)
+ * are sent as planar straight away, never as H.264: cheaper to encode,
+ * sharp at once.
+ *
  * Lossless pass: a 64x64 tile that H.264 touched and that then stays
  * unchanged for VSTREAM_LOSSLESS_MS is sent again as planar (lossless), so
  * text ends sharp. These units carry no H.264 and do not disturb the
@@ -28,6 +32,7 @@
 #define VSTREAM_MAX_LAG 8
 #define VSTREAM_KEY_GAP_MS 500
 #define VSTREAM_LOSSLESS_MS 300
+#define VSTREAM_SMALL_PX (64 * 64 * 8) /* changes up to this many pixels go lossless */
 
 struct vunit {
 	atomic_int refs;
@@ -70,7 +75,7 @@ enum vstream_result vstream_next(struct vstream *v, struct hub *h, uint64_t *las
 
 /* Counters for statistics and tests. */
 struct vstream_stats {
-	uint64_t units, keys, lossless_units, encode_us;
+	uint64_t units, keys, lossless_units, small_units, encode_us;
 };
 void vstream_get_stats(struct vstream *v, struct vstream_stats *st);
 
