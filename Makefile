@@ -37,6 +37,8 @@ VIEW_CFLAGS := $(shell pkg-config --cflags freerdp-client2)
 VIEW_LIBS := $(shell pkg-config --libs freerdp-client2 freerdp2 winpr2 x11 openssl)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 
@@ -95,7 +97,7 @@ $(BUILD)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(PKG_LIBS) -lm
 
-tests: all $(UNIT_BIN) $(HELPER_BIN) $(BUILD)/tests/libenospc.so
+tests: all $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN) $(BUILD)/tests/libenospc.so
 
 # fault injection for the end-to-end tests (LD_PRELOAD)
 $(BUILD)/tests/libenospc.so: tests/preload/enospc.c Makefile
@@ -103,8 +105,6 @@ $(BUILD)/tests/libenospc.so: tests/preload/enospc.c Makefile
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
 
 # benchmarks of internals (bench/*.c link the library's objects, as unit tests do)
-BENCH_SRC := $(wildcard bench/bench_*.c)
-BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 bench: all $(BENCH_BIN) $(HELPER_BIN)
 $(BUILD)/bench/bench_%: bench/bench_%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -149,5 +149,5 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: soak all tests check fuzz install clean
+.PHONY: soak all tests check fuzz install clean bench
 -include $(LIB_OBJ:.o=.d) $(VIEW_OBJ:.o=.d)

@@ -122,10 +122,12 @@ static int run(const char *name, enum workload w, int viewers, int frames)
 		for (int k = 0; k < viewers; k++) {
 			struct vunit *u;
 			int wait;
+			bool fresh;
 			struct timespec t0, t1;
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			/* each viewer drains what is due: its H.264 unit */
-			while (vstream_next(v, &hub, &last[k], now, &u, &wait) == VSTREAM_UNIT) {
+			while (vstream_next(v, &hub, &last[k], now, &u, &fresh, &wait) ==
+			       VSTREAM_UNIT) {
 				if (k == 0 && i > 0) {
 					bytes += u->bytes;
 				}

@@ -20,6 +20,7 @@ struct vstream {
 	bool want_key;    /* someone needs a key frame */
 	int64_t last_key_ms;
 	struct vunit *ring[VSTREAM_RING];
+	struct frame *enc_frame; /* the picture the encoder last saw */
 	/* lossless pass: per tile, when H.264 last wrote it (0: lossless now) */
 	int tiles_w, tiles_h;
 	int64_t *lossy_ms;
@@ -33,6 +34,7 @@ void vunit_unref(struct vunit *u)
 	}
 	free(u->avc);
 	enc_output_free(u->lossless);
+	frame_unref(u->src);
 	free(u);
 }
 
@@ -43,6 +45,7 @@ static void vstream_free(struct vstream *v)
 	}
 	avc_enc_free(v->avc);
 	encoder_free(v->planar);
+	frame_unref(v->enc_frame);
 	free(v->lossy_ms);
 	pthread_mutex_destroy(&v->lock);
 	free(v);
@@ -138,6 +141,41 @@ static void mark_lossy(struct vstream *v, const struct cap_rect *r, int64_t now_
 	}
 }
 
+/* What differs between two pictures of the same size, as rows of 64x64
+ * tiles (merged into one box past FRAME_MAX_RECTS). For full frames (a
+ * newcomer made the engine grab everything again): mostly nothing changed,
+ * and the viewers in step must not get a whole blurred picture for it. */
+static void diff_tiles(const struct frame *a, const struct frame *b, struct cap_rect *out, int *n)
+{
+	*n = 0;
+	for (int ty = 0; ty * TILE < b->height; ty++) {
+		int run = -1;
+		for (int tx = 0; tx * TILE <= b->width; tx++) {
+			bool differs = false;
+			if (tx * TILE < b->width) {
+				int x = tx * TILE, w = b->width - x < TILE ? b->width - x : TILE;
+				for (int y = ty * TILE;
+				     y < ty * TILE + TILE && y < b->height && !differs; y++) {
+					size_t off = (size_t)y * (size_t)b->stride + (size_t)x * 4;
+					differs = memcmp(a->data + off, b->data + off,
+					                 (size_t)w * 4) != 0;
+				}
+			}
+			if (differs && run < 0) {
+				run = tx;
+			} else if (!differs && run >= 0) {
+				struct cap_rect r = {run * TILE, ty * TILE, (tx - run) * TILE,
+				                     TILE};
+				struct cap_rect whole = {0, 0, b->width, b->height};
+				if (rect_intersect(&r, &whole, &r)) {
+					rect_list_add(out, n, FRAME_MAX_RECTS, &r);
+				}
+				run = -1;
+			}
+		}
+	}
+}
+
 /* A small change (typing, a cursor blink) goes lossless at once: planar
  * costs a fraction of a millisecond where H.264 of a whole 1080p picture
  * costs a few, and text is sharp without waiting for the lossless pass.
@@ -156,6 +194,8 @@ static bool small_update(struct vstream *v, struct frame *f, struct vunit *u)
 	u->n_regions = 0; /* no H.264 part */
 	u->bytes = u->lossless->bytes;
 	v->enc_seq = f->seq;
+	frame_unref(v->enc_frame);
+	v->enc_frame = frame_ref(f);
 	v->stats.small_units++;
 	return true;
 }
@@ -172,19 +212,21 @@ static bool encode_avc(struct vstream *v, struct hub *h, struct frame *f, bool k
 	u->width = f->width;
 	u->height = f->height;
 	u->damage_us = f->damage_us;
-	if (!key && (f->seq != v->enc_seq + 1 || f->full)) {
-		if (f->full ||
-		    !hub_damage_since(h, v->enc_seq, f->seq, u->regions, &u->n_regions)) {
-			u->n_regions = 1;
-			u->regions[0] = (struct cap_rect){0, 0, f->width, f->height};
-		}
-	} else if (!key) {
+	/* What changed since the encoder's last picture: what viewers in step
+	 * copy from it, key frame or not (a viewer starting at a key frame gets
+	 * the whole picture lossless instead, see vstream_next). */
+	if (f->seq == v->enc_seq || v->enc_seq == 0) {
+		/* a key frame of the same picture, for a newcomer; or the first:
+		 * nobody is in step yet */
+		u->n_regions = 0;
+	} else if (v->enc_seq != 0 && !f->full && f->seq == v->enc_seq + 1) {
 		u->n_regions = f->n_rects;
 		memcpy(u->regions, f->rects, sizeof(f->rects[0]) * (size_t)f->n_rects);
+	} else if (f->full || !hub_damage_since(h, v->enc_seq, f->seq, u->regions, &u->n_regions)) {
+		diff_tiles(v->enc_frame, f, u->regions, &u->n_regions);
 	}
 	if (key) {
-		u->n_regions = 1;
-		u->regions[0] = (struct cap_rect){0, 0, f->width, f->height};
+		u->src = frame_ref(f);
 	}
 	long area = 0;
 	for (int i = 0; i < u->n_regions; i++) {
@@ -208,6 +250,8 @@ static bool encode_avc(struct vstream *v, struct hub *h, struct frame *f, bool k
 	u->bytes = len;
 	u->key = key;
 	v->enc_seq = f->seq;
+	frame_unref(v->enc_frame);
+	v->enc_frame = frame_ref(f);
 	for (int i = 0; i < u->n_regions; i++) {
 		mark_lossy(v, &u->regions[i], now_ms);
 	}
@@ -318,9 +362,10 @@ static struct vunit *recent_key(struct vstream *v)
 }
 
 enum vstream_result vstream_next(struct vstream *v, struct hub *h, uint64_t *last, int64_t now_ms,
-                                 struct vunit **out, int *wait_ms)
+                                 struct vunit **out, bool *fresh, int *wait_ms)
 {
 	*out = NULL;
+	*fresh = false;
 	*wait_ms = -1;
 	pthread_mutex_lock(&v->lock);
 	if (*last != 0 &&
@@ -341,6 +386,7 @@ enum vstream_result vstream_next(struct vstream *v, struct hub *h, uint64_t *las
 		if (u) {
 			atomic_fetch_add(&u->refs, 1);
 			*out = u;
+			*fresh = *last == 0;
 			*last = u->id;
 			r = VSTREAM_UNIT;
 		}

@@ -47,6 +47,8 @@ struct vunit {
 	struct cap_rect regions[FRAME_MAX_RECTS];
 	/* planar tiles, applied after the H.264 part */
 	struct enc_output *lossless;
+	/* key units: the picture itself, for viewers that start here */
+	struct frame *src;
 	size_t bytes;
 };
 
@@ -69,9 +71,12 @@ enum vstream_result {
 /* The next unit for a viewer whose last unit was *last (0: none yet, or
  * lost its place). Encodes the newest frame first when it is newer than the
  * stream. On VSTREAM_UNIT, *last is updated and the caller owns a reference
- * to *out (vunit_unref). */
+ * to *out (vunit_unref). *fresh: the viewer starts at this key unit; its
+ * regions are only what changed for the viewers in step, so the newcomer
+ * decodes it without copying anything and takes the whole picture from
+ * out->src, lossless (nobody else sees a key frame's blur when one joins). */
 enum vstream_result vstream_next(struct vstream *v, struct hub *h, uint64_t *last, int64_t now_ms,
-                                 struct vunit **out, int *wait_ms);
+                                 struct vunit **out, bool *fresh, int *wait_ms);
 
 /* Counters for statistics and tests. */
 struct vstream_stats {

@@ -408,7 +408,16 @@ static void send_cursor(struct conn *c)
 static bool gfx_may_send(struct conn *c)
 {
 	int max_in_flight = (int)props_get(&c->s->props, PROP_MAX_FRAMES_IN_FLIGHT);
-	return atomic_load(&c->gfx.in_flight) < max_in_flight && !behind_on_socket(c);
+	if (atomic_load(&c->gfx.in_flight) >= max_in_flight) {
+		/* ask for a wake-up by the next acknowledgement, then look again:
+		 * it may have come in between */
+		atomic_store(&c->gfx.want_ack_wake, true);
+		if (atomic_load(&c->gfx.in_flight) >= max_in_flight) {
+			return false;
+		}
+		atomic_store(&c->gfx.want_ack_wake, false);
+	}
+	return !behind_on_socket(c);
 }
 
 /* Units of the viewer's H.264 group, in order, while it keeps up. */
@@ -428,8 +437,9 @@ static bool send_units(struct conn *c, struct frame *f)
 	while (gfx_may_send(c)) {
 		struct vunit *u = NULL;
 		uint64_t before = g->last_unit;
-		enum vstream_result r =
-		    vstream_next(g->group, c->hub, &g->last_unit, now_ms(), &u, &c->gfx_wait_ms);
+		bool fresh = false;
+		enum vstream_result r = vstream_next(g->group, c->hub, &g->last_unit, now_ms(), &u,
+		                                     &fresh, &c->gfx_wait_ms);
 		if (r == VSTREAM_ERROR) {
 			return false;
 		}

@@ -67,7 +67,11 @@ static UINT on_frame_ack(RdpgfxServerContext *ctx, const RDPGFX_FRAME_ACKNOWLEDG
 	if (atomic_fetch_sub(&g->in_flight, 1) <= 0) {
 		atomic_store(&g->in_flight, 0); /* an ack for a frame before a reset */
 	}
-	poke(g->wake_fd);
+	/* wake the connection only when it waits for this: an idle wake-up per
+	 * frame per viewer is most of what a viewer costs on a quiet screen */
+	if (atomic_exchange(&g->want_ack_wake, false)) {
+		poke(g->wake_fd);
+	}
 	return CHANNEL_RC_OK;
 }
 
@@ -164,28 +168,27 @@ bool gfx_surface(struct gfx_chan *g, int width, int height)
 	return true;
 }
 
-static bool start_frame(struct gfx_chan *g)
+/* One surface command, the frame's start before the first and its end
+ * after the last, in one channel write where FreeRDP allows: each write is
+ * a message of its own (and a TLS record) for every viewer. */
+static bool send_cmd(struct gfx_chan *g, const RDPGFX_SURFACE_COMMAND *cmd, bool first, bool last)
 {
-	if (++g->frame_id == 0) {
+	if (first && ++g->frame_id == 0) {
 		g->frame_id = 1;
 	}
 	RDPGFX_START_FRAME_PDU start = {.timestamp = 0, .frameId = g->frame_id};
-	return g->ctx->StartFrame(g->ctx, &start) == CHANNEL_RC_OK;
-}
-
-static bool end_frame(struct gfx_chan *g)
-{
 	RDPGFX_END_FRAME_PDU end = {.frameId = g->frame_id};
-	if (g->ctx->EndFrame(g->ctx, &end) != CHANNEL_RC_OK) {
+	if (g->ctx->SurfaceFrameCommand(g->ctx, cmd, first ? &start : NULL, last ? &end : NULL) !=
+	    CHANNEL_RC_OK) {
 		return false;
 	}
-	if (!atomic_load(&g->acks_suspended)) {
+	if (last && !atomic_load(&g->acks_suspended)) {
 		atomic_fetch_add(&g->in_flight, 1);
 	}
 	return true;
 }
 
-static bool send_planar(struct gfx_chan *g, const struct enc_output *o)
+static bool send_planar(struct gfx_chan *g, const struct enc_output *o, bool first)
 {
 	for (int i = 0; i < o->n_tiles; i++) {
 		const struct enc_tile *t = &o->tiles[i];
@@ -200,20 +203,20 @@ static bool send_planar(struct gfx_chan *g, const struct enc_output *o)
 		                              .height = t->h,
 		                              .length = t->len,
 		                              .data = t->data};
-		if (g->ctx->SurfaceCommand(g->ctx, &cmd) != CHANNEL_RC_OK) {
+		if (!send_cmd(g, &cmd, first && i == 0, i + 1 == o->n_tiles)) {
 			return false;
 		}
 	}
 	return true;
 }
 
-static bool send_avc(struct gfx_chan *g, const struct vunit *u)
+static bool send_avc(struct gfx_chan *g, const struct vunit *u, bool copy, bool last)
 {
 	RECTANGLE_16 rects[FRAME_MAX_RECTS];
 	RDPGFX_H264_QUANT_QUALITY q[FRAME_MAX_RECTS];
 	int n = 0;
 	struct cap_rect whole = {0, 0, g->surface_w, g->surface_h};
-	for (int i = 0; i < u->n_regions; i++) {
+	for (int i = 0; copy && i < u->n_regions; i++) {
 		struct cap_rect r;
 		if (!rect_intersect(&u->regions[i], &whole, &r)) {
 			continue;
@@ -238,24 +241,30 @@ static bool send_avc(struct gfx_chan *g, const struct vunit *u)
 	                              .width = (UINT32)g->surface_w,
 	                              .height = (UINT32)g->surface_h,
 	                              .extra = &avc};
-	return g->ctx->SurfaceCommand(g->ctx, &cmd) == CHANNEL_RC_OK;
+	return send_cmd(g, &cmd, true, last);
 }
 
 bool gfx_send_unit(struct gfx_chan *g, const struct vunit *u)
 {
-	if (!start_frame(g)) {
+	bool tiles = u->lossless && u->lossless->n_tiles > 0;
+	if (u->avc && !send_avc(g, u, true, !tiles)) {
 		return false;
 	}
-	if (u->avc && !send_avc(g, u)) {
-		return false;
-	}
-	if (u->lossless && !send_planar(g, u->lossless)) {
-		return false;
-	}
-	return end_frame(g);
+	return !tiles || send_planar(g, u->lossless, !u->avc);
 }
 
+bool gfx_send_start(struct gfx_chan *g, const struct vunit *u, const struct enc_output *whole)
+{
+	/* the key frame only feeds the viewer's decoder; the picture comes
+	 * lossless, in the same frame */
+	if (!send_avc(g, u, false, whole->n_tiles == 0)) {
+		return false;
+	}
+	return whole->n_tiles == 0 || send_planar(g, whole, false);
+}
+
+/* Nothing to draw (the change lay outside the picture): no frame at all. */
 bool gfx_send_tiles(struct gfx_chan *g, const struct enc_output *o)
 {
-	return start_frame(g) && send_planar(g, o) && end_frame(g);
+	return o->n_tiles == 0 || send_planar(g, o, true);
 }

@@ -35,6 +35,7 @@ struct gfx_chan {
 	atomic_uint caps_version, caps_flags;
 	atomic_int in_flight;
 	atomic_bool acks_suspended;
+	atomic_bool want_ack_wake; /* the connection stopped at the in-flight limit */
 	/* connection thread */
 	bool avc; /* AVC420 confirmed */
 	bool surface;
@@ -53,6 +54,9 @@ bool gfx_surface(struct gfx_chan *g, int width, int height);
 /* A frame: the H.264 part and lossless tiles of u, or the tiles of o. */
 bool gfx_send_unit(struct gfx_chan *g, const struct vunit *u);
 bool gfx_send_tiles(struct gfx_chan *g, const struct enc_output *o);
+/* A viewer's first unit (a key unit): decoded, not shown; whole (the key
+ * frame's picture as planar tiles) is shown instead. */
+bool gfx_send_start(struct gfx_chan *g, const struct vunit *u, const struct enc_output *whole);
 void gfx_close(struct gfx_chan *g);
 
 #endif

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The graphics pipeline end to end, with xfreerdp and rdpview as viewers:
-# both get H.264 (codec avc420); the picture ends pixel-exact (the lossless
-# pass), closer than H.264 alone gets, after a still screen, after typing
+# both get H.264 (codec avc420); a newcomer's first picture is exact and
+# nobody else's picture changes when it joins; the picture ends pixel-exact
+# (the lossless pass), closer than H.264 alone gets, after a still screen, after typing
 # (small updates sent lossless at once, a terminal scrolling through H.264)
 # and after a window drag; a viewer stopped for a while during the drag
 # drops out of the H.264 group and comes back at a key frame while the
@@ -34,6 +35,10 @@ sharer_has 'name=rva' || fail "rdpview a not admitted"
 sharer_has 'name=rvb' || fail "rdpview b not admitted"
 wait_for 15 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' attendees | grep -o avc420 | wc -l | grep -q 3" ||
 	fail "not every viewer on avc420: $(ctl attendees)"
+# their key frames fed xfreerdp's decoder but drew nothing there: still exact
+# (before the lossless pass could have repaired a blur)
+screenshot "$VIEW" "$WORK/after-join.png" 1024x768
+same_picture "$WORK/after-join.png" "$WORK/still.png" $EXACT || fail "a join blurred xfreerdp's picture"
 
 # typing: small updates (lossless at once), a scroll at each line's end (H.264)
 DISPLAY=$SHARED "$BIN/tests/xwork" typing 40 >"$WORK/typing.log" 2>&1 &

@@ -26,6 +26,7 @@
 
 struct viewer {
 	uint64_t last;
+	struct encoder *enc; /* the connection's own, for a newcomer's whole picture */
 	H264_CONTEXT *h264;
 	BITMAP_PLANAR_CONTEXT *planar;
 	uint8_t *surface; /* BGRX, W x H */
@@ -42,6 +43,8 @@ static void viewer_init(struct viewer *v)
 	assert_non_null(v->planar);
 	v->surface = calloc(1, (size_t)W * H * 4);
 	assert_non_null(v->surface);
+	v->enc = encoder_new();
+	assert_non_null(v->enc);
 }
 
 static void viewer_fini(struct viewer *v)
@@ -49,34 +52,52 @@ static void viewer_fini(struct viewer *v)
 	h264_context_free(v->h264);
 	freerdp_bitmap_planar_context_free(v->planar);
 	free(v->surface);
+	encoder_free(v->enc);
 }
 
-/* What a pipeline client does with a unit. */
-static void apply(struct viewer *v, const struct vunit *u)
+static void apply_tiles(struct viewer *v, const struct enc_output *o)
+{
+	for (int i = 0; i < o->n_tiles; i++) {
+		const struct enc_tile *t = &o->tiles[i];
+		/* tiles past the edge are clipped, as a client clips to its surface */
+		int w = t->x + t->w > W ? W - t->x : t->w, h = t->y + t->h > H ? H - t->y : t->h;
+		assert_true(planar_decompress(v->planar, t->data, t->len, t->w, t->h, v->surface,
+		                              PIXEL_FORMAT_BGRX32, W * 4, t->x, t->y, (UINT32)w,
+		                              (UINT32)h, FALSE));
+	}
+}
+
+/* What a pipeline client does with a unit (and what the connection sends a
+ * viewer starting at a key unit: the key frame for its decoder, copied
+ * nowhere, and the picture as planar tiles). */
+static void apply(struct viewer *v, const struct vunit *u, bool fresh)
 {
 	v->units++;
 	v->keys += u->key;
 	if (u->avc) {
 		RECTANGLE_16 rects[FRAME_MAX_RECTS];
-		for (int i = 0; i < u->n_regions; i++) {
+		int n = fresh ? 0 : u->n_regions;
+		for (int i = 0; i < n; i++) {
 			const struct cap_rect *r = &u->regions[i];
 			rects[i] = (RECTANGLE_16){(UINT16)r->x, (UINT16)r->y, (UINT16)(r->x + r->w),
 			                          (UINT16)(r->y + r->h)};
 		}
 		assert_true(avc420_decompress(v->h264, u->avc, u->avc_len, v->surface,
 		                              PIXEL_FORMAT_BGRX32, W * 4, W, H, rects,
-		                              (UINT32)u->n_regions) >= 0);
+		                              (UINT32)n) >= 0);
+	}
+	if (fresh) {
+		assert_true(u->key);
+		assert_non_null(u->src);
+		struct enc_key key = {.codec = CODEC_GFX_PLANAR, .bpp = 32};
+		struct cap_rect all = {0, 0, W, H};
+		struct enc_output *whole = encoder_encode(v->enc, &key, u->src, &all, 1);
+		assert_non_null(whole);
+		apply_tiles(v, whole);
+		enc_output_free(whole);
 	}
 	if (u->lossless) {
-		for (int i = 0; i < u->lossless->n_tiles; i++) {
-			const struct enc_tile *t = &u->lossless->tiles[i];
-			/* tiles past the edge are clipped, as a client clips to its surface */
-			int w = t->x + t->w > W ? W - t->x : t->w,
-			    h = t->y + t->h > H ? H - t->y : t->h;
-			assert_true(planar_decompress(v->planar, t->data, t->len, t->w, t->h,
-			                              v->surface, PIXEL_FORMAT_BGRX32, W * 4, t->x,
-			                              t->y, (UINT32)w, (UINT32)h, FALSE));
-		}
+		apply_tiles(v, u->lossless);
 	}
 }
 
@@ -86,8 +107,9 @@ static int pull(struct vstream *s, struct hub *h, struct viewer *v, int64_t now)
 	int n = 0;
 	struct vunit *u;
 	int wait;
-	while (vstream_next(s, h, &v->last, now, &u, &wait) == VSTREAM_UNIT) {
-		apply(v, u);
+	bool fresh;
+	while (vstream_next(s, h, &v->last, now, &u, &fresh, &wait) == VSTREAM_UNIT) {
+		apply(v, u, fresh);
 		vunit_unref(u);
 		n++;
 	}
@@ -204,6 +226,7 @@ static void test_one_encode_for_the_group(void **state)
 	publish(picture(0));
 	for (int i = 0; i < 3; i++) {
 		pull(s, &hub, &v[i], 0);
+		assert_int_equal(max_error(&v[i], cur), 0); /* a newcomer starts lossless */
 	}
 	/* big changes (H.264): every viewer decodes each, one encode each */
 	for (int k = 1; k <= 5; k++) {
@@ -263,8 +286,12 @@ static void test_join_and_lag_cost_a_key_frame(void **state)
 	t += VSTREAM_KEY_GAP_MS;
 	pull(s, &hub, &b, t);
 	assert_int_equal(b.keys, 1);
-	assert_true(mean_error(&b, cur) < LOSSY_CLOSE);
-	pull(s, &hub, &a, t); /* a gets the key frame too, in order */
+	assert_int_equal(max_error(&b, cur), 0); /* lossless from the start */
+	double a_before = mean_error(&a, cur);
+	pull(s, &hub, &a, t); /* a decodes the key frame too, in order */
+	assert_int_equal(a.keys, 2);
+	/* ... and sees nothing of it: the picture did not change */
+	assert_true(mean_error(&a, cur) == a_before);
 	struct vstream_stats st;
 	vstream_get_stats(s, &st);
 	assert_int_equal(st.keys, 2);
@@ -277,20 +304,22 @@ static void test_join_and_lag_cost_a_key_frame(void **state)
 	}
 	uint64_t before = b.last;
 	int wait = 0;
+	bool fresh = false;
 	struct vunit *u = NULL;
-	enum vstream_result r = vstream_next(s, &hub, &b.last, t, &u, &wait);
+	enum vstream_result r = vstream_next(s, &hub, &b.last, t, &u, &fresh, &wait);
 	if (r == VSTREAM_NOTHING) {
 		/* the last key frame is too recent: asked to come back later */
 		assert_true(wait > 0 && wait <= VSTREAM_KEY_GAP_MS);
 		t += wait;
-		r = vstream_next(s, &hub, &b.last, t, &u, &wait);
+		r = vstream_next(s, &hub, &b.last, t, &u, &fresh, &wait);
 	}
 	assert_int_equal(r, VSTREAM_UNIT);
 	assert_true(u->key);
+	assert_true(fresh);
 	assert_true(u->id > before + VSTREAM_MAX_LAG);
-	apply(&b, u);
+	apply(&b, u, fresh);
 	vunit_unref(u);
-	assert_true(mean_error(&b, cur) < LOSSY_CLOSE);
+	assert_int_equal(max_error(&b, cur), 0);
 	viewer_fini(&a);
 	viewer_fini(&b);
 	vstream_leave(&hub, s);
@@ -306,8 +335,7 @@ static void test_small_changes_go_lossless_and_stay_in_step(void **state)
 	publish(picture(2));
 	int64_t t = 0;
 	pull(s, &hub, &v, t);
-	pull(s, &hub, &v, t += VSTREAM_LOSSLESS_MS + 1); /* key frame made exact */
-	assert_int_equal(max_error(&v, cur), 0);
+	assert_int_equal(max_error(&v, cur), 0); /* a newcomer starts lossless */
 	struct vstream_stats st0, st;
 	vstream_get_stats(s, &st0);
 	/* typing: small changes arrive exact at once, no H.264 */
@@ -346,7 +374,8 @@ static void test_sizes_are_separate_groups(void **state)
 	struct vunit *u = NULL;
 	uint64_t last = 0;
 	int wait;
-	assert_int_equal(vstream_next(b, &hub, &last, 0, &u, &wait), VSTREAM_NOTHING);
+	bool fresh;
+	assert_int_equal(vstream_next(b, &hub, &last, 0, &u, &fresh, &wait), VSTREAM_NOTHING);
 	assert_null(u);
 	vstream_leave(&hub, a);
 	vstream_leave(&hub, b);
