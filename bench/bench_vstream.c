@@ -165,7 +165,7 @@ static int run(const char *name, enum workload w, int viewers, int frames)
 
 int main(int argc, char **argv)
 {
-	int frames = argc > 1 ? atoi(argv[1]) : 120;
+	int frames = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 120;
 	if (frames <= 0) {
 		fprintf(stderr, "usage: bench_vstream [FRAMES]\n");
 		return 2;

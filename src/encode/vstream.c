@@ -148,11 +148,14 @@ static void mark_lossy(struct vstream *v, const struct cap_rect *r, int64_t now_
 static void diff_tiles(const struct frame *a, const struct frame *b, struct cap_rect *out, int *n)
 {
 	*n = 0;
+	int tiles_w = (b->width + TILE - 1) / TILE;
+	struct cap_rect whole = {0, 0, b->width, b->height};
 	for (int ty = 0; ty * TILE < b->height; ty++) {
 		int run = -1;
-		for (int tx = 0; tx * TILE <= b->width; tx++) {
+		/* one step past the last tile closes a run reaching the edge */
+		for (int tx = 0; tx <= tiles_w; tx++) {
 			bool differs = false;
-			if (tx * TILE < b->width) {
+			if (tx < tiles_w) {
 				int x = tx * TILE, w = b->width - x < TILE ? b->width - x : TILE;
 				for (int y = ty * TILE;
 				     y < ty * TILE + TILE && y < b->height && !differs; y++) {
@@ -166,7 +169,6 @@ static void diff_tiles(const struct frame *a, const struct frame *b, struct cap_
 			} else if (!differs && run >= 0) {
 				struct cap_rect r = {run * TILE, ty * TILE, (tx - run) * TILE,
 				                     TILE};
-				struct cap_rect whole = {0, 0, b->width, b->height};
 				if (rect_intersect(&r, &whole, &r)) {
 					rect_list_add(out, n, FRAME_MAX_RECTS, &r);
 				}
@@ -376,9 +378,9 @@ enum vstream_result vstream_next(struct vstream *v, struct hub *h, uint64_t *las
 		v->want_key = true;
 	}
 	enum vstream_result r = VSTREAM_NOTHING;
-	if (*last == v->head && !produce(v, h, now_ms, wait_ms)) {
-		r = VSTREAM_ERROR;
-	} else if (*last == 0 && !recent_key(v) && !produce(v, h, now_ms, wait_ms)) {
+	/* encode only for a viewer that has everything, or needs a key frame */
+	bool up_to_date = *last == v->head, needs_key = *last == 0 && !recent_key(v);
+	if ((up_to_date || needs_key) && !produce(v, h, now_ms, wait_ms)) {
 		r = VSTREAM_ERROR;
 	}
 	if (r != VSTREAM_ERROR) {

@@ -90,7 +90,8 @@ struct conn {
 	/* graphics pipeline: tried once per connection when the viewer offers it */
 	struct gfx_chan gfx;
 	bool gfx_tried;
-	int gfx_wait_ms; /* the H.264 group wants to be asked again in this long (-1: no) */
+	int gfx_wait_ms;        /* the H.264 group wants to be asked again in this long (-1: no) */
+	int64_t gfx_hold_until; /* no bitmap updates before this while the pipeline may come */
 	struct input_sink input;
 	struct clip_chan clip;
 	struct dvc_set dvc;
@@ -254,6 +255,9 @@ static BOOL on_activate(freerdp_peer *peer)
 	c->cursor_gen = 0;
 	c->shape_gen = 0;
 	c->gfx.surface = false; /* a reactivation starts the pipeline's picture over */
+	if (!c->announced) {
+		c->gfx_hold_until = now_ms() + 5000;
+	}
 	c->gfx.last_unit = 0;
 	c->key.codec = pick_codec(st);
 	c->key.bpp = (int)st->ColorDepth;
@@ -405,6 +409,18 @@ static void send_cursor(struct conn *c)
 
 /* ---- pictures through the graphics pipeline ---- */
 
+/* The viewer offered the pipeline and it is not up yet (its dynamic
+ * channels come after activation): a bitmap picture now would be sent
+ * twice. Given up after a deadline: then bitmap updates. */
+static bool gfx_pending(struct conn *c)
+{
+	if (c->gfx.state == GFX_WAITING) {
+		return true;
+	}
+	return !c->gfx_tried && c->peer->settings->SupportGraphicsPipeline &&
+	       props_get(&c->s->props, PROP_GRAPHICS_PIPELINE) && now_ms() < c->gfx_hold_until;
+}
+
 static bool gfx_may_send(struct conn *c)
 {
 	int max_in_flight = (int)props_get(&c->s->props, PROP_MAX_FRAMES_IN_FLIGHT);
@@ -449,8 +465,17 @@ static bool send_units(struct conn *c, struct frame *f)
 		if (before && u->id > before + 1) {
 			atomic_fetch_add(&c->att->frames_skipped, u->id - before - 1);
 		}
-		bool ok =
-		    gfx_send_unit(g, u) && WTSVirtualChannelManagerCheckFileDescriptor(c->vcm);
+		bool ok;
+		if (fresh) {
+			/* the whole picture lossless, for this viewer alone */
+			struct cap_rect all = {0, 0, u->src->width, u->src->height};
+			struct enc_output *whole = encoder_encode(c->enc, &c->key, u->src, &all, 1);
+			ok = whole && gfx_send_start(g, u, whole);
+			enc_output_free(whole);
+		} else {
+			ok = gfx_send_unit(g, u);
+		}
+		ok = ok && WTSVirtualChannelManagerCheckFileDescriptor(c->vcm);
 		if (ok && u->damage_us) {
 			attendee_note_latency(c->att, mono_us() - u->damage_us);
 		}
@@ -547,7 +572,7 @@ static bool send_picture(struct conn *c)
 		/* A client that cannot resize keeps its size: it sees the top-left
 		 * part (the encoders clip to the frame, the client to itself). */
 	}
-	if (c->gfx.state == GFX_WAITING) {
+	if (gfx_pending(c)) {
 		frame_unref(f);
 		return true; /* the first picture goes through the pipeline, once it is up */
 	}
@@ -748,8 +773,8 @@ static void *conn_main(void *arg)
 			timeout = left > 0 ? (int)left : 0;
 		} else if (behind_on_socket(c)) {
 			timeout = 10; /* nothing tells us when the socket drains */
-		} else if (c->gfx.state == GFX_WAITING) {
-			timeout = 100; /* the capabilities' deadline */
+		} else if (c->activated && gfx_pending(c)) {
+			timeout = 100; /* the pipeline's deadline */
 		} else if (c->gfx_wait_ms >= 0) {
 			timeout = c->gfx_wait_ms; /* a key frame or a lossless pass comes due */
 		}

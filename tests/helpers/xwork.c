@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: xwork typing [CPS] | drag [FPS]  (needs $DISPLAY)\n");
 		return 1;
 	}
-	int rate = argc > 2 ? atoi(argv[2]) : 0;
+	int rate = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 0;
 	if (strcmp(argv[1], "typing") == 0) {
 		return typing(d, rate > 0 ? rate : 8);
 	}
