@@ -24,8 +24,15 @@ wait_same_picture "$VIEW" 1024x768 "$WORK/still.png" $EXACT 20 || fail "still pi
 codec=$(ctl attendees | json_field codec)
 [ "$codec" = avc420 ] || fail "xfreerdp got codec '$codec', not avc420"
 
+# a newcomer's very first picture is already exact (key frame for its
+# decoder, the picture itself lossless)
+"$BIN/rdpview" --headless --gfx --name first --password "$PASSWORD" --frames 1 --seconds 20 \
+	--screenshot "$WORK/first.png" "$CONNSTR" >/dev/null 2>"$WORK/first.err" ||
+	fail "rdpview --frames 1 failed: $(cat "$WORK/first.err")"
+same_picture "$WORK/first.png" "$WORK/still.png" $EXACT || fail "a newcomer's first picture is not exact"
+
 # two rdpview viewers through the pipeline too
-for n in a b; do
+for n in a b; do # (ids 3 and 4)
 	"$BIN/rdpview" --headless --gfx --name "rv$n" --password "$PASSWORD" --seconds 40 --stats \
 		--screenshot "$WORK/rv$n.png" "$CONNSTR" >"$WORK/rv$n.out" 2>"$WORK/rv$n.err" &
 	eval "RV_$n=\$!"
