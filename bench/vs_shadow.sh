@@ -3,8 +3,9 @@
 # freerdp2-shadow-x11) on the same 1920x1080 Xvfb desktop with the same
 # headless viewers (rdpview --headless --stats, graphics pipeline offered).
 #
-# Workloads (tests/helpers): still (xpattern), typing (xwork typing: a
-# terminal typing 8 characters a second, scrolling at each line's end), drag
+# Workloads (tests/helpers): still (xpattern), typing (xwork typing: an
+# 800x600 terminal typing 8 characters a second on its bottom line, scrolling
+# up a line at each line's end, about every 16 s), drag
 # (xwork drag: a 480x360 window moved 30 times a second), motion (xanim:
 # every pixel changes 30 times a second). N viewers per cell.
 #

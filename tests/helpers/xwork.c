@@ -1,8 +1,9 @@
 /* Benchmark helper: reproducible desktop workloads on $DISPLAY, running
  * until killed.
- *   xwork typing [CPS]  a terminal-like window typing 40-character lines at
- *                       CPS characters a second (default 8) on its bottom
- *                       line, scrolling up at each line's end; prints
+ *   xwork typing [CPS]  an 800x600 terminal-like window typing text at CPS
+ *                       characters a second (default 8) on its bottom line
+ *                       (about 130 characters), scrolling up a line at each
+ *                       line's end; prints
  *                       "typed t_us=T" (CLOCK_MONOTONIC, after the X server
  *                       drew it) for every character
  *   xwork drag [FPS]    a 480x360 window dragged around the screen at FPS
