@@ -407,6 +407,40 @@ static void send_cursor(struct conn *c)
 	send_cursor_position(ctx, x, y);
 }
 
+/* The frame's own damage is what this viewer lacks: share the encode of
+ * every viewer with the same codec. Otherwise encode what it missed (or
+ * everything) for it alone, in *own (the caller frees it). */
+static const struct enc_output *encode_for(struct conn *c, struct frame *f, struct enc_output **own)
+{
+	*own = NULL;
+	if ((!c->need_full && f->seq == c->sent_seq + 1) || (c->need_full && f->full)) {
+		return encoder_encode_shared(c->enc, &c->key, f);
+	}
+	struct cap_rect rects[FRAME_MAX_RECTS];
+	int n = 0;
+	if (c->need_full || !hub_damage_since(c->hub, c->sent_seq, f->seq, rects, &n)) {
+		rects[0] = (struct cap_rect){0, 0, f->width, f->height};
+		n = 1;
+	}
+	*own = encoder_encode(c->enc, &c->key, f, rects, n);
+	return *own;
+}
+
+/* Frame f went out as o (ok: all of it): statistics and the viewer's place. */
+static void sent_frame(struct conn *c, const struct frame *f, const struct enc_output *o, bool ok)
+{
+	if (ok && f->damage_us) {
+		attendee_note_latency(c->att, mono_us() - f->damage_us);
+	}
+	if (c->sent_seq && f->seq > c->sent_seq + 1) {
+		atomic_fetch_add(&c->att->frames_skipped, f->seq - c->sent_seq - 1);
+	}
+	atomic_fetch_add(&c->att->frames_sent, 1);
+	atomic_fetch_add(&c->att->bytes_sent, o->bytes);
+	c->sent_seq = f->seq;
+	c->need_full = false;
+}
+
 /* ---- pictures through the graphics pipeline ---- */
 
 /* The viewer offered the pipeline and it is not up yet (its dynamic
@@ -496,34 +530,13 @@ static bool send_gfx_tiles(struct conn *c, struct frame *f)
 	if ((f->seq == c->sent_seq && !c->need_full) || !gfx_may_send(c)) {
 		return true;
 	}
-	const struct enc_output *shared = NULL;
 	struct enc_output *own = NULL;
-	if ((!c->need_full && f->seq == c->sent_seq + 1) || (c->need_full && f->full)) {
-		shared = encoder_encode_shared(c->enc, &c->key, f);
-	} else {
-		struct cap_rect rects[FRAME_MAX_RECTS];
-		int n = 0;
-		if (c->need_full || !hub_damage_since(c->hub, c->sent_seq, f->seq, rects, &n)) {
-			rects[0] = (struct cap_rect){0, 0, f->width, f->height};
-			n = 1;
-		}
-		own = encoder_encode(c->enc, &c->key, f, rects, n);
-	}
-	const struct enc_output *o = shared ? shared : own;
+	const struct enc_output *o = encode_for(c, f, &own);
 	bool ok = true;
 	if (o) {
 		ok = gfx_send_tiles(&c->gfx, o) &&
 		     WTSVirtualChannelManagerCheckFileDescriptor(c->vcm);
-		if (ok && f->damage_us) {
-			attendee_note_latency(c->att, mono_us() - f->damage_us);
-		}
-		if (c->sent_seq && f->seq > c->sent_seq + 1) {
-			atomic_fetch_add(&c->att->frames_skipped, f->seq - c->sent_seq - 1);
-		}
-		atomic_fetch_add(&c->att->frames_sent, 1);
-		atomic_fetch_add(&c->att->bytes_sent, o->bytes);
-		c->sent_seq = f->seq;
-		c->need_full = false;
+		sent_frame(c, f, o, ok);
 	}
 	enc_output_free(own);
 	return ok;
@@ -590,22 +603,8 @@ static bool send_picture(struct conn *c)
 		frame_unref(f);
 		return true; /* behind: skip; the damage is collected from the hub later */
 	}
-	const struct enc_output *shared = NULL;
 	struct enc_output *own = NULL;
-	/* The frame's own damage is what this viewer lacks: share the group's
-	 * encode. Otherwise encode what it missed (or everything) for it alone. */
-	if ((!c->need_full && f->seq == c->sent_seq + 1) || (c->need_full && f->full)) {
-		shared = encoder_encode_shared(c->enc, &c->key, f);
-	} else {
-		struct cap_rect rects[FRAME_MAX_RECTS];
-		int n = 0;
-		if (c->need_full || !hub_damage_since(c->hub, c->sent_seq, f->seq, rects, &n)) {
-			rects[0] = (struct cap_rect){0, 0, f->width, f->height};
-			n = 1;
-		}
-		own = encoder_encode(c->enc, &c->key, f, rects, n);
-	}
-	const struct enc_output *o = shared ? shared : own;
+	const struct enc_output *o = encode_for(c, f, &own);
 	bool ok = true;
 	if (o) {
 		uint32_t frame_id = 0;
@@ -617,16 +616,7 @@ static bool send_picture(struct conn *c)
 			c->in_flight++;
 		}
 		ok = send_output(c->peer->context, o, frame_id);
-		if (c->sent_seq && f->seq > c->sent_seq + 1) {
-			atomic_fetch_add(&c->att->frames_skipped, f->seq - c->sent_seq - 1);
-		}
-		atomic_fetch_add(&c->att->frames_sent, 1);
-		atomic_fetch_add(&c->att->bytes_sent, o->bytes);
-		if (ok && f->damage_us) {
-			attendee_note_latency(c->att, mono_us() - f->damage_us);
-		}
-		c->sent_seq = f->seq;
-		c->need_full = false;
+		sent_frame(c, f, o, ok);
 	}
 	enc_output_free(own);
 	frame_unref(f);
