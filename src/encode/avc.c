@@ -39,19 +39,14 @@ struct avc_enc *avc_enc_new(int width, int height)
 	e->mbs_w = e->width / 16;
 	e->mbs_h = e->height / 16;
 	e->mb_info = malloc((size_t)e->mbs_w * (size_t)e->mbs_h);
-	if (!e->mb_info) {
-		free(e);
-		return NULL;
-	}
-	memset(e->mb_info, X264_MBINFO_CONSTANT, (size_t)e->mbs_w * (size_t)e->mbs_h);
 	x264_param_t p;
 	/* ultrafast: motion encodes at several times real time on one core;
 	 * zerolatency: no frame is held back for lookahead or B frames. */
-	if (x264_param_default_preset(&p, "ultrafast", "zerolatency") < 0) {
-		free(e->mb_info);
-		free(e);
+	if (!e->mb_info || x264_param_default_preset(&p, "ultrafast", "zerolatency") < 0) {
+		avc_enc_free(e);
 		return NULL;
 	}
+	memset(e->mb_info, X264_MBINFO_CONSTANT, (size_t)e->mbs_w * (size_t)e->mbs_h);
 	p.i_log_level = X264_LOG_NONE;
 	p.i_width = e->width;
 	p.i_height = e->height;
@@ -67,15 +62,9 @@ struct avc_enc *avc_enc_new(int width, int height)
 	p.analyse.b_mb_info = 1;
 	p.rc.i_rc_method = X264_RC_CRF;
 	p.rc.f_rf_constant = AVC_CRF;
-	if (x264_param_apply_profile(&p, "baseline") < 0 || !(e->x = x264_encoder_open(&p))) {
-		free(e->mb_info);
-		free(e);
-		return NULL;
-	}
-	if (x264_picture_alloc(&e->pic, X264_CSP_I420, e->width, e->height) < 0) {
-		x264_encoder_close(e->x);
-		free(e->mb_info);
-		free(e);
+	if (x264_param_apply_profile(&p, "baseline") < 0 || !(e->x = x264_encoder_open(&p)) ||
+	    x264_picture_alloc(&e->pic, X264_CSP_I420, e->width, e->height) < 0) {
+		avc_enc_free(e);
 		return NULL;
 	}
 	return e;
@@ -86,8 +75,13 @@ void avc_enc_free(struct avc_enc *e)
 	if (!e) {
 		return;
 	}
-	x264_picture_clean(&e->pic);
-	x264_encoder_close(e->x);
+	/* also for a half-made encoder (avc_enc_new's failures) */
+	if (e->pic.img.plane[0]) {
+		x264_picture_clean(&e->pic);
+	}
+	if (e->x) {
+		x264_encoder_close(e->x);
+	}
 	free(e->mb_info);
 	free(e);
 }
