@@ -12,7 +12,7 @@ PREFIX ?= /usr/local
 VERSION := 0.1.0
 SONAME := librdpshare.so.0
 
-PKGS := freerdp2 freerdp-server2 winpr2 x11 xext xdamage xfixes xtst xi xres openssl x264
+PKGS := freerdp3 freerdp-server3 winpr3 x11 xext xdamage xfixes xtst xi xres openssl x264
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
@@ -30,11 +30,11 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/*.c) src/hostport.c
 # rdpview: a FreeRDP client; it shares the codecs of untrusted input with the
 # library (compiled in: they are not part of the library's API)
-VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png.c src/connstr.c src/rdp/encomsp.c src/utf16.c src/keyhash.c \
+VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png_write.c src/connstr.c src/rdp/encomsp.c src/utf16.c src/keyhash.c \
 	src/hostport.c
 VIEW_OBJ := $(VIEW_SRC:%.c=$(BUILD)/obj/view/%.o)
-VIEW_CFLAGS := $(shell pkg-config --cflags freerdp-client2)
-VIEW_LIBS := $(shell pkg-config --libs freerdp-client2 freerdp2 winpr2 x11 openssl)
+VIEW_CFLAGS := $(shell pkg-config --cflags freerdp-client3)
+VIEW_LIBS := $(shell pkg-config --libs freerdp-client3 freerdp3 winpr3 x11 openssl libpng)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/bench_*.c)
@@ -69,7 +69,7 @@ $(BUILD)/librdpshare.so: $(BUILD)/librdpshare.so.$(VERSION)
 
 $(BUILD)/rdpshare: $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/librdpshare.so Makefile
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) -L$(BUILD) -lrdpshare \
-		$(shell pkg-config --libs winpr2) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
+		$(shell pkg-config --libs winpr3 libpng) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
 
 $(BUILD)/obj/view/%.o: %.c
 	@mkdir -p $(dir $@)

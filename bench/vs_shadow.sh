@@ -30,9 +30,8 @@ WORKLOADS=${WORKLOADS:-still typing drag motion}
 VIEWER_ARGS=${VIEWER_ARGS:---gfx}
 export E2E_OUT=/dev/null
 . "$(dirname "$0")/../tests/e2e/lib.sh"
-command -v freerdp-shadow-cli >/dev/null ||
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		freerdp2-shadow-x11 >/dev/null || fail "cannot install freerdp2-shadow-x11"
+command -v freerdp-shadow-cli3 >/dev/null ||
+	"$(dirname "$0")/../scripts/deps.sh" --test || fail "cannot install freerdp3-shadow-x11"
 hz=$(getconf CLK_TCK)
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
@@ -49,7 +48,7 @@ start_server() { # rdpshare|shadow: sets SRV_PID, TARGET, PW
 	else
 		local p
 		p=$(free_port)
-		DISPLAY=$SHARED freerdp-shadow-cli /port:"$p" -auth /sec:tls >"$WORK/shadow.log" 2>&1 &
+		DISPLAY=$SHARED freerdp-shadow-cli3 /port:"$p" -auth /sec:tls >"$WORK/shadow.log" 2>&1 &
 		SRV_PID=$!
 		track $SRV_PID
 		wait_for 20 sh -c "ss -ltn | grep -q ':$p '" || fail "shadow did not listen"

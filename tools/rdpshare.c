@@ -672,11 +672,15 @@ static void print_invitation(rdpshare_session *s, rdpshare_invitation *inv, cons
 		}
 		sb_printf(&b, "invitation-file: %s\n", inv_path);
 		if (n > 0) {
-			sb_printf(&b, "join: xfreerdp /v:%s /u:YOUR_NAME /p:%s /cert:tofu\n",
+			sb_printf(&b, "join: xfreerdp3 /v:%s /u:YOUR_NAME /p:%s /cert:tofu\n",
 			          addrs[0], pw_shown);
 		}
-		/* This order is the only one xfreerdp accepts: the file first. */
-		sb_printf(&b, "join: xfreerdp %s /assistance:%s /cert:tofu\n", inv_path, pw_shown);
+		/* FreeRDP's clients (3.x as 2.x) read an invitation file only as
+		 * their first argument, named *.msrcIncident. FreeRDP 3 asks for a
+		 * password on the terminal unless /p: is given, though it sends "*"
+		 * in assistance mode whatever it is. */
+		sb_printf(&b, "join: xfreerdp3 %s /assistance:%s /u:YOUR_NAME /p: /cert:tofu\n",
+		          inv_path, pw_shown);
 		sb_printf(&b, "control: rdpshare ctl --socket %s attendees\n", ctl_path);
 		sb_printf(&b, "ready");
 	}

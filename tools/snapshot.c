@@ -2,7 +2,7 @@
  * shown) written as PNG by the sharer. */
 #include <stdlib.h>
 
-#include "png.h"
+#include "png_write.h"
 #include "tool.h"
 
 int tool_snapshot(rdpshare_session *s, const char *path)

@@ -87,7 +87,7 @@ static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct fra
 		if (!e->rfx) {
 			return false;
 		}
-		e->rfx->mode = RLGR3;
+		rfx_context_set_mode(e->rfx, RLGR3);
 		rfx_context_set_pixel_format(e->rfx, PIXEL_FORMAT_BGRX32);
 	}
 	/* Headers in every update: any viewer of the group, whenever it joined,
@@ -102,23 +102,17 @@ static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct fra
 	}
 	size_t nmsg = 0;
 	size_t max = o->key.max_bytes ? o->key.max_bytes : 0x3F0000;
-	RFX_MESSAGE *msgs =
-	    rfx_encode_messages_ex(e->rfx, rr, (size_t)n, f->data, (UINT32)f->width,
-	                           (UINT32)f->height, (UINT32)f->stride, &nmsg, max - 1024);
+	RFX_MESSAGE_LIST *msgs =
+	    rfx_encode_messages(e->rfx, rr, (size_t)n, f->data, (UINT32)f->width, (UINT32)f->height,
+	                        (UINT32)f->stride, &nmsg, max - 1024);
 	if (!msgs) {
 		return false;
 	}
-	RFX_RECT *shared_rects = nmsg > 0 ? msgs[0].rects : NULL;
-	bool ok = true;
 	o->msgs = calloc(nmsg ? nmsg : 1, sizeof(*o->msgs));
-	if (!o->msgs) {
-		ok = false;
-	}
-	for (size_t i = 0; i < nmsg; i++) {
-		if (ok) {
-			Stream_SetPosition(e->s, 0);
-			ok = rfx_write_message(e->rfx, e->s, &msgs[i]);
-		}
+	bool ok = o->msgs != NULL;
+	for (size_t i = 0; ok && i < nmsg; i++) {
+		Stream_SetPosition(e->s, 0);
+		ok = rfx_write_message(e->rfx, e->s, rfx_message_list_get(msgs, i));
 		if (ok) {
 			size_t len = Stream_GetPosition(e->s);
 			o->msgs[o->n_msgs].data = malloc(len);
@@ -130,11 +124,8 @@ static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct fra
 				o->bytes += len;
 			}
 		}
-		rfx_message_free(e->rfx, &msgs[i]);
 	}
-	/* Split messages share the first one's rectangle array (rfx.c). */
-	free(shared_rects);
-	free(msgs);
+	rfx_message_list_free(msgs);
 	return ok;
 }
 
@@ -202,11 +193,11 @@ static bool encode_bitmaps(struct encoder *e, struct enc_output *o, const struct
                            const struct cap_rect *rects, int n)
 {
 	if ((o->key.codec == CODEC_PLANAR || o->key.codec == CODEC_GFX_PLANAR) && !e->planar) {
-		/* No alpha plane: clients that allow dynamic colour fidelity
-		 * (xfreerdp's default) read red and blue swapped from planar
-		 * bitmaps that carry one, and the desktop is opaque anyway. */
-		e->planar = freerdp_bitmap_planar_context_new(
-		    PLANAR_FORMAT_HEADER_RLE | PLANAR_FORMAT_HEADER_NA, TILE, TILE);
+		/* RLE with the alpha plane and no colour loss (format header 0x10):
+		 * the one variant every planar decoder takes (the simpler ones,
+		 * rdesktop's for one, accept nothing else). The desktop is opaque:
+		 * BGRX reads as alpha 0xFF, one RLE run per row. */
+		e->planar = freerdp_bitmap_planar_context_new(PLANAR_FORMAT_HEADER_RLE, TILE, TILE);
 		if (!e->planar) {
 			return false;
 		}

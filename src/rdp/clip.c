@@ -49,7 +49,8 @@ static UINT request_text(CliprdrServerContext *ctx)
 {
 	/* FreeRDP writes the dataLen we give it */
 	CLIPRDR_FORMAT_DATA_REQUEST rq = {
-	    .msgType = CB_FORMAT_DATA_REQUEST, .dataLen = 4, .requestedFormatId = CF_UNICODETEXT};
+	    .common = {.msgType = CB_FORMAT_DATA_REQUEST, .dataLen = 4},
+	    .requestedFormatId = CF_UNICODETEXT};
 	return ctx->ServerFormatDataRequest(ctx, &rq);
 }
 
@@ -57,8 +58,8 @@ static UINT request_text(CliprdrServerContext *ctx)
 static UINT on_format_list(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_LIST *list)
 {
 	struct clip_chan *c = chan_of(ctx);
-	CLIPRDR_FORMAT_LIST_RESPONSE resp = {.msgType = CB_FORMAT_LIST_RESPONSE,
-	                                     .msgFlags = CB_RESPONSE_OK};
+	CLIPRDR_FORMAT_LIST_RESPONSE resp = {
+	    .common = {.msgType = CB_FORMAT_LIST_RESPONSE, .msgFlags = CB_RESPONSE_OK}};
 	UINT r = ctx->ServerFormatListResponse(ctx, &resp);
 	if (r != CHANNEL_RC_OK || !c->allowed) {
 		if (!c->allowed) {
@@ -78,19 +79,19 @@ static UINT on_format_list(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_LIST 
 static UINT on_data_response(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DATA_RESPONSE *d)
 {
 	struct clip_chan *c = chan_of(ctx);
-	if (c->allowed && (d->msgFlags & CB_RESPONSE_FAIL) && c->retries < 2) {
+	if (c->allowed && (d->common.msgFlags & CB_RESPONSE_FAIL) && c->retries < 2) {
 		/* xfreerdp answers "failed" when its own X conversion raced with
 		 * the copy that announced the text; asking again gets it */
 		c->retries++;
 		return request_text(ctx);
 	}
-	if (!c->allowed || !(d->msgFlags & CB_RESPONSE_OK) || !d->requestedFormatData ||
-	    d->dataLen < 2) {
+	if (!c->allowed || !(d->common.msgFlags & CB_RESPONSE_OK) || !d->requestedFormatData ||
+	    d->common.dataLen < 2) {
 		return CHANNEL_RC_OK;
 	}
 	/* The text may or may not carry its NUL, may be cut mid-pair or hold
 	 * broken surrogates: the converter copes with all of it. */
-	size_t units = d->dataLen / 2;
+	size_t units = d->common.dataLen / 2;
 	char *utf8 = malloc(3 * units + 1);
 	if (utf8 && utf16le_to_utf8((const uint8_t *)d->requestedFormatData, units, utf8) > 0) {
 		uint64_t gen = clipboard_set(c->board, utf8);
@@ -106,16 +107,18 @@ static UINT on_data_response(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DAT
 static UINT on_data_request(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DATA_REQUEST *rq)
 {
 	struct clip_chan *c = chan_of(ctx);
-	CLIPRDR_FORMAT_DATA_RESPONSE resp = {.msgType = CB_FORMAT_DATA_RESPONSE,
-	                                     .msgFlags = CB_RESPONSE_FAIL};
+	CLIPRDR_FORMAT_DATA_RESPONSE resp = {
+	    .common = {.msgType = CB_FORMAT_DATA_RESPONSE, .msgFlags = CB_RESPONSE_FAIL}};
 	char *text = NULL;
 	WCHAR *wide = NULL;
 	if (c->allowed && rq->requestedFormatId == CF_UNICODETEXT) {
 		clipboard_get(c->board, &text);
-		int n = text ? ConvertToUnicode(CP_UTF8, 0, text, -1, &wide, 0) : 0;
-		if (n > 0 && wide) {
-			resp.msgFlags = CB_RESPONSE_OK;
-			resp.dataLen = (UINT32)n * 2; /* with the NUL, as Windows sends it */
+		size_t n = 0;
+		wide = text ? ConvertUtf8ToWCharAlloc(text, &n) : NULL;
+		if (wide && n < UINT32_MAX / 2 - 1) {
+			resp.common.msgFlags = CB_RESPONSE_OK;
+			resp.common.dataLen =
+			    (UINT32)(n + 1) * 2; /* with the NUL, as Windows sends it */
 			resp.requestedFormatData = (const BYTE *)wide;
 		}
 	} else if (!c->allowed) {
@@ -157,11 +160,11 @@ void clip_open(struct clip_chan *c, HANDLE vcm, rdpContext *rdp, struct clipboar
 	                                          .capabilitySetLength = CB_CAPSTYPE_GENERAL_LEN,
 	                                          .version = CB_CAPS_VERSION_2,
 	                                          .generalFlags = CB_USE_LONG_FORMAT_NAMES};
-	CLIPRDR_CAPABILITIES caps = {.msgType = CB_CLIP_CAPS,
-	                             .dataLen = 4 + CB_CAPSTYPE_GENERAL_LEN,
-	                             .cCapabilitiesSets = 1,
-	                             .capabilitySets = (CLIPRDR_CAPABILITY_SET *)&general};
-	CLIPRDR_MONITOR_READY ready = {.msgType = CB_MONITOR_READY};
+	CLIPRDR_CAPABILITIES caps = {
+	    .common = {.msgType = CB_CLIP_CAPS, .dataLen = 4 + CB_CAPSTYPE_GENERAL_LEN},
+	    .cCapabilitiesSets = 1,
+	    .capabilitySets = (CLIPRDR_CAPABILITY_SET *)&general};
+	CLIPRDR_MONITOR_READY ready = {.common = {.msgType = CB_MONITOR_READY}};
 	if (ctx->ServerCapabilities(ctx, &caps) != CHANNEL_RC_OK ||
 	    ctx->MonitorReady(ctx, &ready) != CHANNEL_RC_OK) {
 		ctx->Close(ctx);
@@ -203,7 +206,7 @@ void clip_sync(struct clip_chan *c, bool allowed)
 	if (gen != c->told_gen && text) {
 		CLIPRDR_FORMAT format = {.formatId = CF_UNICODETEXT};
 		CLIPRDR_FORMAT_LIST list = {
-		    .msgType = CB_FORMAT_LIST, .numFormats = 1, .formats = &format};
+		    .common = {.msgType = CB_FORMAT_LIST}, .numFormats = 1, .formats = &format};
 		if (c->ctx->ServerFormatList(c->ctx, &list) == CHANNEL_RC_OK) {
 			c->told_gen = gen;
 		}

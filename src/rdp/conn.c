@@ -16,7 +16,10 @@
 
 #include <freerdp/error.h>
 #include <freerdp/freerdp.h>
-#include <freerdp/license.h>
+#include <freerdp/crypto/certificate.h>
+#include <freerdp/crypto/privatekey.h>
+#include <freerdp/settings.h>
+#include <freerdp/channels/drdynvc.h>
 #include <freerdp/channels/wtsvc.h>
 #include <freerdp/peer.h>
 #include <winpr/wtsapi.h>
@@ -154,48 +157,6 @@ static void send_error_info(freerdp_peer *peer, UINT32 code)
 	freerdp_send_error_info(peer->context->rdp);
 }
 
-static LicenseCallbackResult on_license(freerdp_peer *peer, wStream *s)
-{
-	(void)s;
-	struct conn *c = conn_of(peer->context);
-	rdpSettings *st = peer->settings;
-	/* Remote Assistance logon ([MS-RA] 2.2.7.2, what `xfreerdp /assistance`
-	 * and WDS viewers send): password "*", the invitation password in the
-	 * alternate shell, the ticket in the working directory. Anything else
-	 * is a plain logon whose password picks the invitation. */
-	bool ra = st->Password && strcmp(st->Password, "*") == 0 && st->AlternateShell &&
-	          st->AlternateShell[0];
-	struct admission adm = {
-	    .ticket = ra ? st->ShellWorkingDirectory : NULL,
-	    .password = ra ? st->AlternateShell : (st->Password ? st->Password : ""),
-	    .name = st->Username && st->Username[0] ? st->Username : "viewer",
-	    .peer_ip = c->peer_ip,
-	    .local_ip = c->local_ip,
-	    .peer_port = c->peer_port,
-	    .local_port = c->local_port,
-	};
-	rdpshare_attendee *a = NULL;
-	int why = session_admit(c->s, &adm, &a);
-	if (why != 0) {
-		/* Tell the client why before closing; FreeRDP clients take a Set
-		 * Error Info PDU during licensing and report it (xfreerdp exits
-		 * with a matching status). */
-		send_error_info(peer,
-		                why == RDPSHARE_REFUSED_LIMIT || why == RDPSHARE_REFUSED_NOT_OPEN
-		                    ? ERRINFO_SERVER_DENIED_CONNECTION
-		                    : ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES);
-		return LICENSE_CB_ABORT;
-	}
-	c->att = a;
-	c->input.att = a;
-	c->input.engine = c->engine;
-	attendee_bind(a, conn_wake, c);
-	if (!license_send_valid_client_error_packet(peer->context->rdp)) {
-		return LICENSE_CB_ABORT;
-	}
-	return LICENSE_CB_COMPLETED;
-}
-
 static void desired_size(struct conn *c, UINT32 *w, UINT32 *h)
 {
 	int l, t, r, b;
@@ -212,13 +173,62 @@ static void desired_size(struct conn *c, UINT32 *w, UINT32 *h)
 	}
 }
 
+/* Admission: after the Client Info PDU and licensing, before the demand
+ * active PDU, so nothing is shown to a refused viewer. Returns false when
+ * it is refused (told why first). */
+static bool admit(struct conn *c, freerdp_peer *peer)
+{
+	rdpSettings *st = peer->context->settings;
+	const char *password = freerdp_settings_get_string(st, FreeRDP_Password);
+	const char *shell = freerdp_settings_get_string(st, FreeRDP_AlternateShell);
+	const char *workdir = freerdp_settings_get_string(st, FreeRDP_ShellWorkingDirectory);
+	const char *user = freerdp_settings_get_string(st, FreeRDP_Username);
+	/* Remote Assistance logon ([MS-RA] 2.2.7.2, what `xfreerdp /assistance`
+	 * and WDS viewers send): password "*", the invitation password in the
+	 * alternate shell, the ticket in the working directory. Anything else
+	 * is a plain logon whose password picks the invitation. */
+	bool ra = password && strcmp(password, "*") == 0 && shell && shell[0];
+	struct admission adm = {
+	    .ticket = ra ? workdir : NULL,
+	    .password = ra ? shell : (password ? password : ""),
+	    .name = user && user[0] ? user : "viewer",
+	    .peer_ip = c->peer_ip,
+	    .local_ip = c->local_ip,
+	    .peer_port = c->peer_port,
+	    .local_port = c->local_port,
+	};
+	rdpshare_attendee *a = NULL;
+	int why = session_admit(c->s, &adm, &a);
+	if (why != 0) {
+		/* Tell the client why before closing; FreeRDP clients report a
+		 * Set Error Info PDU (xfreerdp exits with a matching status). */
+		send_error_info(peer,
+		                why == RDPSHARE_REFUSED_LIMIT || why == RDPSHARE_REFUSED_NOT_OPEN
+		                    ? ERRINFO_SERVER_DENIED_CONNECTION
+		                    : ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES);
+		return false;
+	}
+	c->att = a;
+	c->input.att = a;
+	c->input.engine = c->engine;
+	attendee_bind(a, conn_wake, c);
+	return true;
+}
+
 static BOOL on_capabilities(freerdp_peer *peer)
 {
 	struct conn *c = conn_of(peer->context);
+	if (!c->att && !admit(c, peer)) {
+		return FALSE;
+	}
 	/* The demand-active PDU carries our size and depth; clients adopt both. */
-	desired_size(c, &peer->settings->DesktopWidth, &peer->settings->DesktopHeight);
-	peer->settings->ColorDepth = (UINT32)atomic_load(&c->s->color_depth);
-	return TRUE;
+	UINT32 w, h;
+	desired_size(c, &w, &h);
+	rdpSettings *st = peer->context->settings;
+	return freerdp_settings_set_uint32(st, FreeRDP_DesktopWidth, w) &&
+	       freerdp_settings_set_uint32(st, FreeRDP_DesktopHeight, h) &&
+	       freerdp_settings_set_uint32(st, FreeRDP_ColorDepth,
+	                                   (UINT32)atomic_load(&c->s->color_depth));
 }
 
 static BOOL on_post_connect(freerdp_peer *peer)
@@ -227,12 +237,17 @@ static BOOL on_post_connect(freerdp_peer *peer)
 	return TRUE;
 }
 
-static int pick_codec(rdpSettings *st)
+static int pick_codec(const rdpSettings *st)
 {
-	switch (st->ColorDepth) {
+	const BYTE *caps = freerdp_settings_get_pointer(st, FreeRDP_ReceivedCapabilities);
+	bool codecs = caps &&
+	              freerdp_settings_get_uint32(st, FreeRDP_ReceivedCapabilitiesSize) >
+	                  CAPSET_BITMAP_CODECS &&
+	              caps[CAPSET_BITMAP_CODECS];
+	switch (freerdp_settings_get_uint32(st, FreeRDP_ColorDepth)) {
 	case 32:
-		if (st->RemoteFxCodec && st->SurfaceCommandsEnabled &&
-		    st->ReceivedCapabilities[CAPSET_BITMAP_CODECS]) {
+		if (freerdp_settings_get_bool(st, FreeRDP_RemoteFxCodec) &&
+		    freerdp_settings_get_bool(st, FreeRDP_SurfaceCommandsEnabled) && codecs) {
 			return CODEC_REMOTEFX;
 		}
 		return CODEC_PLANAR;
@@ -244,7 +259,7 @@ static int pick_codec(rdpSettings *st)
 static BOOL on_activate(freerdp_peer *peer)
 {
 	struct conn *c = conn_of(peer->context);
-	rdpSettings *st = peer->settings;
+	const rdpSettings *st = peer->context->settings;
 	if (!c->att) {
 		return FALSE; /* never admitted: cannot happen past licensing */
 	}
@@ -260,10 +275,13 @@ static BOOL on_activate(freerdp_peer *peer)
 	}
 	c->gfx.last_unit = 0;
 	c->key.codec = pick_codec(st);
-	c->key.bpp = (int)st->ColorDepth;
-	c->key.max_bytes = c->key.codec == CODEC_REMOTEFX ? st->MultifragMaxRequestSize : 0;
-	c->use_acks = st->SurfaceFrameMarkerEnabled && st->FrameAcknowledge > 0;
-	atomic_store(&c->att->color_depth, (int)st->ColorDepth);
+	c->key.bpp = (int)freerdp_settings_get_uint32(st, FreeRDP_ColorDepth);
+	c->key.max_bytes = c->key.codec == CODEC_REMOTEFX
+	                       ? freerdp_settings_get_uint32(st, FreeRDP_MultifragMaxRequestSize)
+	                       : 0;
+	c->use_acks = freerdp_settings_get_bool(st, FreeRDP_SurfaceFrameMarkerEnabled) &&
+	              freerdp_settings_get_uint32(st, FreeRDP_FrameAcknowledge) > 0;
+	atomic_store(&c->att->color_depth, c->key.bpp);
 	atomic_store(&c->att->codec, c->key.codec);
 	if (!c->announced) {
 		c->announced = true;
@@ -272,9 +290,9 @@ static BOOL on_activate(freerdp_peer *peer)
 		atomic_store(&c->member, c->att);
 		session_attendee_ready(c->s, c->att);
 		/* Windows viewers and rdpview fill in the client's digital product
-		 * id; FreeRDP 2.x leaves it empty, and its encomsp client cannot
-		 * take a control-change response. */
-		const char *product = peer->settings->ClientProductId;
+		 * id; FreeRDP leaves it empty, and its encomsp client cannot take
+		 * a control-change response. */
+		const char *product = freerdp_settings_get_string(st, FreeRDP_ClientProductId);
 		multiparty_open(&c->mp, c->vcm, c->att->id, product && product[0]);
 		clip_open(&c->clip, c->vcm, peer->context, c->s->clipboard);
 		server_roster_changed(c->srv);
@@ -329,7 +347,7 @@ static struct input_sink *sink_of(rdpInput *input)
 	return c->att ? &c->input : NULL;
 }
 
-static BOOL on_key(rdpInput *input, UINT16 flags, UINT16 code)
+static BOOL on_key(rdpInput *input, UINT16 flags, UINT8 code)
 {
 	struct input_sink *k = sink_of(input);
 	if (k) {
@@ -363,6 +381,20 @@ static BOOL on_extended_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
 		input_extended_mouse(k, flags, x, y);
 	}
 	return TRUE;
+}
+
+/* Send what the channels queued and take what came in. Dynamic channels
+ * are offered once the viewer is active: FreeRDP 3's channel manager would
+ * open drdynvc on the first call, before the viewer joined any channel,
+ * and never try again. */
+static bool channels_flush(struct conn *c)
+{
+	if (c->activated && WTSVirtualChannelManagerGetDrdynvcState(c->vcm) == DRDYNVC_STATE_NONE &&
+	    WTSVirtualChannelManagerIsChannelJoined(c->vcm, DRDYNVC_SVC_CHANNEL_NAME) &&
+	    !WTSVirtualChannelManagerOpen(c->vcm)) {
+		return false;
+	}
+	return WTSVirtualChannelManagerCheckFileDescriptorEx(c->vcm, FALSE);
 }
 
 /* ---- pictures ---- */
@@ -451,7 +483,9 @@ static bool gfx_pending(struct conn *c)
 	if (c->gfx.state == GFX_WAITING) {
 		return true;
 	}
-	return !c->gfx_tried && c->peer->settings->SupportGraphicsPipeline &&
+	return !c->gfx_tried &&
+	       freerdp_settings_get_bool(c->peer->context->settings,
+	                                 FreeRDP_SupportGraphicsPipeline) &&
 	       props_get(&c->s->props, PROP_GRAPHICS_PIPELINE) && now_ms() < c->gfx_hold_until;
 }
 
@@ -509,7 +543,7 @@ static bool send_units(struct conn *c, struct frame *f)
 		} else {
 			ok = gfx_send_unit(g, u);
 		}
-		ok = ok && WTSVirtualChannelManagerCheckFileDescriptor(c->vcm);
+		ok = ok && channels_flush(c);
 		if (ok && u->damage_us) {
 			attendee_note_latency(c->att, mono_us() - u->damage_us);
 		}
@@ -534,8 +568,7 @@ static bool send_gfx_tiles(struct conn *c, struct frame *f)
 	const struct enc_output *o = encode_for(c, f, &own);
 	bool ok = true;
 	if (o) {
-		ok = gfx_send_tiles(&c->gfx, o) &&
-		     WTSVirtualChannelManagerCheckFileDescriptor(c->vcm);
+		ok = gfx_send_tiles(&c->gfx, o) && channels_flush(c);
 		sent_frame(c, f, o, ok);
 	}
 	enc_output_free(own);
@@ -563,24 +596,28 @@ static bool send_picture_gfx(struct conn *c, struct frame *f)
 /* Returns false when the connection broke. */
 static bool send_picture(struct conn *c)
 {
-	rdpSettings *st = c->peer->settings;
+	rdpSettings *st = c->peer->context->settings;
 	struct frame *f = hub_latest(c->hub);
 	if (!f) {
 		return true;
 	}
 	int depth = atomic_load(&c->s->color_depth);
-	if ((UINT32)f->width != st->DesktopWidth || (UINT32)f->height != st->DesktopHeight ||
-	    (UINT32)depth != st->ColorDepth) {
-		if (st->DesktopResize) {
+	if ((UINT32)f->width != freerdp_settings_get_uint32(st, FreeRDP_DesktopWidth) ||
+	    (UINT32)f->height != freerdp_settings_get_uint32(st, FreeRDP_DesktopHeight) ||
+	    (UINT32)depth != freerdp_settings_get_uint32(st, FreeRDP_ColorDepth)) {
+		if (freerdp_settings_get_bool(st, FreeRDP_DesktopResize)) {
 			/* Re-activation carries the new size and depth; pictures
 			 * resume from on_activate with a full frame. */
-			st->DesktopWidth = (UINT32)f->width;
-			st->DesktopHeight = (UINT32)f->height;
-			st->ColorDepth = (UINT32)depth;
+			bool ok =
+			    freerdp_settings_set_uint32(st, FreeRDP_DesktopWidth,
+			                                (UINT32)f->width) &&
+			    freerdp_settings_set_uint32(st, FreeRDP_DesktopHeight,
+			                                (UINT32)f->height) &&
+			    freerdp_settings_set_uint32(st, FreeRDP_ColorDepth, (UINT32)depth);
 			c->activated = false;
 			c->resizing = true;
 			frame_unref(f);
-			return c->peer->update->DesktopResize(c->peer->context);
+			return ok && c->peer->context->update->DesktopResize(c->peer->context);
 		}
 		/* A client that cannot resize keeps its size: it sees the top-left
 		 * part (the encoders clip to the frame, the client to itself). */
@@ -697,7 +734,9 @@ static bool service(struct conn *c)
 	                        level == RDPSHARE_CTRL_LEVEL_INTERACTIVE &&
 	                        atomic_load(&c->s->clip_owner) == c->att->id);
 	dvc_service(&c->dvc, c->s, c->att);
-	if (!c->gfx_tried && c->peer->settings->SupportGraphicsPipeline &&
+	if (!c->gfx_tried &&
+	    freerdp_settings_get_bool(c->peer->context->settings,
+	                              FreeRDP_SupportGraphicsPipeline) &&
 	    props_get(&c->s->props, PROP_GRAPHICS_PIPELINE) &&
 	    WTSVirtualChannelManagerGetDrdynvcState(c->vcm) == DRDYNVC_STATE_READY) {
 		c->gfx_tried = true;
@@ -705,7 +744,7 @@ static bool service(struct conn *c)
 	}
 	gfx_service(&c->gfx, now_ms());
 	/* what the channels queued goes out now */
-	if (!WTSVirtualChannelManagerCheckFileDescriptor(c->vcm)) {
+	if (!channels_flush(c)) {
 		return false;
 	}
 	if (level != c->last_level && level != RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
@@ -782,8 +821,7 @@ static void *conn_main(void *arg)
 			reason = RDPSHARE_DISCONNECT_APP;
 			break;
 		}
-		if (!peer->CheckFileDescriptor(peer) ||
-		    !WTSVirtualChannelManagerCheckFileDescriptor(c->vcm)) {
+		if (!peer->CheckFileDescriptor(peer) || !channels_flush(c)) {
 			break; /* the viewer closed or sent something broken */
 		}
 		multiparty_receive(&c->mp, on_control_request, on_show_window, c);
@@ -895,49 +933,72 @@ static bool setup_peer(struct conn *c)
 		return false;
 	}
 	dvc_init(&c->dvc, c->vcm);
-	rdpSettings *st = peer->settings;
-	free(st->CertificateFile);
-	free(st->PrivateKeyFile);
-	st->CertificateFile = strdup(c->id->cert_path);
-	st->PrivateKeyFile = strdup(c->id->key_path);
-	if (!st->CertificateFile || !st->PrivateKeyFile) {
-		return false;
+	rdpSettings *st = peer->context->settings;
+	/* the settings own what they are given, also on failure */
+	rdpCertificate *cert = freerdp_certificate_new_from_file(c->id->cert_path);
+	rdpPrivateKey *key = freerdp_key_new_from_file(c->id->key_path);
+	bool ok = cert && key;
+	if (!freerdp_settings_set_pointer_len(st, FreeRDP_RdpServerCertificate, cert,
+	                                      cert ? 1 : 0)) {
+		freerdp_certificate_free(cert);
+		ok = false;
 	}
+	if (!freerdp_settings_set_pointer_len(st, FreeRDP_RdpServerRsaKey, key, key ? 1 : 0)) {
+		freerdp_key_free(key);
+		ok = false;
+	}
+	UINT32 w, h;
+	desired_size(c, &w, &h);
 	/* TLS only: NLA would need an NTLM verifier for invitation passwords,
 	 * and Standard RDP Security is weak. Clients fall back to TLS. */
-	st->RdpSecurity = FALSE;
-	st->TlsSecurity = TRUE;
-	st->NlaSecurity = FALSE;
-	st->ColorDepth = (UINT32)atomic_load(&c->s->color_depth);
-	st->RemoteFxCodec = TRUE;
-	st->NSCodec = FALSE;
-	st->SurfaceFrameMarkerEnabled = TRUE;
-	st->FrameAcknowledge = 2;
-	/* FreeRDP clears this while reading the client's core data when the
-	 * client does not offer the pipeline */
-	st->SupportGraphicsPipeline = props_get(&c->s->props, PROP_GRAPHICS_PIPELINE) != 0;
-	st->RefreshRect = TRUE;
-	st->SuppressOutput = TRUE;
-	st->DesktopResize = TRUE;
-	/* everything an INTERACTIVE viewer may send: Unicode keys (IMEs,
-	 * rdpview's typed text), horizontal wheel, X buttons */
-	st->UnicodeInput = TRUE;
-	st->HasHorizontalWheel = TRUE;
-	st->HasExtendedMouseEvent = TRUE;
-	desired_size(c, &st->DesktopWidth, &st->DesktopHeight);
+	const struct {
+		FreeRDP_Settings_Keys_Bool key;
+		BOOL value;
+	} flags[] = {
+	    {FreeRDP_RdpSecurity, FALSE},
+	    {FreeRDP_TlsSecurity, TRUE},
+	    {FreeRDP_NlaSecurity, FALSE},
+	    {FreeRDP_RemoteFxCodec, TRUE},
+	    {FreeRDP_NSCodec, FALSE},
+	    {FreeRDP_SurfaceFrameMarkerEnabled, TRUE},
+	    /* FreeRDP clears this while reading the client's core data when
+	     * the client does not offer the pipeline */
+	    {FreeRDP_SupportGraphicsPipeline, props_get(&c->s->props, PROP_GRAPHICS_PIPELINE) != 0},
+	    {FreeRDP_RefreshRect, TRUE},
+	    {FreeRDP_SuppressOutput, TRUE},
+	    {FreeRDP_DesktopResize, TRUE},
+	    /* everything an INTERACTIVE viewer may send: Unicode keys (IMEs,
+	     * rdpview's typed text), horizontal wheel, X buttons */
+	    {FreeRDP_UnicodeInput, TRUE},
+	    {FreeRDP_HasHorizontalWheel, TRUE},
+	    {FreeRDP_HasExtendedMouseEvent, TRUE},
+	};
+	for (size_t i = 0; ok && i < sizeof(flags) / sizeof(flags[0]); i++) {
+		ok = freerdp_settings_set_bool(st, flags[i].key, flags[i].value);
+	}
+	ok = ok &&
+	     freerdp_settings_set_uint32(st, FreeRDP_ColorDepth,
+	                                 (UINT32)atomic_load(&c->s->color_depth)) &&
+	     freerdp_settings_set_uint32(st, FreeRDP_FrameAcknowledge, 2) &&
+	     freerdp_settings_set_uint32(st, FreeRDP_DesktopWidth, w) &&
+	     freerdp_settings_set_uint32(st, FreeRDP_DesktopHeight, h);
+	if (!ok) {
+		return false;
+	}
 
-	peer->LicenseCallback = on_license;
 	peer->Capabilities = on_capabilities;
 	peer->PostConnect = on_post_connect;
 	peer->Activate = on_activate;
-	peer->update->SurfaceFrameAcknowledge = on_frame_ack;
-	peer->update->SuppressOutput = on_suppress_output;
-	peer->update->RefreshRect = on_refresh_rect;
-	peer->input->SynchronizeEvent = on_sync;
-	peer->input->KeyboardEvent = on_key;
-	peer->input->UnicodeKeyboardEvent = on_unicode;
-	peer->input->MouseEvent = on_mouse;
-	peer->input->ExtendedMouseEvent = on_extended_mouse;
+	rdpUpdate *update = peer->context->update;
+	update->SurfaceFrameAcknowledge = on_frame_ack;
+	update->SuppressOutput = on_suppress_output;
+	update->RefreshRect = on_refresh_rect;
+	rdpInput *input = peer->context->input;
+	input->SynchronizeEvent = on_sync;
+	input->KeyboardEvent = on_key;
+	input->UnicodeKeyboardEvent = on_unicode;
+	input->MouseEvent = on_mouse;
+	input->ExtendedMouseEvent = on_extended_mouse;
 	return true;
 }
 

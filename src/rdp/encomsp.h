@@ -33,7 +33,7 @@ enum {
 /* control change request flags */
 #define ENCOMSP_REQUEST_VIEW 0x0001
 #define ENCOMSP_REQUEST_INTERACT 0x0002
-#define ENCOMSP_FILTER_ENABLED 0x01
+#define ENCOMSP_FILTER_ENABLED 0x0001
 #define ENCOMSP_APP_SHARED 0x0001
 #define ENCOMSP_WND_SHARED 0x0001
 /* participant removed: disconnection type */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <freerdp/pointer.h>
+#include <freerdp/settings.h>
 #include <freerdp/update.h>
 
 static bool marker(rdpContext *ctx, UINT16 action, uint32_t frame_id)
@@ -16,14 +17,15 @@ static bool marker(rdpContext *ctx, UINT16 action, uint32_t frame_id)
 
 static bool send_rfx(rdpContext *ctx, const struct enc_output *o, uint32_t frame_id)
 {
-	rdpSettings *settings = ctx->settings;
+	UINT16 codec_id =
+	    (UINT16)freerdp_settings_get_uint32(ctx->settings, FreeRDP_RemoteFxCodecId);
 	for (int i = 0; i < o->n_msgs; i++) {
 		SURFACE_BITS_COMMAND cmd = {0};
 		cmd.cmdType = CMDTYPE_STREAM_SURFACE_BITS;
 		cmd.destRight = (UINT32)o->width;
 		cmd.destBottom = (UINT32)o->height;
 		cmd.bmp.bpp = 32;
-		cmd.bmp.codecID = (UINT16)settings->RemoteFxCodecId;
+		cmd.bmp.codecID = codec_id;
 		cmd.bmp.width = (UINT16)o->width;
 		cmd.bmp.height = (UINT16)o->height;
 		cmd.bmp.bitmapDataLength = o->msgs[i].len;
@@ -46,7 +48,7 @@ static bool send_rfx(rdpContext *ctx, const struct enc_output *o, uint32_t frame
 /* Bitmap updates split so none exceeds what the viewer reassembles. */
 static bool send_bitmaps(rdpContext *ctx, const struct enc_output *o)
 {
-	uint32_t max = ctx->settings->MultifragMaxRequestSize;
+	uint32_t max = freerdp_settings_get_uint32(ctx->settings, FreeRDP_MultifragMaxRequestSize);
 	if (max < 16384) {
 		max = 16384; /* a slow-path PDU always takes this much */
 	}
@@ -84,7 +86,6 @@ static bool send_bitmaps(rdpContext *ctx, const struct enc_output *o)
 		}
 		BITMAP_UPDATE up = {0};
 		up.number = (UINT32)n;
-		up.count = (UINT32)n;
 		up.rectangles = bd;
 		ok = ctx->update->BitmapUpdate(ctx, &up);
 		start += n;
@@ -109,6 +110,8 @@ bool send_output(rdpContext *ctx, const struct enc_output *o, uint32_t frame_id)
 
 /* 32 bpp colour pointer with alpha: XOR mask bottom-up BGRA, AND mask set
  * where fully transparent (clients without alpha then still see a shape). */
+_Static_assert(CURSOR_MAX *CURSOR_MAX * 4 <= UINT16_MAX, "a pointer's masks fit 16-bit lengths");
+
 bool send_cursor_shape(rdpContext *ctx, const struct cursor_shape *shape)
 {
 	int w = shape->width, h = shape->height;
@@ -135,12 +138,12 @@ bool send_cursor_shape(rdpContext *ctx, const struct cursor_shape *shape)
 		POINTER_NEW_UPDATE pn = {0};
 		pn.xorBpp = 32;
 		pn.colorPtrAttr.cacheIndex = 0;
-		pn.colorPtrAttr.xPos = (UINT32)shape->xhot;
-		pn.colorPtrAttr.yPos = (UINT32)shape->yhot;
-		pn.colorPtrAttr.width = (UINT32)w;
-		pn.colorPtrAttr.height = (UINT32)h;
-		pn.colorPtrAttr.lengthXorMask = (UINT32)xor_len;
-		pn.colorPtrAttr.lengthAndMask = (UINT32)and_len;
+		pn.colorPtrAttr.hotSpotX = (UINT16)shape->xhot;
+		pn.colorPtrAttr.hotSpotY = (UINT16)shape->yhot;
+		pn.colorPtrAttr.width = (UINT16)w;
+		pn.colorPtrAttr.height = (UINT16)h;
+		pn.colorPtrAttr.lengthXorMask = (UINT16)xor_len;
+		pn.colorPtrAttr.lengthAndMask = (UINT16)and_len;
 		pn.colorPtrAttr.xorMaskData = xor_mask;
 		pn.colorPtrAttr.andMaskData = and_mask;
 		ok = ctx->update->pointer->PointerNew(ctx, &pn);

@@ -1,5 +1,5 @@
 # Shared helpers for the end-to-end tests: real processes (Xvfb, rdpshare,
-# xfreerdp) on free display numbers and loopback ports, cleaned up by pid.
+# xfreerdp3) on free display numbers and loopback ports, cleaned up by pid.
 # Source it; set BIN (the build dir with rdpshare and tests/) before.
 set -u
 
@@ -142,12 +142,16 @@ ctl() { "$BIN/rdpshare" ctl --socket "$CTL" "$@"; }
 # sharer_has PATTERN [SECONDS]: wait until the sharer printed a matching line.
 sharer_has() { wait_for "${2:-15}" grep -q -- "$1" "$WORK/sharer.out"; }
 
-# viewer VAR DISPLAY ARGS...: start xfreerdp on DISPLAY; VAR gets its pid. ARGS
-# come first: xfreerdp reads an invitation file only as its first argument.
+# viewer VAR DISPLAY ARGS...: start xfreerdp3 on DISPLAY; VAR gets its pid. ARGS
+# come first: xfreerdp3 reads an invitation file only as its first argument.
+# With one, an empty /p: is added (as the printed join line has it): FreeRDP
+# 3 otherwise asks for a password on the terminal before it connects, though
+# in assistance mode it sends "*" whatever it is given.
 viewer() {
-	local var=$1 disp=$2
+	local var=$1 disp=$2 extra=""
 	shift 2
-	DISPLAY=$disp xfreerdp "$@" /cert:ignore /log-level:WARN -grab-keyboard \
+	case "${1:-}" in *.msrcIncident) extra=/p: ;; esac
+	DISPLAY=$disp xfreerdp3 "$@" $extra /cert:ignore /log-level:WARN -grab-keyboard \
 		>>"$WORK/viewer-$disp.log" 2>&1 &
 	local pid=$!
 	track $pid

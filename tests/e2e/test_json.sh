@@ -6,7 +6,7 @@
 start_xvfb VIEW 1024 768
 start_demo_sharer --demo --json --password 'pw-Secret9'
 PORT=$(sed -n 's/.*"address":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$WORK/sharer.out" | head -n1)
-DISPLAY=$VIEW timeout 30 xfreerdp /cert:ignore /log-level:OFF /v:127.0.0.1:$PORT /u:eve \
+DISPLAY=$VIEW timeout 30 xfreerdp3 /cert:ignore /log-level:OFF /v:127.0.0.1:$PORT /u:eve \
 	/p:wrong >/dev/null 2>&1
 viewer V "$VIEW" /v:127.0.0.1:$PORT /u:bob /p:'pw-Secret9'
 sharer_has '"event":"attendee_connected"' || fail "no attendee_connected"

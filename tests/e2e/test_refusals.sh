@@ -10,7 +10,7 @@ start_sharer --display "$SHARED" --password s3cret --limit 1
 grep -q s3cret "$WORK/sharer.out" "$WORK/sharer.err" && fail "given password was echoed"
 
 # wrong password: refused, the client gives up with an error
-DISPLAY=$VIEW1 timeout 30 xfreerdp /cert:ignore /log-level:ERROR /v:127.0.0.1:$PORT /u:mallory \
+DISPLAY=$VIEW1 timeout 30 xfreerdp3 /cert:ignore /log-level:ERROR /v:127.0.0.1:$PORT /u:mallory \
 	/p:guess >"$WORK/mallory.log" 2>&1
 rc=$?
 [ $rc -ne 0 ] && [ $rc -ne 124 ] || fail "xfreerdp with a wrong password exited $rc"
@@ -23,7 +23,7 @@ grep -q 'attendee-connected' "$WORK/sharer.out" && fail "wrong password was admi
 # the first viewer fills the limit of 1
 viewer V1 "$VIEW1" /v:127.0.0.1:$PORT /u:one /p:s3cret
 sharer_has 'attendee-connected id=[0-9]* name=one' || fail "first viewer not admitted"
-DISPLAY=$VIEW2 timeout 30 xfreerdp /cert:ignore /log-level:ERROR /v:127.0.0.1:$PORT /u:two \
+DISPLAY=$VIEW2 timeout 30 xfreerdp3 /cert:ignore /log-level:ERROR /v:127.0.0.1:$PORT /u:two \
 	/p:s3cret >"$WORK/two.log" 2>&1
 sharer_has 'attendee-refused reason=limit name=two' || fail "no limit refusal"
 grep -q ERRINFO_SERVER_DENIED_CONNECTION "$WORK/two.log" || fail "limit: client not told why"
@@ -31,7 +31,7 @@ grep -q ERRINFO_SERVER_DENIED_CONNECTION "$WORK/two.log" || fail "limit: client 
 # raise the limit, revoke: still refused (revoked), the first stays
 ctl limit 0 2 >/dev/null || fail "ctl limit"
 ctl revoke 0 >/dev/null || fail "ctl revoke"
-DISPLAY=$VIEW2 timeout 30 xfreerdp /cert:ignore /log-level:OFF /v:127.0.0.1:$PORT /u:three \
+DISPLAY=$VIEW2 timeout 30 xfreerdp3 /cert:ignore /log-level:OFF /v:127.0.0.1:$PORT /u:three \
 	/p:s3cret >/dev/null 2>&1
 sharer_has 'attendee-refused reason=revoked name=three' || fail "no revoked refusal"
 kill -0 "$V1" 2>/dev/null || fail "the connected viewer was dropped"

@@ -1,6 +1,6 @@
-/* An invitation file written by invfile_write must be what FreeRDP 2.11's own
+/* An invitation file written by invfile_write must be what FreeRDP 3's own
  * reader makes a Remote Assistance connection from: host, port and session id
- * taken from the file, as `xfreerdp FILE.msrcIncident /assistance:PASSWORD`
+ * taken from the file, as `xfreerdp3 FILE.msrcIncident /assistance:PASSWORD`
  * does. These tests pin FreeRDP's behaviour as well as ours: if a FreeRDP update
  * changes how it reads assistance files, they say so (see connstr.c's header). */
 #include <stdarg.h>
@@ -43,7 +43,7 @@ static int setup(void **state)
 		free(f);
 		return -1;
 	}
-	/* xfreerdp only treats its first argument as an assistance file when the
+	/* xfreerdp3 only treats its first argument as an assistance file when the
 	 * name ends in .msrcIncident. */
 	snprintf(f->path, sizeof(f->path), "%s/invite.msrcIncident", f->dir);
 	*state = f;
@@ -91,7 +91,7 @@ static char *write_invitation(const char *path, const char *auth, const char *kh
 	return cs;
 }
 
-/* What freerdp_client_settings_parse_assistance_file() does for xfreerdp. */
+/* What freerdp_client_settings_parse_assistance_file() does for xfreerdp3. */
 static rdpSettings *freerdp_read(const char *path)
 {
 	rdpAssistanceFile *file = freerdp_assistance_file_new();
@@ -160,7 +160,8 @@ static void test_freerdp_reads_buffer(void **state)
 	n = fread(buf, 1, sizeof(buf) - 1, fp);
 	fclose(fp);
 	buf[n] = '\0';
-	assert_true(freerdp_assistance_parse_file_buffer(file, buf, n, PASSWORD) >= 0);
+	/* FreeRDP 3 takes the size with the terminating NUL (and warns without) */
+	assert_true(freerdp_assistance_parse_file_buffer(file, buf, n + 1, PASSWORD) >= 0);
 	assert_true(freerdp_assistance_populate_settings_from_assistance_file(file, s));
 	expect_target(s, "desk.example.org", 3389, AUTH);
 	freerdp_assistance_file_free(file);
@@ -191,10 +192,10 @@ static void test_freerdp_first_address_wins(void **state)
 	free(cs);
 }
 
-/* FreeRDP drops every L whose N is 8 bytes or shorter ("length > 8" in
- * freerdp_assistance_parse_connection_string2), so invitations have to list a
- * longer address first. This pins that behaviour so a change is noticed. */
-static void test_freerdp_skips_short_addresses(void **state)
+/* FreeRDP 2 dropped every L whose N was 8 bytes or shorter ("length > 8" in
+ * freerdp_assistance_parse_connection_string2); FreeRDP 3 keeps them, so the
+ * first address is the target however short. Pinned so a change is noticed. */
+static void test_freerdp_keeps_short_addresses(void **state)
 {
 	struct fixture *f = *state;
 	struct connstr_addr a[2] = {addr("10.0.0.1", 3389), addr("192.168.1.200", 3390)};
@@ -203,13 +204,16 @@ static void test_freerdp_skips_short_addresses(void **state)
 	rdpSettings *s = freerdp_read(f->path);
 
 	assert_non_null(s);
-	expect_target(s, "192.168.1.200", 3390, AUTH);
-	assert_int_equal(freerdp_settings_get_uint32(s, FreeRDP_TargetNetAddressCount), 1);
+	expect_target(s, "10.0.0.1", 3389, AUTH);
+	assert_int_equal(freerdp_settings_get_uint32(s, FreeRDP_TargetNetAddressCount), 2);
 	freerdp_settings_free(s);
 	free(cs);
 
 	cs = write_invitation(f->path, AUTH, KH, &only_short, 1);
-	assert_null(freerdp_read(f->path));
+	s = freerdp_read(f->path);
+	assert_non_null(s);
+	expect_target(s, "::1", 3389, AUTH);
+	freerdp_settings_free(s);
 	free(cs);
 }
 
@@ -227,18 +231,18 @@ static void test_freerdp_refuses_reverse_connect(void **state)
 
 typedef int (*parse_cmdline_fn)(rdpSettings *settings, int argc, char **argv, BOOL allow_unknown);
 
-/* The real command-line path of xfreerdp, from libfreerdp-client2, opened at
+/* The real command-line path of xfreerdp3, from libfreerdp-client3, opened at
  * run time because the project's test link line does not carry that library. */
 static void test_freerdp_command_line(void **state)
 {
 	struct fixture *f = *state;
 	struct connstr_addr a = addr("192.168.1.200", 49230);
 	char *cs = write_invitation(f->path, AUTH, KH, &a, 1);
-	char arg_prog[] = "xfreerdp";
+	char arg_prog[] = "xfreerdp3";
 	char arg_pw[] = "/assistance:" PASSWORD;
 	char *file_first[] = {arg_prog, f->path, arg_pw, NULL};
 	char *file_last[] = {arg_prog, arg_pw, f->path, NULL};
-	void *lib = dlopen("libfreerdp-client2.so.2", RTLD_NOW | RTLD_LOCAL);
+	void *lib = dlopen("libfreerdp-client3.so.3", RTLD_NOW | RTLD_LOCAL);
 	parse_cmdline_fn parse_cmdline;
 	rdpSettings *s;
 	const char *host;
@@ -246,7 +250,7 @@ static void test_freerdp_command_line(void **state)
 	if (!lib) {
 		free(cs);
 		cs = NULL;
-		fail_msg("libfreerdp-client2 is needed (apt-get install libfreerdp-client2-2): %s",
+		fail_msg("libfreerdp-client3 is needed (apt-get install libfreerdp-client3-3): %s",
 		         dlerror());
 	}
 	parse_cmdline = (parse_cmdline_fn)dlsym(lib, "freerdp_client_settings_parse_command_line");
@@ -258,7 +262,7 @@ static void test_freerdp_command_line(void **state)
 	expect_target(s, "192.168.1.200", 49230, AUTH);
 	freerdp_settings_free(s);
 
-	/* `xfreerdp /assistance:PW FILE` is refused ("Unexpected keyword"): only
+	/* `xfreerdp3 /assistance:PW FILE` is refused ("Unexpected keyword"): only
 	 * argv[1] is checked for the .msrcIncident suffix, and a later bare file
 	 * name is no option. Pinned so that callers' help texts stay right. */
 	s = freerdp_settings_new(0);
@@ -277,7 +281,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_freerdp_reads_invitation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_freerdp_reads_buffer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_freerdp_first_address_wins, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_freerdp_skips_short_addresses, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_freerdp_keeps_short_addresses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_freerdp_refuses_reverse_connect, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_freerdp_command_line, setup, teardown),
 	};

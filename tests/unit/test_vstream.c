@@ -18,11 +18,19 @@
 #include <freerdp/codec/color.h>
 #include <freerdp/codec/h264.h>
 #include <freerdp/codec/planar.h>
+#include <freerdp/version.h>
 
 #include "encode/vstream.h"
 
 #define W 320
 #define H 200 /* not a multiple of 16: the encoder pads */
+
+/* FreeRDP 3.18 renamed planar_decompress (the old name is deprecated) */
+#if FREERDP_VERSION_MAJOR > 3 || (FREERDP_VERSION_MAJOR == 3 && FREERDP_VERSION_MINOR >= 18)
+#define planar_decode freerdp_bitmap_decompress_planar
+#else
+#define planar_decode planar_decompress
+#endif
 
 struct viewer {
 	uint64_t last;
@@ -61,9 +69,9 @@ static void apply_tiles(struct viewer *v, const struct enc_output *o)
 		const struct enc_tile *t = &o->tiles[i];
 		/* tiles past the edge are clipped, as a client clips to its surface */
 		int w = t->x + t->w > W ? W - t->x : t->w, h = t->y + t->h > H ? H - t->y : t->h;
-		assert_true(planar_decompress(v->planar, t->data, t->len, t->w, t->h, v->surface,
-		                              PIXEL_FORMAT_BGRX32, W * 4, t->x, t->y, (UINT32)w,
-		                              (UINT32)h, FALSE));
+		assert_true(planar_decode(v->planar, t->data, t->len, t->w, t->h, v->surface,
+		                          PIXEL_FORMAT_BGRX32, W * 4, t->x, t->y, (UINT32)w,
+		                          (UINT32)h, FALSE));
 	}
 }
 

@@ -84,20 +84,21 @@ static void clear_picture(rdpGdi *gdi)
 static BOOL on_desktop_resize(rdpContext *ctx)
 {
 	struct rv *rv = rv_of(ctx);
-	rdpSettings *st = ctx->settings;
-	if (!gdi_resize(ctx->gdi, st->DesktopWidth, st->DesktopHeight)) {
+	const rdpSettings *st = ctx->settings;
+	UINT32 width = freerdp_settings_get_uint32(st, FreeRDP_DesktopWidth);
+	UINT32 height = freerdp_settings_get_uint32(st, FreeRDP_DesktopHeight);
+	if (!gdi_resize(ctx->gdi, width, height)) {
 		return FALSE;
 	}
 	clear_picture(ctx->gdi);
 	if (rv->win) {
-		rv_window_resize(rv->win, (int)st->DesktopWidth, (int)st->DesktopHeight);
+		rv_window_resize(rv->win, (int)width, (int)height);
 	}
 	return TRUE;
 }
 
-/* The viewer shows its own cursor, so pointer shapes are only kept. This
- * class also avoids FreeRDP 2.11's default Pointer_New, which overwrites
- * the shape's mask pointers with the prototype's and leaks the masks. */
+/* The viewer shows its own cursor, so pointer shapes are only kept (FreeRDP's
+ * pointer cache owns and frees them). */
 static BOOL pointer_new(rdpContext *ctx, rdpPointer *p)
 {
 	(void)ctx;
@@ -111,7 +112,7 @@ static void pointer_free(rdpContext *ctx, rdpPointer *p)
 	(void)p;
 }
 
-static BOOL pointer_set(rdpContext *ctx, const rdpPointer *p)
+static BOOL pointer_set(rdpContext *ctx, rdpPointer *p)
 {
 	(void)ctx;
 	(void)p;
@@ -148,28 +149,37 @@ static void register_pointer(rdpContext *ctx)
 
 static BOOL on_pre_connect(freerdp *instance)
 {
-	rdpSettings *st = instance->settings;
-	st->OsMajorType = OSMAJORTYPE_UNIX;
-	st->OsMinorType = OSMINORTYPE_NATIVE_XSERVER;
+	rdpSettings *st = instance->context->settings;
+	return freerdp_settings_set_uint32(st, FreeRDP_OsMajorType, OSMAJORTYPE_UNIX) &&
+	       freerdp_settings_set_uint32(st, FreeRDP_OsMinorType, OSMINORTYPE_NATIVE_XSERVER) &&
+	       rv_dvc_setup(rv_of(instance->context), instance->context);
+}
+
+/* FreeRDP 3 makes the channel manager anew after pre-connect and loads the
+ * channels here (whatever pre-connect loaded is gone by then). */
+static BOOL on_load_channels(freerdp *instance)
+{
 	return rv_mp_load(rv_of(instance->context), instance->context) &&
 	       rv_dvc_load(rv_of(instance->context), instance->context);
 }
 
 static BOOL on_post_connect(freerdp *instance)
 {
-	struct rv *rv = rv_of(instance->context);
+	rdpContext *ctx = instance->context;
+	struct rv *rv = rv_of(ctx);
 	if (!gdi_init(instance, PIXEL_FORMAT_BGRX32)) {
 		return FALSE;
 	}
-	clear_picture(instance->context->gdi);
-	register_pointer(instance->context);
-	rdpUpdate *u = instance->update;
+	clear_picture(ctx->gdi);
+	register_pointer(ctx);
+	rdpUpdate *u = ctx->update;
 	u->BeginPaint = on_begin_paint;
 	u->EndPaint = on_end_paint;
 	u->DesktopResize = on_desktop_resize;
 	if (!rv->o->headless) {
-		rv->win = rv_window_new(rv, (int)instance->settings->DesktopWidth,
-		                        (int)instance->settings->DesktopHeight);
+		rv->win = rv_window_new(
+		    rv, (int)freerdp_settings_get_uint32(ctx->settings, FreeRDP_DesktopWidth),
+		    (int)freerdp_settings_get_uint32(ctx->settings, FreeRDP_DesktopHeight));
 		if (!rv->win) {
 			fprintf(stderr,
 			        "rdpview: cannot open a window (no X display? try --headless)\n");
@@ -188,19 +198,18 @@ static void on_post_disconnect(freerdp *instance)
 }
 
 /* The sharer's certificate must carry the invitation's key hash: the TLS
- * channel is only as good as this check. */
-static int on_verify_x509(freerdp *instance, const BYTE *data, size_t length, const char *hostname,
-                          UINT16 port, DWORD flags)
+ * channel is only as good as this check. pem: the certificate (the server's
+ * first, then its chain). True to accept. */
+static bool check_certificate(struct rv *rv, const char *pem, size_t length, const char *hostname,
+                              UINT16 port)
 {
-	(void)flags;
-	struct rv *rv = rv_of(instance->context);
 	char *kh = NULL;
-	if (keyhash_from_pem((const char *)data, length, &kh) != 0) {
+	if (!pem || keyhash_from_pem(pem, length, &kh) != 0) {
 		fprintf(stderr, "rdpview: %s:%u sent no usable certificate\n", hostname, port);
 		rv->kh_mismatch = true;
-		return 0;
+		return false;
 	}
-	int ok = 1;
+	bool ok = true;
 	if (!rv->expect_kh) {
 		fprintf(stderr, "rdpview: %s:%u certificate KH=%s (not pinned: no KH to check)\n",
 		        hostname, port, kh);
@@ -210,19 +219,75 @@ static int on_verify_x509(freerdp *instance, const BYTE *data, size_t length, co
 		        "invitation KH %s\n",
 		        hostname, port, kh, rv->expect_kh);
 		rv->kh_mismatch = true;
-		ok = 0;
+		ok = false;
 	}
 	free(kh);
 	return ok;
+}
+
+/* With ExternalCertificateManagement FreeRDP hands every server certificate
+ * to this callback (as PEM, the whole chain) and nothing else decides: no
+ * known_hosts file is read or written. 2: accepted for this session only. */
+static int on_verify_x509(freerdp *instance, const BYTE *data, size_t length, const char *hostname,
+                          UINT16 port, DWORD flags)
+{
+	(void)flags;
+	struct rv *rv = rv_of(instance->context);
+	return check_certificate(rv, (const char *)data, length, hostname, port) ? 2 : 0;
+}
+
+/* FreeRDP 3 only asks these when it manages certificates itself and has no
+ * VerifyX509Certificate, neither of which is the case here. They replace its
+ * defaults, which ask on the terminal, and pin the same way should they ever
+ * be asked (with the certificate as PEM: CertificateCallbackPreferPEM). */
+static DWORD verify_fingerprint(freerdp *instance, const char *host, UINT16 port,
+                                const char *fingerprint, DWORD flags)
+{
+	struct rv *rv = rv_of(instance->context);
+	if (!(flags & VERIFY_CERT_FLAG_FP_IS_PEM)) {
+		fprintf(stderr, "rdpview: %s:%u: no certificate to check the KH of\n", host, port);
+		rv->kh_mismatch = true;
+		return 0;
+	}
+	size_t length = fingerprint ? strlen(fingerprint) : 0;
+	return check_certificate(rv, fingerprint, length, host, port) ? 2 : 0;
+}
+
+static DWORD on_verify_certificate(freerdp *instance, const char *host, UINT16 port,
+                                   const char *common_name, const char *subject, const char *issuer,
+                                   const char *fingerprint, DWORD flags)
+{
+	(void)common_name;
+	(void)subject;
+	(void)issuer;
+	return verify_fingerprint(instance, host, port, fingerprint, flags);
+}
+
+static DWORD on_verify_changed_certificate(freerdp *instance, const char *host, UINT16 port,
+                                           const char *common_name, const char *subject,
+                                           const char *issuer, const char *new_fingerprint,
+                                           const char *old_subject, const char *old_issuer,
+                                           const char *old_fingerprint, DWORD flags)
+{
+	(void)common_name;
+	(void)subject;
+	(void)issuer;
+	(void)old_subject;
+	(void)old_issuer;
+	(void)old_fingerprint;
+	return verify_fingerprint(instance, host, port, new_fingerprint, flags);
 }
 
 static BOOL on_client_new(freerdp *instance, rdpContext *ctx)
 {
 	(void)ctx;
 	instance->PreConnect = on_pre_connect;
+	instance->LoadChannels = on_load_channels;
 	instance->PostConnect = on_post_connect;
 	instance->PostDisconnect = on_post_disconnect;
 	instance->VerifyX509Certificate = on_verify_x509;
+	instance->VerifyCertificateEx = on_verify_certificate;
+	instance->VerifyChangedCertificateEx = on_verify_changed_certificate;
 	return TRUE;
 }
 
@@ -245,22 +310,23 @@ static bool configure(struct rv *rv)
 	/* A product id tells the sharer we take control-change responses
 	 * (FreeRDP 2.x's own multiparty client does not). */
 	ok = ok && freerdp_settings_set_string(st, FreeRDP_ClientProductId, "rdpshare-rdpview");
-	st->NlaSecurity = FALSE;
-	st->TlsSecurity = TRUE;
-	st->RdpSecurity = FALSE;
-	st->ExternalCertificateManagement = TRUE;
-	st->ColorDepth = 32;
-	st->SoftwareGdi = TRUE;
-	st->RemoteFxCodec = TRUE;
-	st->SupportGraphicsPipeline = o->gfx; /* the rest of it: rv_dvc_load */
-	st->FastPathOutput = TRUE;
-	st->SurfaceFrameMarkerEnabled = TRUE;
-	st->FrameAcknowledge = 2;
-	st->DesktopResize = TRUE;
-	st->AutoReconnectionEnabled = FALSE;
-	st->DesktopWidth = 1024;
-	st->DesktopHeight = 768;
-	return ok;
+	return ok && freerdp_settings_set_bool(st, FreeRDP_NlaSecurity, FALSE) &&
+	       freerdp_settings_set_bool(st, FreeRDP_TlsSecurity, TRUE) &&
+	       freerdp_settings_set_bool(st, FreeRDP_RdpSecurity, FALSE) &&
+	       freerdp_settings_set_bool(st, FreeRDP_ExternalCertificateManagement, TRUE) &&
+	       freerdp_settings_set_bool(st, FreeRDP_CertificateCallbackPreferPEM, TRUE) &&
+	       freerdp_settings_set_uint32(st, FreeRDP_ColorDepth, 32) &&
+	       freerdp_settings_set_bool(st, FreeRDP_SoftwareGdi, TRUE) &&
+	       freerdp_settings_set_bool(st, FreeRDP_RemoteFxCodec, TRUE) &&
+	       /* the rest of it: rv_dvc_setup */
+	       freerdp_settings_set_bool(st, FreeRDP_SupportGraphicsPipeline, o->gfx) &&
+	       freerdp_settings_set_bool(st, FreeRDP_FastPathOutput, TRUE) &&
+	       freerdp_settings_set_bool(st, FreeRDP_SurfaceFrameMarkerEnabled, TRUE) &&
+	       freerdp_settings_set_uint32(st, FreeRDP_FrameAcknowledge, 2) &&
+	       freerdp_settings_set_bool(st, FreeRDP_DesktopResize, TRUE) &&
+	       freerdp_settings_set_bool(st, FreeRDP_AutoReconnectionEnabled, FALSE) &&
+	       freerdp_settings_set_uint32(st, FreeRDP_DesktopWidth, 1024) &&
+	       freerdp_settings_set_uint32(st, FreeRDP_DesktopHeight, 768);
 }
 
 /* Exit status for a failed or ended connection. */
@@ -382,12 +448,11 @@ static int loop(struct rv *rv)
 		bridge.event =
 		    CreateFileDescriptorEventA(NULL, FALSE, FALSE, STDIN_FILENO, WINPR_FD_READ);
 	}
-	freerdp *instance = rv->ctx->instance;
 	HANDLE win_event = NULL;
 	bool sent_raw = false;
 	bool ended = false;
 	int status = 0;
-	while (!freerdp_shall_disconnect(instance) && !rv->quit) {
+	while (!freerdp_shall_disconnect_context(rv->ctx) && !rv->quit) {
 		HANDLE handles[MAXIMUM_WAIT_OBJECTS];
 		DWORD n = freerdp_get_event_handles(rv->ctx, handles, MAXIMUM_WAIT_OBJECTS - 1);
 		if (n == 0) {
@@ -444,7 +509,7 @@ static int loop(struct rv *rv)
 			break;
 		}
 	}
-	if (ended || (freerdp_shall_disconnect(instance) && !rv->quit)) {
+	if (ended || (freerdp_shall_disconnect_context(rv->ctx) && !rv->quit)) {
 		/* the sharer (or the network) ended it, not us */
 		UINT32 e = freerdp_get_last_error(rv->ctx);
 		fprintf(stderr, "rdpview: the connection ended: %s\n",

@@ -121,7 +121,7 @@ static PVIRTUALCHANNELENTRY provider(LPCSTR name, LPCSTR subsystem, LPCSTR type,
 
 /* The graphics pipeline's client end draws into FreeRDP's gdi once both
  * exist (the channel connects after post-connect made the gdi). */
-static void on_channel_connected(void *context, ChannelConnectedEventArgs *e)
+static void on_channel_connected(void *context, const ChannelConnectedEventArgs *e)
 {
 	rdpContext *ctx = context;
 	if (strcmp(e->name, RDPGFX_DVC_CHANNEL_NAME) == 0 && ctx->gdi) {
@@ -129,7 +129,7 @@ static void on_channel_connected(void *context, ChannelConnectedEventArgs *e)
 	}
 }
 
-static void on_channel_disconnected(void *context, ChannelDisconnectedEventArgs *e)
+static void on_channel_disconnected(void *context, const ChannelDisconnectedEventArgs *e)
 {
 	rdpContext *ctx = context;
 	if (strcmp(e->name, RDPGFX_DVC_CHANNEL_NAME) == 0 && ctx->gdi) {
@@ -137,36 +137,48 @@ static void on_channel_disconnected(void *context, ChannelDisconnectedEventArgs 
 	}
 }
 
-BOOL rv_dvc_load(struct rv *rv, rdpContext *ctx)
+BOOL rv_dvc_setup(struct rv *rv, rdpContext *ctx)
 {
 	if (!rv->o->channel && !rv->o->gfx) {
 		return TRUE;
 	}
 	the_rv = rv;
 	rdpSettings *st = ctx->settings;
-	st->SupportDynamicChannels = TRUE;
-	st->RedirectClipboard = FALSE;
+	if (!freerdp_settings_set_bool(st, FreeRDP_SupportDynamicChannels, TRUE) ||
+	    !freerdp_settings_set_bool(st, FreeRDP_RedirectClipboard, FALSE)) {
+		return FALSE;
+	}
 	if (rv->o->gfx) {
 		/* AVC420 only: rdpshare sends no AVC444 and no progressive */
-		st->SupportGraphicsPipeline = TRUE;
-		st->GfxH264 = TRUE;
-		st->GfxAVC444 = FALSE;
-		st->GfxAVC444v2 = FALSE;
-		st->GfxProgressive = FALSE;
-		st->GfxProgressiveV2 = FALSE;
+		if (!freerdp_settings_set_bool(st, FreeRDP_SupportGraphicsPipeline, TRUE) ||
+		    !freerdp_settings_set_bool(st, FreeRDP_GfxH264, TRUE) ||
+		    !freerdp_settings_set_bool(st, FreeRDP_GfxAVC444, FALSE) ||
+		    !freerdp_settings_set_bool(st, FreeRDP_GfxAVC444v2, FALSE) ||
+		    !freerdp_settings_set_bool(st, FreeRDP_GfxProgressive, FALSE) ||
+		    !freerdp_settings_set_bool(st, FreeRDP_GfxProgressiveV2, FALSE)) {
+			return FALSE;
+		}
 		if (PubSub_SubscribeChannelConnected(ctx->pubSub, on_channel_connected) < 0 ||
 		    PubSub_SubscribeChannelDisconnected(ctx->pubSub, on_channel_disconnected) < 0) {
 			return FALSE;
 		}
 	}
 	if (rv->o->channel) {
-		char *params[] = {PLUGIN_NAME};
+		const char *const params[] = {PLUGIN_NAME};
 		if (freerdp_register_addin_provider(provider, 0) != 0 ||
 		    !freerdp_client_add_dynamic_channel(st, 1, params)) {
 			return FALSE;
 		}
 	}
-	return freerdp_client_load_addins(ctx->channels, st);
+	return TRUE;
+}
+
+BOOL rv_dvc_load(struct rv *rv, rdpContext *ctx)
+{
+	if (!rv->o->channel && !rv->o->gfx) {
+		return TRUE;
+	}
+	return freerdp_client_load_addins(ctx->channels, ctx->settings);
 }
 
 bool rv_dvc_send(const void *data, size_t len)

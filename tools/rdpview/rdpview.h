@@ -87,7 +87,9 @@ void rv_mp_request(struct rv *rv, int level);
 /* Send raw bytes on the channel (testing aid). */
 void rv_mp_send_raw(struct rv *rv, const uint8_t *data, size_t len);
 
-/* dvchan.c: --channel */
+/* dvchan.c: --channel and --gfx. Settings (at pre-connect), then the
+ * channels (when FreeRDP loads them). */
+BOOL rv_dvc_setup(struct rv *rv, rdpContext *ctx);
 BOOL rv_dvc_load(struct rv *rv, rdpContext *ctx);
 /* Send one message; false while the channel is not open. Any thread. */
 bool rv_dvc_send(const void *data, size_t len);

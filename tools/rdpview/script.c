@@ -250,10 +250,10 @@ static void run_step(const struct step *s, struct rv *rv)
 		break;
 	case OP_KEY:
 		if (s->b != 0) {
-			freerdp_input_send_keyboard_event_ex(in, TRUE, (DWORD)s->a);
+			freerdp_input_send_keyboard_event_ex(in, TRUE, FALSE, (DWORD)s->a);
 		}
 		if (s->b != 1) {
-			freerdp_input_send_keyboard_event_ex(in, FALSE, (DWORD)s->a);
+			freerdp_input_send_keyboard_event_ex(in, FALSE, FALSE, (DWORD)s->a);
 		}
 		break;
 	case OP_TYPE:

@@ -2,7 +2,7 @@
 
 #include <freerdp/gdi/gdi.h>
 
-#include "png.h"
+#include "png_write.h"
 #include "rdpview.h"
 
 int rv_screenshot(rdpContext *ctx, const char *path)
