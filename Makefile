@@ -12,9 +12,17 @@ PREFIX ?= /usr/local
 VERSION := 0.1.0
 SONAME := librdpshare.so.0
 
-PKGS := freerdp3 freerdp-server3 winpr3 x11 xext xdamage xfixes xtst xi xres openssl x264
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+# FreeRDP stays behind its edge (DESIGN.md §3): only objects in these folders
+# get FreeRDP's and WinPR's compiler flags, so an include of a FreeRDP header
+# anywhere else fails to compile.
+FREERDP_PKGS := freerdp3 freerdp-server3 winpr3
+FREERDP_DIRS := src/rdp src/encode tools/rdpview
+FREERDP_CFLAGS := $(shell pkg-config --cflags $(FREERDP_PKGS))
+SYS_PKGS := x11 xext xdamage xfixes xtst xi xres openssl x264
+PKG_CFLAGS := $(shell pkg-config --cflags $(SYS_PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(FREERDP_PKGS) $(SYS_PKGS))
+# FreeRDP's flags for $< when it lives in one of FREERDP_DIRS
+freerdp_cflags = $(if $(filter $(FREERDP_DIRS:%=%/%),$<),$(FREERDP_CFLAGS))
 
 CC ?= cc
 OPT := -O2
@@ -25,18 +33,28 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) -g $(OPT) -fPIC -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
 
+# The helpers (src/util/: clock, wake-up fd, random strings, parsers ...) are
+# pure C, compiled once into one archive that the library, both tools, the
+# unit tests and the benchmarks link; the fuzzers compile the same list with
+# clang (build-fuzz/libutil-fuzz.a).
+UTIL_SRC := $(wildcard src/util/*.c)
+UTIL_OBJ := $(UTIL_SRC:%.c=$(BUILD)/obj/%.o)
+UTIL_LIB := $(BUILD)/libutil.a
 LIB_SRC := $(wildcard src/*.c src/capture/*.c src/encode/*.c src/rdp/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-TOOL_SRC := $(wildcard tools/*.c) src/hostport.c
+TOOL_SRC := $(wildcard tools/*.c)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 # rdpview: a FreeRDP client; it shares the codecs of untrusted input with the
-# library (compiled in: they are not part of the library's API)
-VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png_write.c src/connstr.c src/rdp/encomsp.c src/utf16.c src/keyhash.c \
-	src/hostport.c
+# library (encomsp compiled in, the helpers from libutil.a: they are not part
+# of the library's API)
+VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png_write.c src/rdp/encomsp.c
 VIEW_OBJ := $(VIEW_SRC:%.c=$(BUILD)/obj/view/%.o)
 VIEW_CFLAGS := $(shell pkg-config --cflags freerdp-client3)
 VIEW_LIBS := $(shell pkg-config --libs freerdp-client3 freerdp3 winpr3 x11 openssl libpng)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# unit tests that decode with FreeRDP's own codecs (and so need its flags)
+UNIT_FREERDP := test_encoder test_vstream test_invfile_freerdp
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 HELPER_SRC := $(wildcard tests/helpers/*.c)
@@ -57,35 +75,40 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/librdpshare.so
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(freerdp_cflags) -MMD -MP -c $< -o $@
 
-$(BUILD)/librdpshare.so.$(VERSION): $(LIB_OBJ) src/rdpshare.map
+$(UTIL_LIB): $(UTIL_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/librdpshare.so.$(VERSION): $(LIB_OBJ) $(UTIL_LIB) src/rdpshare.map
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/rdpshare.map \
-		$(LDFLAGS_ALL) -o $@ $(LIB_OBJ) $(PKG_LIBS) -lpthread
+		$(LDFLAGS_ALL) -o $@ $(LIB_OBJ) $(UTIL_LIB) $(PKG_LIBS) -lpthread
 
 $(BUILD)/librdpshare.so: $(BUILD)/librdpshare.so.$(VERSION)
 	ln -sf librdpshare.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
-$(BUILD)/rdpshare: $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/librdpshare.so Makefile
-	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_SRC:%.c=$(BUILD)/obj/%.o) -L$(BUILD) -lrdpshare \
-		$(shell pkg-config --libs winpr3 libpng) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
+$(BUILD)/rdpshare: $(TOOL_OBJ) $(UTIL_LIB) $(BUILD)/librdpshare.so Makefile
+	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_OBJ) $(UTIL_LIB) -L$(BUILD) -lrdpshare \
+		$(shell pkg-config --libs libpng) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
 
 $(BUILD)/obj/view/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(VIEW_CFLAGS) -Itools/rdpview -Itools -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) -Itools/rdpview -Itools -MMD -MP -c $< -o $@
 
-$(BUILD)/rdpview: $(VIEW_OBJ) $(BUILD)/librdpshare.so Makefile
-	$(CC) $(LDFLAGS_ALL) -o $@ $(VIEW_OBJ) -L$(BUILD) -lrdpshare $(VIEW_LIBS) \
+$(BUILD)/rdpview: $(VIEW_OBJ) $(UTIL_LIB) $(BUILD)/librdpshare.so Makefile
+	$(CC) $(LDFLAGS_ALL) -o $@ $(VIEW_OBJ) $(UTIL_LIB) -L$(BUILD) -lrdpshare $(VIEW_LIBS) \
 		-Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
 
 $(BUILD)/rdpshare.pc: rdpshare.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
 # Unit tests link the library's objects directly so they can reach internals.
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(UTIL_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka -lpthread
+	$(CC) $(CFLAGS_ALL) $(if $(filter $(UNIT_FREERDP),$(notdir $@)),$(FREERDP_CFLAGS)) \
+		$(LDFLAGS_ALL) -o $@ $< $(LIB_OBJ) $(UTIL_LIB) $(PKG_LIBS) -lcmocka -lpthread
 
 # a program of the library's users: only the public API
 $(BUILD)/tests/transport_relay: tests/helpers/transport_relay.c $(BUILD)/librdpshare.so
@@ -95,7 +118,7 @@ $(BUILD)/tests/transport_relay: tests/helpers/transport_relay.c $(BUILD)/librdps
 
 $(BUILD)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(shell pkg-config --libs $(SYS_PKGS)) -lm
 
 tests: all $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN) $(BUILD)/tests/libenospc.so
 
@@ -106,26 +129,32 @@ $(BUILD)/tests/libenospc.so: tests/preload/enospc.c Makefile
 
 # benchmarks of internals (bench/*.c link the library's objects, as unit tests do)
 bench: all $(BENCH_BIN) $(HELPER_BIN)
-$(BUILD)/bench/bench_%: bench/bench_%.c $(LIB_OBJ)
+$(BUILD)/bench/bench_%: bench/bench_%.c $(LIB_OBJ) $(UTIL_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lpthread
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJ) $(UTIL_LIB) $(PKG_LIBS) -lpthread
 
 check:
 	tests/run.sh
 
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -Itools -Itools/rdpview
 fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-# each target with the one parser it exercises
-build-fuzz/fuzz_connstr: src/connstr.c
-build-fuzz/fuzz_encomsp: src/rdp/encomsp.c src/utf16.c
-build-fuzz/fuzz_text: src/utf16.c
-build-fuzz/fuzz_ctl: tools/parse.c src/hostport.c
+# the helpers (UTIL_SRC) instrumented for libFuzzer, linked by every target
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP \
+		-c $< -o $@
+build-fuzz/libutil-fuzz.a: $(UTIL_SRC:%.c=build-fuzz/obj/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+# each target with the parser it exercises when that is not a helper
+build-fuzz/fuzz_encomsp: src/rdp/encomsp.c
+build-fuzz/fuzz_ctl: tools/parse.c
 build-fuzz/fuzz_vcframe: tools/rdpview/framing.c
-build-fuzz/fuzz_%: fuzz/fuzz_%.c
+build-fuzz/fuzz_%: fuzz/fuzz_%.c build-fuzz/libutil-fuzz.a
 	@mkdir -p build-fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
-		-Itools -Itools/rdpview \
-		-o $@ $^
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $(filter %.c,$^) build-fuzz/libutil-fuzz.a
 
 soak: tests fuzz
 	$(MAKE) SAN=1 BUILD=build-asan tests
@@ -150,4 +179,5 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: soak all tests check fuzz install clean bench
--include $(LIB_OBJ:.o=.d) $(VIEW_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(VIEW_OBJ:.o=.d) $(UTIL_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) \
+	$(UTIL_SRC:%.c=build-fuzz/obj/%.d)

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 	}
 	/* where to listen: every address on a free port unless told */
 	const char *listen[2] = {NULL, NULL};
-	struct rdpshare_config cfg = {0};
+	struct rdpshare_config cfg = {.size = sizeof(struct rdpshare_config)};
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--demo") == 0) {
 			cfg.demo = 1;
@@ -68,8 +68,10 @@ int main(int argc, char **argv)
 			cfg.listen = listen;
 		}
 	}
-	struct rdpshare_callbacks cb = {
-	    .attendee_connected = on_connected, .channel_data = on_data, .error = on_error};
+	struct rdpshare_callbacks cb = {.size = sizeof(struct rdpshare_callbacks),
+	                                .attendee_connected = on_connected,
+	                                .channel_data = on_data,
+	                                .error = on_error};
 	rdpshare_invitation *inv = NULL;
 	char *cs = NULL;
 	int r = rdpshare_session_create(&cfg, &cb, NULL, &session);

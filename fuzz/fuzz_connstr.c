@@ -1,4 +1,4 @@
-/* libFuzzer target for the untrusted-input parsers in src/connstr.c.
+/* libFuzzer target for the untrusted-input parsers in src/util/connstr.c.
  *
  * Whatever connstr_parse accepts must survive connstr_build and parse to the
  * same fields, and the rebuilt string must be a fixed point; whatever
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connstr.h"
+#include "util/connstr.h"
 
 static void check(int cond)
 {

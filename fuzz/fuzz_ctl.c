@@ -1,13 +1,13 @@
 /* libFuzzer target for what the control socket takes apart (tools/parse.c,
- * src/hostport.c): a request split into arguments, each argument read as
+ * src/util/hostport.c): a request split into arguments, each argument read as
  * every kind of value a command expects. Split arguments stay inside the
  * request; whatever parses as a number prints back to the same value. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostport.h"
 #include "tool.h"
+#include "util/hostport.h"
 
 static void check(int cond)
 {

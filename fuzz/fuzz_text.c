@@ -1,4 +1,4 @@
-/* libFuzzer target for the text converters (src/utf16.c) that clipboard
+/* libFuzzer target for the text converters (src/util/utf16.c) that clipboard
  * text and multiparty names from viewers go through: any bytes as UTF-16LE
  * give valid UTF-8 within the promised room, and any bytes as UTF-8 give
  * UTF-16 that converts back to the same UTF-8 as that UTF-8's own repair. */
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf16.h"
+#include "util/utf16.h"
 
 static void check(int cond)
 {

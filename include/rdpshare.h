@@ -102,8 +102,10 @@ enum rdpshare_refusal {
 	RDPSHARE_REFUSED_THROTTLED = 6,    /* too many failed logons: see auth_throttled */
 };
 
-/* How the session was created. Zero-initialise, then set what you need. */
+/* How the session was created. Zero-initialise, set size, then set what you need.
+ * Only the first size bytes are read; new members are only ever added at the end. */
 struct rdpshare_config {
+	size_t size; /* sizeof(struct rdpshare_config) */
 	/* What to share: NULL = the X display in $DISPLAY; "demo" (or demo=true)
 	 * = the built-in animated demo desktop, no X server needed. */
 	const char *display;
@@ -123,8 +125,10 @@ struct rdpshare_config {
 
 /* _IRDPSessionEvents. Any member may be NULL. Pointers handed to a callback
  * are valid during the callback; attendees stay valid until their
- * attendee_disconnected callback has returned (or the session is closed). */
+ * attendee_disconnected callback has returned (or the session is closed).
+ * size: as in rdpshare_config, only the first size bytes are read. */
 struct rdpshare_callbacks {
+	size_t size; /* sizeof(struct rdpshare_callbacks) */
 	/* OnAttendeeConnected: authenticated, connection sequence complete, at
 	 * DefaultAttendeeControlLevel. */
 	void (*attendee_connected)(rdpshare_session *s, rdpshare_attendee *a, void *userdata);
@@ -195,7 +199,10 @@ struct rdpshare_callbacks {
  * session lives in this login session (the original's one-per-Winlogon rule;
  * ours is a lock under the runtime dir), RDPSHARE_E_DISPLAY when the display
  * cannot be opened. The calling thread becomes the owner thread. callbacks
- * is copied. Ownership: *out is yours, free it with rdpshare_session_destroy. */
+ * is copied. config and callbacks may be NULL (defaults). Their size must be
+ * sizeof(size_t)..sizeof(the struct) (else RDPSHARE_E_INVALIDARG); members
+ * past a smaller, older size count as zero.
+ * Ownership: *out is yours, free it with rdpshare_session_destroy. */
 int rdpshare_session_create(const struct rdpshare_config *config,
                             const struct rdpshare_callbacks *callbacks, void *userdata,
                             rdpshare_session **out);
@@ -305,8 +312,8 @@ int rdpshare_session_get_frame_buffer_bits(rdpshare_session *s, int x, int y, in
 /* ColorDepth: 15, 16, 24 or 32 bits per pixel on the wire (default 32).
  * Viewers connected when it changes are re-activated at the new depth.
  * 8 is accepted and served as 16 (get then reports 16), as the original's
- * RequestColorDepthChange does: 8 bpp needs a palette PDU that FreeRDP 2.11's
- * server side cannot send. */
+ * RequestColorDepthChange does: 8 bpp needs a palette PDU that FreeRDP's
+ * server side (2.11 and 3.10) cannot send. */
 int rdpshare_session_set_color_depth(rdpshare_session *s, int bpp);
 int rdpshare_session_get_color_depth(rdpshare_session *s, int *bpp);
 
@@ -485,7 +492,7 @@ int rdpshare_attendee_set_control_level(rdpshare_attendee *a, enum rdpshare_ctrl
  * without (or besides) changing the level; the viewer gets it on the multiparty
  * channel (MS-RDPEMC OD_PARTICIPANT_CTRL_CHANGE_RESPONSE) with reason (ours: 0
  * granted, 1 denied; the original leaves reason codes to the application).
- * Viewers that leave the client product id empty (FreeRDP 2.x: its multiparty
+ * Viewers that leave the client product id empty (FreeRDP 2.x and 3.x: its multiparty
  * client drops the connection on this PDU) are not sent it.
  * RDPSHARE_E_UNEXPECTED when 8 answers already wait for the viewer. */
 int rdpshare_attendee_send_control_level_change_response(rdpshare_attendee *a,
@@ -501,8 +508,12 @@ int rdpshare_attendee_local_port(const rdpshare_attendee *a);
  * attendee_disconnected callback (reason APP) has run. */
 int rdpshare_attendee_terminate(rdpshare_attendee *a);
 
-/* Our addition: what the sharer has done for this attendee so far. */
+/* Our addition: what the sharer has done for this attendee so far. Set size
+ * to sizeof(struct rdpshare_attendee_stats) before the call: only the first
+ * size bytes are written, so a program built against an older, shorter
+ * struct keeps working when fields are added at the end. */
 struct rdpshare_attendee_stats {
+	size_t size;
 	uint64_t frames_sent;     /* picture updates sent */
 	uint64_t frames_skipped;  /* updates it missed because it was behind */
 	uint64_t bytes_sent;      /* picture bytes handed to the connection */
@@ -515,6 +526,8 @@ struct rdpshare_attendee_stats {
 	 * socket, over the last 256 updates (0 before the first) */
 	uint32_t latency_p50_us, latency_p95_us;
 };
+/* RDPSHARE_E_INVALIDARG when out->size is smaller than the first version of
+ * the struct (every field up to latency_p95_us). */
 int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out);
 
 /* Name of a result code, e.g. "invalid argument". Static storage. */

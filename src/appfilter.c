@@ -4,7 +4,16 @@
  * it (so a new window of a shared application shows at once, and one of
  * anything else never leaks while events wait); here we keep the objects
  * the application sees, raise their events in the original's order, and
- * tell the viewers. */
+ * tell the viewers.
+ *
+ * The path of a window list: the engine's listener hands it to
+ * appfilter_post_windows (engine thread), which keeps the newest and wakes
+ * the owner thread; on dispatch appfilter_take_windows updates the objects,
+ * raises the callbacks and appfilter_push hands the policy to the engine
+ * and a new generation of the viewers' copy to the connections, which read
+ * it through appfilter_copy_for_viewers. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +23,57 @@
 #include "rdp/server.h"
 #include "session_internal.h"
 
+/* The objects the application sees (owner thread only). */
+struct rdpshare_app {
+	rdpshare_session *session;
+	uint32_t id;
+	char name[CAP_NAME_MAX];
+	bool shared;
+	rdpshare_window **wins;
+	int n_wins, cap_wins;
+};
+
+struct rdpshare_window {
+	rdpshare_app *app;
+	uint32_t id;
+	char title[CAP_TITLE_MAX];
+	bool shared, visible;
+	int x, y, w, h;
+};
+
+struct appfilter {
+	rdpshare_session *s; /* the owner: callbacks, event queue, engine, server */
+	/* the model, owner thread only */
+	bool enabled;
+	rdpshare_app **apps;
+	int n_apps, cap_apps;
+	rdpshare_window **wins; /* every listed window, in the order they opened */
+	int n_wins, cap_wins;
+	/* lock guards what other threads hand in or read: */
+	pthread_mutex_t lock;
+	struct cap_window *latest; /* the newest window list, not yet taken */
+	int n_latest;
+	bool posted;              /* an EV_WINDOWS waits */
+	struct mp_filter viewers; /* what viewers may be told */
+	atomic_uint_fast64_t gen; /* bumps (under lock) when viewers changes; 0: none yet */
+};
+
+struct appfilter *appfilter_create(rdpshare_session *s)
+{
+	struct appfilter *af = calloc(1, sizeof(*af));
+	if (!af) {
+		return NULL;
+	}
+	af->s = s;
+	pthread_mutex_init(&af->lock, NULL);
+	atomic_init(&af->gen, 0);
+	return af;
+}
+
 /* Only the newest list waits for the owner thread, behind at most one
  * event: a window dragged about while the application does not dispatch
  * costs one list, not one per move. */
-void session_post_windows(rdpshare_session *s, const struct cap_window *w, int n)
+void appfilter_post_windows(struct appfilter *af, const struct cap_window *w, int n)
 {
 	size_t len = (size_t)n * sizeof(*w);
 	struct cap_window *copy = malloc(len ? len : 1);
@@ -27,33 +83,35 @@ void session_post_windows(rdpshare_session *s, const struct cap_window *w, int n
 	if (len) {
 		memcpy(copy, w, len);
 	}
-	pthread_mutex_lock(&s->lock);
-	free(s->win_latest);
-	s->win_latest = copy;
-	s->n_win_latest = n;
-	bool post = !s->win_posted;
-	s->win_posted = true;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&af->lock);
+	free(af->latest);
+	af->latest = copy;
+	af->n_latest = n;
+	bool post = !af->posted;
+	af->posted = true;
+	pthread_mutex_unlock(&af->lock);
 	struct event *ev = post ? event_new(EV_WINDOWS) : NULL;
 	if (ev) {
-		event_queue_push(&s->events, ev);
+		event_queue_push(&af->s->events, ev);
 	} else if (post) {
-		pthread_mutex_lock(&s->lock);
-		s->win_posted = false; /* lost: the next change posts again */
-		pthread_mutex_unlock(&s->lock);
+		pthread_mutex_lock(&af->lock);
+		af->posted = false; /* lost: the next change posts again */
+		pthread_mutex_unlock(&af->lock);
 	}
 }
 
-void appfilter_take_windows(rdpshare_session *s)
+static void apply_windows(struct appfilter *af, const struct cap_window *w, int n);
+
+void appfilter_take_windows(struct appfilter *af)
 {
-	pthread_mutex_lock(&s->lock);
-	struct cap_window *w = s->win_latest;
-	int n = s->n_win_latest;
-	s->win_latest = NULL;
-	s->win_posted = false;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&af->lock);
+	struct cap_window *w = af->latest;
+	int n = af->n_latest;
+	af->latest = NULL;
+	af->posted = false;
+	pthread_mutex_unlock(&af->lock);
 	if (w) {
-		appfilter_windows(s, w, n);
+		apply_windows(af, w, n);
 		free(w);
 	}
 }
@@ -147,9 +205,8 @@ static void free_app(rdpshare_app *a)
 }
 
 /* Add a new listed window (and its application if new). */
-static rdpshare_window *add_window(rdpshare_session *s, const struct cap_window *cw, bool *new_app)
+static rdpshare_window *add_window(struct appfilter *af, const struct cap_window *cw, bool *new_app)
 {
-	struct appfilter *af = &s->af;
 	rdpshare_app *a = find_app(af, cw->app, NULL);
 	*new_app = false;
 	if (!a) {
@@ -157,7 +214,7 @@ static rdpshare_window *add_window(rdpshare_session *s, const struct cap_window 
 		    !(a = calloc(1, sizeof(*a)))) {
 			return NULL;
 		}
-		a->session = s;
+		a->session = af->s;
 		a->id = cw->app;
 		memcpy(a->name, cw->app_name, sizeof(a->name));
 		af->apps[af->n_apps++] = a;
@@ -190,9 +247,11 @@ static void set_geometry(rdpshare_window *w, const struct cap_window *cw)
 	w->visible = cw->viewable;
 }
 
-void appfilter_windows(rdpshare_session *s, const struct cap_window *w, int n)
+/* Bring the objects up to date with a list from the engine and raise the
+ * open/close/update callbacks. */
+static void apply_windows(struct appfilter *af, const struct cap_window *w, int n)
 {
-	struct appfilter *af = &s->af;
+	rdpshare_session *s = af->s;
 	const struct rdpshare_callbacks *cb = &s->cb;
 	/* 1. windows that are gone (or stopped being sharable) */
 	rdpshare_window **gone = calloc((size_t)af->n_wins + 1, sizeof(void *));
@@ -237,7 +296,7 @@ void appfilter_windows(rdpshare_session *s, const struct cap_window *w, int n)
 			continue;
 		}
 		bool new_app;
-		mw = add_window(s, &w[j], &new_app);
+		mw = add_window(af, &w[j], &new_app);
 		if (mw) {
 			set_geometry(mw, &w[j]);
 			memcpy(mw->title, w[j].title, sizeof(mw->title));
@@ -293,15 +352,8 @@ void appfilter_windows(rdpshare_session *s, const struct cap_window *w, int n)
 	free(app_new);
 	free(retitled);
 	if (n_gone || n_opened || n_retitled) {
-		appfilter_push(s); /* moves alone change neither the policy nor the lists */
+		appfilter_push(af); /* moves alone change neither the policy nor the lists */
 	}
-}
-
-void mp_filter_free(struct mp_filter *f)
-{
-	free(f->apps);
-	free(f->wins);
-	memset(f, 0, sizeof(*f));
 }
 
 /* What viewers may be told: only what they can see. */
@@ -341,9 +393,9 @@ static bool build_mp(const struct appfilter *af, struct mp_filter *out)
 	return true;
 }
 
-void appfilter_push(rdpshare_session *s)
+void appfilter_push(struct appfilter *af)
 {
-	struct appfilter *af = &s->af;
+	rdpshare_session *s = af->s;
 	struct filter_policy *p = calloc(1, sizeof(*p));
 	if (p) {
 		p->enabled = af->enabled;
@@ -365,20 +417,22 @@ void appfilter_push(rdpshare_session *s)
 	}
 	struct mp_filter m;
 	if (build_mp(af, &m)) {
-		pthread_mutex_lock(&s->lock);
-		mp_filter_free(&s->mpf);
-		s->mpf = m;
-		pthread_mutex_unlock(&s->lock);
-		atomic_fetch_add(&s->mpf_gen, 1);
+		pthread_mutex_lock(&af->lock);
+		mp_filter_free(&af->viewers);
+		af->viewers = m;
+		atomic_fetch_add(&af->gen, 1);
+		pthread_mutex_unlock(&af->lock);
 		if (s->server) {
 			server_poke_all(s->server);
 		}
 	}
 }
 
-void appfilter_free(rdpshare_session *s)
+void appfilter_destroy(struct appfilter *af)
 {
-	struct appfilter *af = &s->af;
+	if (!af) {
+		return;
+	}
 	for (int i = 0; i < af->n_wins; i++) {
 		free(af->wins[i]);
 	}
@@ -387,46 +441,47 @@ void appfilter_free(rdpshare_session *s)
 	}
 	free(af->wins);
 	free(af->apps);
-	memset(af, 0, sizeof(*af));
-	mp_filter_free(&s->mpf);
-	free(s->win_latest);
-	s->win_latest = NULL;
+	mp_filter_free(&af->viewers);
+	free(af->latest);
+	pthread_mutex_destroy(&af->lock);
+	free(af);
 }
 
-uint64_t session_filter_gen(rdpshare_session *s)
-{
-	return atomic_load(&s->mpf_gen);
-}
-
-uint64_t session_filter_copy(rdpshare_session *s, struct mp_filter *out)
+uint64_t appfilter_copy_for_viewers(struct appfilter *af, uint64_t since, struct mp_filter *out)
 {
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&s->lock);
-	uint64_t gen = atomic_load(&s->mpf_gen);
-	out->enabled = s->mpf.enabled;
-	out->apps = malloc(((size_t)s->mpf.n_apps + 1) * sizeof(*out->apps));
-	out->wins = malloc(((size_t)s->mpf.n_wins + 1) * sizeof(*out->wins));
+	uint64_t now = atomic_load(&af->gen);
+	if (now == 0 || now == since) {
+		return 0; /* nothing new: no lock on the connections' every wake-up */
+	}
+	pthread_mutex_lock(&af->lock);
+	uint64_t gen = atomic_load(&af->gen);
+	const struct mp_filter *v = &af->viewers;
+	out->enabled = v->enabled;
+	out->apps = malloc(((size_t)v->n_apps + 1) * sizeof(*out->apps));
+	out->wins = malloc(((size_t)v->n_wins + 1) * sizeof(*out->wins));
 	if (out->apps && out->wins) {
-		out->n_apps = s->mpf.n_apps;
-		out->n_wins = s->mpf.n_wins;
+		out->n_apps = v->n_apps;
+		out->n_wins = v->n_wins;
 		if (out->n_apps > 0) {
-			memcpy(out->apps, s->mpf.apps, (size_t)out->n_apps * sizeof(*out->apps));
+			memcpy(out->apps, v->apps, (size_t)out->n_apps * sizeof(*out->apps));
 		}
 		if (out->n_wins > 0) {
-			memcpy(out->wins, s->mpf.wins, (size_t)out->n_wins * sizeof(*out->wins));
+			memcpy(out->wins, v->wins, (size_t)out->n_wins * sizeof(*out->wins));
 		}
 	} else {
 		mp_filter_free(out);
 		gen = 0; /* try again next time */
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&af->lock);
 	return gen;
 }
 
-void session_show_window(rdpshare_session *s, uint32_t id)
+void appfilter_show_window(struct appfilter *af, uint32_t id)
 {
-	if (s->engine) {
-		engine_raise(s->engine, id);
+	/* the engine lives from before the first connection to after the last */
+	if (af->s->engine) {
+		engine_raise(af->s->engine, id);
 	}
 }
 
@@ -434,7 +489,7 @@ void session_show_window(rdpshare_session *s, uint32_t id)
 
 bool rdpshare_session_get_filter_enabled(const rdpshare_session *s)
 {
-	return s && s->af.enabled;
+	return s && s->af->enabled;
 }
 
 int rdpshare_session_set_filter_enabled(rdpshare_session *s, bool enabled)
@@ -446,9 +501,9 @@ int rdpshare_session_set_filter_enabled(rdpshare_session *s, bool enabled)
 	if (s->state == SESSION_CLOSED) {
 		return RDPSHARE_E_CLOSED;
 	}
-	if (s->af.enabled != enabled) {
-		s->af.enabled = enabled;
-		appfilter_push(s);
+	if (s->af->enabled != enabled) {
+		s->af->enabled = enabled;
+		appfilter_push(s->af);
 		post_id(s, EV_FILTER_UPDATED, enabled);
 	}
 	return RDPSHARE_OK;
@@ -456,32 +511,32 @@ int rdpshare_session_set_filter_enabled(rdpshare_session *s, bool enabled)
 
 int rdpshare_session_app_count(rdpshare_session *s)
 {
-	return s ? s->af.n_apps : RDPSHARE_E_INVALIDARG;
+	return s ? s->af->n_apps : RDPSHARE_E_INVALIDARG;
 }
 
 rdpshare_app *rdpshare_session_app_at(rdpshare_session *s, int index)
 {
-	return s && index >= 0 && index < s->af.n_apps ? s->af.apps[index] : NULL;
+	return s && index >= 0 && index < s->af->n_apps ? s->af->apps[index] : NULL;
 }
 
 rdpshare_app *rdpshare_session_find_app(rdpshare_session *s, long id)
 {
-	return s && id >= 0 && id <= UINT32_MAX ? find_app(&s->af, (uint32_t)id, NULL) : NULL;
+	return s && id >= 0 && id <= UINT32_MAX ? find_app(s->af, (uint32_t)id, NULL) : NULL;
 }
 
 int rdpshare_session_window_count(rdpshare_session *s)
 {
-	return s ? s->af.n_wins : RDPSHARE_E_INVALIDARG;
+	return s ? s->af->n_wins : RDPSHARE_E_INVALIDARG;
 }
 
 rdpshare_window *rdpshare_session_window_at(rdpshare_session *s, int index)
 {
-	return s && index >= 0 && index < s->af.n_wins ? s->af.wins[index] : NULL;
+	return s && index >= 0 && index < s->af->n_wins ? s->af->wins[index] : NULL;
 }
 
 rdpshare_window *rdpshare_session_find_window(rdpshare_session *s, long id)
 {
-	return s && id >= 0 && id <= UINT32_MAX ? find_win(&s->af, (uint32_t)id, NULL) : NULL;
+	return s && id >= 0 && id <= UINT32_MAX ? find_win(s->af, (uint32_t)id, NULL) : NULL;
 }
 
 long rdpshare_app_id(const rdpshare_app *app)
@@ -514,7 +569,7 @@ int rdpshare_app_set_shared(rdpshare_app *app, bool shared)
 	CHECK_OWNER(s);
 	if (app->shared != shared) {
 		app->shared = shared;
-		appfilter_push(s);
+		appfilter_push(s->af);
 		post_id(s, EV_APP_UPDATE, app->id);
 	}
 	return RDPSHARE_OK;
@@ -565,7 +620,7 @@ int rdpshare_window_set_shared(rdpshare_window *w, bool shared)
 	CHECK_OWNER(s);
 	if (w->shared != shared) {
 		w->shared = shared;
-		appfilter_push(s);
+		appfilter_push(s->af);
 		post_id(s, EV_WINDOW_UPDATE, w->id);
 	}
 	return RDPSHARE_OK;

@@ -4,6 +4,10 @@
 #include "encode/codec_names.h"
 #include "session_internal.h"
 
+#include <stddef.h>
+
+#include "rdp/server.h"
+
 static char *dup_or_empty(const char *s)
 {
 	return strdup(s ? s : "");
@@ -124,11 +128,11 @@ int rdpshare_attendee_set_control_level(rdpshare_attendee *a, enum rdpshare_ctrl
 		atomic_compare_exchange_strong(&s->clip_owner, &me, 0);
 	}
 	attendee_wake(a);
-	session_roster_changed(a->invitation->session);
+	/* every connection re-tells its viewer who is here at which level */
+	server_roster_changed(a->invitation->session->server);
 	struct event *ev = event_new(EV_ATTENDEE_UPDATE);
 	if (ev) {
-		attendee_ref(a);
-		ev->attendee = a;
+		attendee_attach(ev, a, true);
 		event_queue_push(&a->invitation->session->events, ev);
 	}
 	return RDPSHARE_OK;
@@ -219,26 +223,33 @@ static int cmp_u32(const void *a, const void *b)
 
 int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out)
 {
-	if (!a || !out) {
+	/* the first version of the struct ends with latency_p95_us */
+	const size_t v1 =
+	    offsetof(struct rdpshare_attendee_stats, latency_p95_us) + sizeof(uint32_t);
+	if (!a || !out || out->size < v1) {
 		return RDPSHARE_E_INVALIDARG;
 	}
 	rdpshare_attendee *m = (rdpshare_attendee *)a;
-	out->frames_sent = atomic_load(&m->frames_sent);
-	out->frames_skipped = atomic_load(&m->frames_skipped);
-	out->bytes_sent = atomic_load(&m->bytes_sent);
-	out->input_dropped = atomic_load(&m->input_dropped);
-	out->input_injected = atomic_load(&m->input_injected);
-	out->channel_dropped = atomic_load(&m->channel_dropped);
-	out->color_depth = atomic_load(&m->color_depth);
-	out->codec = codec_name(atomic_load(&m->codec));
+	struct rdpshare_attendee_stats st = {
+	    .size = out->size,
+	    .frames_sent = atomic_load(&m->stats.frames_sent),
+	    .frames_skipped = atomic_load(&m->stats.frames_skipped),
+	    .bytes_sent = atomic_load(&m->stats.bytes_sent),
+	    .input_dropped = atomic_load(&m->stats.input_dropped),
+	    .input_injected = atomic_load(&m->stats.input_injected),
+	    .channel_dropped = atomic_load(&m->stats.channel_dropped),
+	    .color_depth = atomic_load(&m->stats.color_depth),
+	    .codec = codec_name(atomic_load(&m->stats.codec)),
+	};
 	uint32_t lat[ATTENDEE_LATENCY];
 	pthread_mutex_lock(&m->wake_lock);
 	int n = m->n_latency;
 	memcpy(lat, m->latency_us, sizeof(lat[0]) * (size_t)n);
 	pthread_mutex_unlock(&m->wake_lock);
 	qsort(lat, (size_t)n, sizeof(lat[0]), cmp_u32);
-	out->latency_p50_us = n ? lat[n / 2] : 0;
-	out->latency_p95_us = n ? lat[(n * 95) / 100 < n ? (n * 95) / 100 : n - 1] : 0;
+	st.latency_p50_us = n ? lat[n / 2] : 0;
+	st.latency_p95_us = n ? lat[(n * 95) / 100 < n ? (n * 95) / 100 : n - 1] : 0;
+	memcpy(out, &st, out->size < sizeof(st) ? out->size : sizeof(st));
 	return RDPSHARE_OK;
 }
 
@@ -251,4 +262,26 @@ void attendee_note_latency(rdpshare_attendee *a, int64_t us)
 		a->n_latency++;
 	}
 	pthread_mutex_unlock(&a->wake_lock);
+}
+
+void attendee_attach(struct event *ev, rdpshare_attendee *a, bool take_ref)
+{
+	if (take_ref) {
+		attendee_ref(a);
+	}
+	ev->attendee = a;
+	ev->release = attendee_unref;
+}
+
+rdpshare_attendee *rdpshare_session_find_attendee(rdpshare_session *s, int id)
+{
+	if (!s || !pthread_equal(pthread_self(), s->owner)) {
+		return NULL;
+	}
+	for (int i = 0; i < s->n_attendees; i++) {
+		if (s->attendees[i]->id == id) {
+			return s->attendees[i];
+		}
+	}
+	return NULL;
 }

@@ -152,13 +152,23 @@ enum rdpshare_channel_access rdpshare_channel_get_access(rdpshare_channel *ch, i
 	return (enum rdpshare_channel_access)access;
 }
 
+int channel_index(const rdpshare_channel *ch)
+{
+	for (int i = 0; i < ch->s->n_channels; i++) {
+		if (ch->s->channels[i] == ch) {
+			return i;
+		}
+	}
+	return -1;
+}
+
 static int queue(rdpshare_channel *ch, rdpshare_attendee *a, const void *data, size_t len)
 {
 	struct chan_msg *m = malloc(sizeof(*m) + len);
 	if (!m) {
 		return RDPSHARE_E_NOMEM;
 	}
-	m->channel = ch;
+	m->channel = channel_index(ch);
 	m->len = len;
 	m->next = NULL;
 	memcpy(m->data, data, len);
@@ -233,8 +243,7 @@ void session_post_channel_event(rdpshare_session *s, int type, rdpshare_channel 
 	if (!ev) {
 		return;
 	}
-	attendee_ref(a);
-	ev->attendee = a;
+	attendee_attach(ev, a, true);
 	ev->channel = ch;
 	ev->len = len;
 	if (data && len) {
@@ -248,7 +257,7 @@ void session_post_channel_event(rdpshare_session *s, int type, rdpshare_channel 
 	if (type != EV_CHANNEL_DATA) {
 		event_queue_push(&s->events, ev);
 	} else if (!event_queue_push_bounded(&s->events, ev, CHANNEL_QUEUE_MAX)) {
-		atomic_fetch_add(&a->channel_dropped, 1);
+		atomic_fetch_add(&a->stats.channel_dropped, 1);
 		event_free(ev);
 	}
 }

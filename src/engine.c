@@ -2,19 +2,21 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
 #include "filter_mask.h"
-#include "session_internal.h"
-#include "worker.h"
+#include "rdpshare.h" /* enum rdpshare_result only */
+#include "util/clock.h"
+#include "util/thread.h"
+#include "util/wake.h"
 
 struct engine {
-	rdpshare_session *s;
+	struct engine_listener listener; /* called on the engine thread */
 	struct capture *cap;
 	struct hub hub;
 	int wake_fd;
@@ -29,6 +31,13 @@ struct engine {
 	uint8_t *snap_out;
 	int snap_stride, snap_result;
 	bool snap_pending;
+	/* what the creator pushed (engine_set_*) */
+	pthread_mutex_t rect_lock;
+	struct cap_rect rect; /* the shared rect, desktop coordinates (rect_lock) */
+	bool rect_whole;      /* the whole desktop, following its size (rect_lock) */
+	struct cap_rect desk; /* the desktop as the engine thread last saw it (rect_lock) */
+	atomic_bool paused;
+	atomic_int interval_ms;
 	/* input for the back-end, from connection threads (in_lock) */
 	pthread_mutex_t in_lock;
 	struct cap_input inq[ENGINE_INPUT_QUEUE];
@@ -46,7 +55,7 @@ struct engine {
 	bool stale;               /* damage was dropped while nobody watched */
 	int64_t last_frame_ms;
 	unsigned long last_serial;
-	int desk_w, desk_h; /* the desktop size last told to the session */
+	int desk_w, desk_h; /* the desktop size last told to the listener */
 	/* the filter as the engine applies it */
 	struct filter_policy cur;
 	uint64_t cur_gen, win_serial;
@@ -61,11 +70,15 @@ struct engine {
 	bool has_mask_dirty;
 };
 
-static int64_t now_ms(void)
+/* The shared rect as left, top, right, bottom (exclusive). */
+static void get_rect(struct engine *e, int *l, int *t, int *r, int *b)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	pthread_mutex_lock(&e->rect_lock);
+	*l = e->rect.x;
+	*t = e->rect.y;
+	*r = e->rect.x + e->rect.w;
+	*b = e->rect.y + e->rect.h;
+	pthread_mutex_unlock(&e->rect_lock);
 }
 
 /* Grab r (desktop coordinates) into f, whose origin is share's corner.
@@ -128,7 +141,7 @@ static bool windows_moved_under(struct engine *e)
 static void make_frame(struct engine *e, bool full)
 {
 	int l, t, r, b;
-	session_get_rect(e->s, &l, &t, &r, &b);
+	get_rect(e, &l, &t, &r, &b);
 	int dw, dh;
 	e->cap->ops->size(e->cap, &dw, &dh);
 	struct cap_rect desk = {0, 0, dw, dh};
@@ -170,7 +183,7 @@ static void make_frame(struct engine *e, bool full)
 	e->has_mask_dirty = false;
 	e->n_pending = 0;
 	e->stale = false;
-	e->last_frame_ms = now_ms();
+	e->last_frame_ms = util_clock_ms();
 	if (windows_moved_under(e)) {
 		/* The grab may show a window raised or mapped after the mask was
 		 * made: mask the frame again with the new tree. What changed side
@@ -197,20 +210,13 @@ static void update_cursor(struct engine *e)
 		return;
 	}
 	int l, t, r, b;
-	session_get_rect(e->s, &l, &t, &r, &b);
+	get_rect(e, &l, &t, &r, &b);
 	bool inside = c.x >= l && c.x < r && c.y >= t && c.y < b;
 	/* Only hand over the shape when its serial moved (the hub copies it). */
 	bool new_shape = c.argb && c.shape_serial != e->last_serial;
 	e->last_serial = c.shape_serial;
 	hub_set_cursor(&e->hub, c.x - l, c.y - t, c.visible && inside && pixel_shown(e, c.x, c.y),
 	               new_shape ? &c : NULL);
-}
-
-static void poke(int fd)
-{
-	uint64_t one = 1;
-	ssize_t n = write(fd, &one, sizeof(one));
-	(void)n;
 }
 
 /* Only the engine thread may touch the back-end: snapshots are taken here. */
@@ -235,7 +241,7 @@ static void take_snapshot(struct engine *e)
 int engine_snapshot(struct engine *e, int x, int y, int w, int h, uint8_t *out, int stride)
 {
 	int l, t, r, b;
-	session_get_rect(e->s, &l, &t, &r, &b);
+	get_rect(e, &l, &t, &r, &b);
 	if (x < 0 || y < 0 || w <= 0 || h <= 0 || x > r - l - w || y > b - t - h) {
 		return RDPSHARE_E_INVALIDARG;
 	}
@@ -247,7 +253,7 @@ int engine_snapshot(struct engine *e, int x, int y, int w, int h, uint8_t *out, 
 	e->snap_out = out;
 	e->snap_stride = stride;
 	e->snap_pending = true;
-	poke(e->wake_fd);
+	util_wake_poke(e->wake_fd);
 	while (e->snap_pending && !atomic_load(&e->exited)) {
 		pthread_cond_wait(&e->snap_done, &e->snap_lock);
 	}
@@ -328,7 +334,7 @@ int engine_inject(struct engine *e, const struct cap_input *in)
 		/* viewers see the shared rect as their desktop: map back, and
 		 * never let the pointer leave the rect */
 		int l, t, r, b;
-		session_get_rect(e->s, &l, &t, &r, &b);
+		get_rect(e, &l, &t, &r, &b);
 		d.x = d.x < 0 ? l : d.x + l >= r ? r - 1 : d.x + l;
 		d.y = d.y < 0 ? t : d.y + t >= b ? b - 1 : d.y + t;
 	}
@@ -342,13 +348,11 @@ int engine_inject(struct engine *e, const struct cap_input *in)
 	if (full) {
 		return -EAGAIN;
 	}
-	uint64_t one = 1;
-	ssize_t n = write(e->wake_fd, &one, sizeof(one));
-	(void)n;
+	util_wake_poke(e->wake_fd);
 	return RDPSHARE_OK;
 }
 
-/* The window list or the policy changed: tell the owner thread about the
+/* The window list or the policy changed: tell the listener about the
  * windows, and work out again what is shown. Pixels that changed side
  * become damage, so viewers see the new arrangement at once. */
 static void follow_windows(struct engine *e)
@@ -358,7 +362,9 @@ static void follow_windows(struct engine *e)
 	int n = e->cap->ops->windows ? e->cap->ops->windows(e->cap, &w, &serial) : 0;
 	if (serial != e->win_serial) {
 		e->win_serial = serial;
-		session_post_windows(e->s, w, n);
+		if (e->listener.windows_changed) {
+			e->listener.windows_changed(e->listener.ctx, w, n);
+		}
 		e->filter_dirty = true;
 	}
 	pthread_mutex_lock(&e->filter_lock);
@@ -431,7 +437,7 @@ static void follow_windows(struct engine *e)
 			e->has_mask_dirty = true;
 		}
 		if (e->n_pending == 0) {
-			e->pending_since_us = mono_us();
+			e->pending_since_us = util_clock_us();
 		}
 		rect_list_add(e->pending, &e->n_pending, FRAME_MAX_RECTS, &d);
 	}
@@ -447,10 +453,10 @@ static void *engine_main(void *arg)
 	while (!atomic_load(&e->stop)) {
 		int timeout = -1;
 		bool watching = hub_subscriber_count(&e->hub) > 0;
-		bool paused = atomic_load(&e->s->paused);
+		bool paused = atomic_load(&e->paused);
 		if (e->n_pending > 0 && watching && !paused) {
-			int64_t interval = props_get(&e->s->props, PROP_FRAME_CAPTURE_INTERVAL);
-			int64_t wait = e->last_frame_ms + interval - now_ms();
+			int64_t interval = atomic_load(&e->interval_ms);
+			int64_t wait = e->last_frame_ms + interval - util_clock_ms();
 			timeout = wait > 0 ? (int)wait : 0;
 		}
 		struct pollfd pfd[2] = {{e->cap->ops->fd(e->cap), POLLIN, 0},
@@ -459,15 +465,15 @@ static void *engine_main(void *arg)
 			break;
 		}
 		if (pfd[1].revents & POLLIN) {
-			uint64_t v;
-			ssize_t n = read(e->wake_fd, &v, sizeof(v));
-			(void)n;
+			util_wake_drain(e->wake_fd);
 		}
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			int r = e->cap->ops->process(e->cap);
 			if (r < 0) {
-				session_post_error(e->s, RDPSHARE_E_DISPLAY,
-				                   "the captured display went away");
+				if (e->listener.error) {
+					e->listener.error(e->listener.ctx, RDPSHARE_E_DISPLAY,
+					                  "the captured display went away");
+				}
 				break;
 			}
 		}
@@ -476,7 +482,15 @@ static void *engine_main(void *arg)
 		if (dw != e->desk_w || dh != e->desk_h) {
 			e->desk_w = dw;
 			e->desk_h = dh;
-			session_desktop_resized(e->s, dw, dh);
+			pthread_mutex_lock(&e->rect_lock);
+			e->desk = (struct cap_rect){0, 0, dw, dh};
+			if (e->rect_whole) {
+				e->rect = e->desk;
+			}
+			pthread_mutex_unlock(&e->rect_lock);
+			if (e->listener.desktop_resized) {
+				e->listener.desktop_resized(e->listener.ctx, dw, dh);
+			}
 			atomic_store(&e->refresh, true); /* every viewer gets the new size */
 		}
 		/* the filter first: input and snapshots obey the newest policy */
@@ -486,7 +500,7 @@ static void *engine_main(void *arg)
 		struct cap_rect got[FRAME_MAX_RECTS];
 		int n = e->cap->ops->take_damage(e->cap, got, FRAME_MAX_RECTS);
 		watching = hub_subscriber_count(&e->hub) > 0;
-		paused = atomic_load(&e->s->paused);
+		paused = atomic_load(&e->paused);
 		if (!watching || paused) {
 			/* Nobody sees it now; whoever looks next gets a full frame. */
 			e->stale = e->stale || n > 0;
@@ -494,7 +508,7 @@ static void *engine_main(void *arg)
 			continue;
 		}
 		if (e->n_pending == 0 && n > 0) {
-			e->pending_since_us = mono_us();
+			e->pending_since_us = util_clock_us();
 		}
 		for (int i = 0; i < n; i++) {
 			rect_list_add(e->pending, &e->n_pending, FRAME_MAX_RECTS, &got[i]);
@@ -506,8 +520,8 @@ static void *engine_main(void *arg)
 			make_frame(e, true);
 			continue;
 		}
-		int64_t interval = props_get(&e->s->props, PROP_FRAME_CAPTURE_INTERVAL);
-		if (e->n_pending > 0 && now_ms() - e->last_frame_ms >= interval) {
+		int64_t interval = atomic_load(&e->interval_ms);
+		if (e->n_pending > 0 && util_clock_ms() - e->last_frame_ms >= interval) {
 			make_frame(e, false);
 		}
 	}
@@ -518,17 +532,24 @@ static void *engine_main(void *arg)
 	return NULL;
 }
 
-int engine_start(rdpshare_session *s, struct capture *cap, struct engine **out)
+int engine_start(struct capture *cap, const struct engine_listener *listener, struct engine **out)
 {
 	struct engine *e = calloc(1, sizeof(*e));
 	if (!e) {
 		return RDPSHARE_E_NOMEM;
 	}
-	e->s = s;
+	if (listener) {
+		e->listener = *listener;
+	}
 	e->cap = cap;
 	cap->ops->size(cap, &e->desk_w, &e->desk_h);
+	e->desk = (struct cap_rect){0, 0, e->desk_w, e->desk_h};
+	e->rect = e->desk;
+	e->rect_whole = true;
+	atomic_init(&e->paused, false);
+	atomic_init(&e->interval_ms, ENGINE_DEFAULT_INTERVAL_MS);
 	e->stale = true;
-	e->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	e->wake_fd = util_wake_create();
 	if (e->wake_fd < 0) {
 		free(e);
 		return RDPSHARE_E_IO;
@@ -537,8 +558,14 @@ int engine_start(rdpshare_session *s, struct capture *cap, struct engine **out)
 	pthread_mutex_init(&e->in_lock, NULL);
 	pthread_mutex_init(&e->filter_lock, NULL);
 	pthread_mutex_init(&e->snap_lock, NULL);
+	pthread_mutex_init(&e->rect_lock, NULL);
 	pthread_cond_init(&e->snap_done, NULL);
-	if (worker_start(&e->thread, engine_main, e) != 0) {
+	if (util_thread_start(&e->thread, engine_main, e) != 0) {
+		pthread_mutex_destroy(&e->in_lock);
+		pthread_mutex_destroy(&e->filter_lock);
+		pthread_mutex_destroy(&e->snap_lock);
+		pthread_mutex_destroy(&e->rect_lock);
+		pthread_cond_destroy(&e->snap_done);
 		hub_fini(&e->hub);
 		close(e->wake_fd);
 		free(e);
@@ -554,12 +581,13 @@ void engine_stop(struct engine *e)
 		return;
 	}
 	atomic_store(&e->stop, true);
-	poke(e->wake_fd);
+	util_wake_poke(e->wake_fd);
 	pthread_join(e->thread, NULL);
 	hub_fini(&e->hub);
 	pthread_mutex_destroy(&e->in_lock);
 	pthread_mutex_destroy(&e->filter_lock);
 	pthread_mutex_destroy(&e->snap_lock);
+	pthread_mutex_destroy(&e->rect_lock);
 	free(e->mask);
 	free(e->scratch);
 	free(e->shown_ids);
@@ -576,7 +604,7 @@ struct hub *engine_hub(struct engine *e)
 void engine_refresh(struct engine *e)
 {
 	atomic_store(&e->refresh, true);
-	poke(e->wake_fd);
+	util_wake_poke(e->wake_fd);
 }
 
 void engine_set_filter(struct engine *e, const struct filter_policy *p)
@@ -585,7 +613,7 @@ void engine_set_filter(struct engine *e, const struct filter_policy *p)
 	e->policy = *p;
 	e->policy_gen++;
 	pthread_mutex_unlock(&e->filter_lock);
-	poke(e->wake_fd);
+	util_wake_poke(e->wake_fd);
 }
 
 void engine_raise(struct engine *e, uint32_t id)
@@ -595,5 +623,26 @@ void engine_raise(struct engine *e, uint32_t id)
 		e->raiseq[e->n_raise++] = id;
 	}
 	pthread_mutex_unlock(&e->in_lock);
-	poke(e->wake_fd);
+	util_wake_poke(e->wake_fd);
+}
+
+void engine_set_rect(struct engine *e, const struct cap_rect *r)
+{
+	pthread_mutex_lock(&e->rect_lock);
+	e->rect_whole = r == NULL;
+	e->rect = r ? *r : e->desk; /* the engine thread follows the desktop from here */
+	pthread_mutex_unlock(&e->rect_lock);
+	engine_refresh(e);
+}
+
+void engine_set_paused(struct engine *e, bool paused)
+{
+	atomic_store(&e->paused, paused);
+	util_wake_poke(e->wake_fd);
+}
+
+void engine_set_interval(struct engine *e, int ms)
+{
+	atomic_store(&e->interval_ms, ms >= 1 ? ms : 1);
+	util_wake_poke(e->wake_fd);
 }

@@ -1,19 +1,16 @@
 #include "events.h"
 
-#include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "session_internal.h"
+#include "util/wake.h"
 
 int event_queue_init(struct event_queue *q)
 {
 	q->head = q->tail = NULL;
-	q->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	q->efd = util_wake_create();
 	if (q->efd < 0) {
-		return -errno;
+		return q->efd;
 	}
 	pthread_mutex_init(&q->lock, NULL);
 	return 0;
@@ -45,7 +42,6 @@ struct event *event_new(enum event_type type)
 
 void event_queue_push(struct event_queue *q, struct event *ev)
 {
-	uint64_t one = 1;
 	pthread_mutex_lock(&q->lock);
 	if (q->tail) {
 		q->tail->next = ev;
@@ -54,9 +50,7 @@ void event_queue_push(struct event_queue *q, struct event *ev)
 	}
 	q->tail = ev;
 	pthread_mutex_unlock(&q->lock);
-	/* EAGAIN only when the counter would overflow: it is readable anyway. */
-	ssize_t n = write(q->efd, &one, sizeof(one));
-	(void)n;
+	util_wake_poke(q->efd);
 }
 
 bool event_queue_push_bounded(struct event_queue *q, struct event *ev, size_t max)
@@ -75,14 +69,12 @@ bool event_queue_push_bounded(struct event_queue *q, struct event *ev, size_t ma
 
 struct event *event_queue_take_all(struct event_queue *q)
 {
-	uint64_t v;
 	pthread_mutex_lock(&q->lock);
 	struct event *head = q->head;
 	q->head = q->tail = NULL;
 	q->data_bytes = 0;
 	/* Drained under the lock so a push after it re-arms the fd. */
-	ssize_t n = read(q->efd, &v, sizeof(v));
-	(void)n;
+	util_wake_drain(q->efd);
 	pthread_mutex_unlock(&q->lock);
 	return head;
 }
@@ -92,8 +84,8 @@ void event_free(struct event *ev)
 	if (!ev) {
 		return;
 	}
-	if (ev->attendee) {
-		attendee_unref(ev->attendee);
+	if (ev->attendee && ev->release) {
+		ev->release(ev->attendee);
 	}
 	free(ev->s1);
 	free(ev->s2);

@@ -34,7 +34,8 @@ enum event_type {
 
 struct event {
 	enum event_type type;
-	struct rdpshare_attendee *attendee; /* holds a reference when set */
+	struct rdpshare_attendee *attendee;          /* holds a reference when set */
+	void (*release)(struct rdpshare_attendee *); /* drops that reference */
 	int i1, i2, i3, i4;
 	char *s1, *s2;
 	struct rdpshare_channel *channel; /* lives as long as the session */

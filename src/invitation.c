@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
-#include "connstr.h"
 #include "session_internal.h"
+#include "util/clock.h"
+#include "util/connstr.h"
+#include "util/random.h"
 
 #define MAX_FIELD 255
 
@@ -17,24 +17,18 @@ static bool too_long(const char *s)
 	return s && strlen(s) > MAX_FIELD;
 }
 
-/* 24 random bytes as 32 URL-safe characters: unguessable, and safe inside
+/* 32 random URL-safe characters (192 bits): unguessable, and safe inside
  * XML attributes and command lines. */
 static char *generate_ticket(void)
 {
 	static const char alphabet[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	unsigned char raw[32];
-	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
-		return NULL;
+	enum { TICKET_LEN = 32 };
+	char *t = malloc(TICKET_LEN + 1);
+	if (t && util_random_string(t, TICKET_LEN, alphabet) < 0) {
+		free(t);
+		t = NULL;
 	}
-	char *t = malloc(sizeof(raw) + 1);
-	if (!t) {
-		return NULL;
-	}
-	for (size_t i = 0; i < sizeof(raw); i++) {
-		t[i] = alphabet[raw[i] & 63];
-	}
-	t[sizeof(raw)] = '\0';
 	return t;
 }
 
@@ -309,9 +303,7 @@ int session_admit(rdpshare_session *s, const struct admission *adm, rdpshare_att
 	int why = RDPSHARE_REFUSED_BAD_PASSWORD;
 	rdpshare_invitation *chosen = NULL;
 	*out = NULL;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	int64_t now = util_clock_ms();
 	bool global = false;
 	int64_t lock_ms = 0;
 	pthread_mutex_lock(&s->lock);

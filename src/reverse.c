@@ -10,14 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "connstr.h"
 #include "rdp/server.h"
 #include "session_internal.h"
-#include "worker.h"
+#include "util/connstr.h"
+#include "util/thread.h"
+#include "util/wake.h"
 
 #define DIAL_TIMEOUT_MS 5000
 
@@ -126,7 +126,7 @@ int reverse_connect_start(rdpshare_session *s, const char *connection_string)
 		return RDPSHARE_E_UNEXPECTED; /* that many dials under way at once */
 	}
 	if (s->dial_stop_fd < 0) {
-		s->dial_stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		s->dial_stop_fd = util_wake_create();
 		if (s->dial_stop_fd < 0) {
 			return RDPSHARE_E_IO;
 		}
@@ -142,7 +142,7 @@ int reverse_connect_start(rdpshare_session *s, const char *connection_string)
 	d->s = s;
 	d->srv = s->server;
 	d->stop_fd = s->dial_stop_fd;
-	if (worker_start(&d->thread, dial_main, d) != 0) {
+	if (util_thread_start(&d->thread, dial_main, d) != 0) {
 		connstr_clear(&d->cs);
 		free(d);
 		return RDPSHARE_E_NOMEM;
@@ -154,9 +154,7 @@ int reverse_connect_start(rdpshare_session *s, const char *connection_string)
 void reverse_connect_stop_all(rdpshare_session *s)
 {
 	if (s->dial_stop_fd >= 0) {
-		uint64_t one = 1;
-		ssize_t r = write(s->dial_stop_fd, &one, sizeof(one));
-		(void)r;
+		util_wake_poke(s->dial_stop_fd);
 	}
 	for (int i = 0; i < s->n_dialers; i++) {
 		join_free(s->dialers[i]);

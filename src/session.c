@@ -13,6 +13,7 @@
 #include "rdp/server.h"
 #include "rdp/tls.h"
 #include "session_internal.h"
+#include "util/wake.h"
 
 #define DEMO_W 1024
 #define DEMO_H 768
@@ -107,6 +108,14 @@ static int open_capture(rdpshare_session *s)
 	return RDPSHARE_OK;
 }
 
+/* The size a caller gave a public struct: at least the size member itself,
+ * at most the struct as this library knows it (a newer header's members
+ * would be ignored silently otherwise). */
+static bool size_known(size_t size, size_t known)
+{
+	return size >= sizeof(size_t) && size <= known;
+}
+
 int rdpshare_session_create(const struct rdpshare_config *config,
                             const struct rdpshare_callbacks *callbacks, void *userdata,
                             rdpshare_session **out)
@@ -115,6 +124,10 @@ int rdpshare_session_create(const struct rdpshare_config *config,
 		return RDPSHARE_E_INVALIDARG;
 	}
 	*out = NULL;
+	if ((config && !size_known(config->size, sizeof(*config))) ||
+	    (callbacks && !size_known(callbacks->size, sizeof(*callbacks)))) {
+		return RDPSHARE_E_INVALIDARG;
+	}
 	rdpshare_session *s = calloc(1, sizeof(*s));
 	if (!s) {
 		return RDPSHARE_E_NOMEM;
@@ -124,11 +137,13 @@ int rdpshare_session_create(const struct rdpshare_config *config,
 	s->dial_stop_fd = -1;
 	s->events.efd = -1;
 	pthread_mutex_init(&s->lock, NULL);
+	/* a caller built against an older header has a shorter struct: read only
+	 * its bytes, the members it does not know stay zero (calloc) */
 	if (config) {
-		s->config = *config;
+		memcpy(&s->config, config, config->size);
 	}
 	if (callbacks) {
-		s->cb = *callbacks;
+		memcpy(&s->cb, callbacks, callbacks->size);
 	}
 	s->userdata = userdata;
 	props_init(&s->props);
@@ -142,8 +157,9 @@ int rdpshare_session_create(const struct rdpshare_config *config,
 	                                       : default_dir("XDG_RUNTIME_DIR", "/tmp/rdpshare-%u");
 	s->display = s->config.display ? strdup(s->config.display) : NULL;
 	s->listen_cfg = copy_list(s->config.listen);
+	s->af = appfilter_create(s);
 	if (!s->config_dir || !s->runtime_dir || (s->config.display && !s->display) ||
-	    (s->config.listen && !s->listen_cfg)) {
+	    (s->config.listen && !s->listen_cfg) || !s->af) {
 		goto fail;
 	}
 	/* Pointers into the caller's memory must not outlive this call. */
@@ -249,7 +265,7 @@ void rdpshare_session_destroy(rdpshare_session *s)
 		s->capture->ops->destroy(s->capture);
 	}
 	unlist_all(s);
-	appfilter_free(s);
+	appfilter_destroy(s->af);
 	if (s->events.efd >= 0) {
 		event_queue_fini(&s->events);
 	}
@@ -279,6 +295,69 @@ const char *rdpshare_session_get_config_dir(const rdpshare_session *s)
 
 static struct tls_identity *identity_of(rdpshare_session *s);
 
+/* ---- what the engine reports (on the engine thread: queue it, never call
+ * back into the engine) ---- */
+
+static void engine_windows_changed(void *ctx, const struct cap_window *w, int n)
+{
+	rdpshare_session *s = ctx;
+	appfilter_post_windows(s->af, w, n);
+}
+
+/* An unset shared rect follows the desktop (with a shared_rect_changed
+ * event), as the engine's does; a set one stays (clipped when used). */
+static void engine_desktop_resized(void *ctx, int w, int h)
+{
+	rdpshare_session *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	s->desk_w = w;
+	s->desk_h = h;
+	bool follows = !s->rect_set; /* the whole desktop is shared: it is the new size */
+	if (follows) {
+		s->rect_l = s->rect_t = 0;
+		s->rect_r = w;
+		s->rect_b = h;
+	}
+	pthread_mutex_unlock(&s->lock);
+	struct event *ev = follows ? event_new(EV_RECT_CHANGED) : NULL;
+	if (ev) {
+		ev->i3 = w;
+		ev->i4 = h;
+		event_queue_push(&s->events, ev);
+	}
+}
+
+static void engine_error(void *ctx, int code, const char *message)
+{
+	session_post_error(ctx, code, message);
+}
+
+/* Start the engine with what the session decided so far. */
+static int start_engine(rdpshare_session *s)
+{
+	const struct engine_listener listener = {
+	    .ctx = s,
+	    .windows_changed = engine_windows_changed,
+	    .desktop_resized = engine_desktop_resized,
+	    .error = engine_error,
+	};
+	int r = engine_start(s->capture, &listener, &s->engine);
+	if (r != RDPSHARE_OK) {
+		return r;
+	}
+	pthread_mutex_lock(&s->lock);
+	bool set = s->rect_set;
+	struct cap_rect rect = {s->rect_l, s->rect_t, s->rect_r - s->rect_l, s->rect_b - s->rect_t};
+	pthread_mutex_unlock(&s->lock);
+	if (set) {
+		engine_set_rect(s->engine, &rect);
+	}
+	engine_set_paused(s->engine, atomic_load(&s->paused));
+	engine_set_interval(s->engine, (int)props_get(&s->props, PROP_FRAME_CAPTURE_INTERVAL));
+	appfilter_push(s->af); /* the filter holds before the first viewer can come */
+	return RDPSHARE_OK;
+}
+
 int rdpshare_session_open(rdpshare_session *s)
 {
 	if (!s) {
@@ -302,16 +381,22 @@ int rdpshare_session_open(rdpshare_session *s)
 	if (!s->key_hash) {
 		return RDPSHARE_E_NOMEM;
 	}
-	r = engine_start(s, s->capture, &s->engine);
+	r = start_engine(s);
 	if (r != RDPSHARE_OK) {
 		return r;
 	}
-	appfilter_push(s); /* the filter holds before the first viewer can come */
 	pthread_mutex_lock(&s->lock);
 	s->state = SESSION_OPEN; /* before the first accept can arrive */
 	pthread_mutex_unlock(&s->lock);
 	struct server *srv = NULL;
-	r = server_start(s, s->engine, id, &srv, &s->listen_addrs, &s->n_listen_addrs);
+	s->rdp_host = (struct rdp_host){.ops = &session_host_ops, .ctx = s};
+	const struct server_config cfg = {
+	    .listen = s->listen_cfg,
+	    .port_id = (int)props_get(&s->props, PROP_PORT_ID),
+	    .port_protocol = (int)props_get(&s->props, PROP_PORT_PROTOCOL),
+	};
+	r = server_start(&s->rdp_host, &cfg, s->engine, id, &srv, &s->listen_addrs,
+	                 &s->n_listen_addrs);
 	pthread_mutex_lock(&s->lock);
 	s->server = srv;
 	pthread_mutex_unlock(&s->lock);
@@ -351,6 +436,9 @@ int rdpshare_session_pause(rdpshare_session *s)
 		return RDPSHARE_E_CLOSED;
 	}
 	if (!atomic_exchange(&s->paused, true)) {
+		if (s->engine) {
+			engine_set_paused(s->engine, true);
+		}
 		push_simple(s, EV_PAUSED);
 		server_poke_all(s->server); /* viewers hear of it on the multiparty channel */
 	}
@@ -369,6 +457,7 @@ int rdpshare_session_resume(rdpshare_session *s)
 	if (atomic_exchange(&s->paused, false)) {
 		server_poke_all(s->server);
 		if (s->engine) {
+			engine_set_paused(s->engine, false);
 			engine_refresh(s->engine);
 		}
 		server_poke_all(s->server);
@@ -405,7 +494,8 @@ int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int
 	s->rect_b = bottom;
 	pthread_mutex_unlock(&s->lock);
 	if (s->engine) {
-		engine_refresh(s->engine);
+		engine_set_rect(s->engine,
+		                &(struct cap_rect){left, top, right - left, bottom - top});
 	}
 	struct event *ev = event_new(EV_RECT_CHANGED);
 	if (ev) {
@@ -439,26 +529,6 @@ void session_get_rect(rdpshare_session *s, int *l, int *t, int *r, int *b)
 	pthread_mutex_unlock(&s->lock);
 }
 
-void session_desktop_resized(rdpshare_session *s, int w, int h)
-{
-	pthread_mutex_lock(&s->lock);
-	s->desk_w = w;
-	s->desk_h = h;
-	bool follows = !s->rect_set; /* the whole desktop is shared: it is the new size */
-	if (follows) {
-		s->rect_l = s->rect_t = 0;
-		s->rect_r = w;
-		s->rect_b = h;
-	}
-	pthread_mutex_unlock(&s->lock);
-	struct event *ev = follows ? event_new(EV_RECT_CHANGED) : NULL;
-	if (ev) {
-		ev->i3 = w;
-		ev->i4 = h;
-		event_queue_push(&s->events, ev);
-	}
-}
-
 int rdpshare_session_set_color_depth(rdpshare_session *s, int bpp)
 {
 	if (!s) {
@@ -471,8 +541,8 @@ int rdpshare_session_set_color_depth(rdpshare_session *s, int bpp)
 	if (s->state == SESSION_CLOSED) {
 		return RDPSHARE_E_CLOSED;
 	}
-	/* 8 bpp needs a palette PDU, and FreeRDP 2.11's server side has no way
-	 * to send one (clients would paint every pixel black); the original's
+	/* 8 bpp needs a palette PDU, and FreeRDP's server side (2.11 and 3.10
+	 * alike) has no way to send one (clients would paint every pixel black); the original's
 	 * viewer maps 8 to 16 the same way (RequestColorDepthChange). */
 	if (bpp == 8) {
 		bpp = 16;
@@ -538,7 +608,10 @@ int rdpshare_session_set_property(rdpshare_session *s, const char *name, long va
 	}
 	int r = props_set(&s->props, id, value, s->state == SESSION_OPEN);
 	if (r == RDPSHARE_OK && id == PROP_BACKGROUND_COLOR) {
-		appfilter_push(s);
+		appfilter_push(s->af);
+	}
+	if (r == RDPSHARE_OK && id == PROP_FRAME_CAPTURE_INTERVAL && s->engine) {
+		engine_set_interval(s->engine, (int)value);
 	}
 	if (r == RDPSHARE_OK) {
 		server_poke_all(s->server); /* connections act on it now */
@@ -591,19 +664,6 @@ rdpshare_attendee *rdpshare_session_attendee_at(rdpshare_session *s, int index)
 		return NULL;
 	}
 	return s->attendees[index];
-}
-
-rdpshare_attendee *rdpshare_session_find_attendee(rdpshare_session *s, int id)
-{
-	if (!s || !pthread_equal(pthread_self(), s->owner)) {
-		return NULL;
-	}
-	for (int i = 0; i < s->n_attendees; i++) {
-		if (s->attendees[i]->id == id) {
-			return s->attendees[i];
-		}
-	}
-	return NULL;
 }
 
 static bool list_add(rdpshare_session *s, rdpshare_attendee *a)
@@ -719,7 +779,7 @@ static void deliver(rdpshare_session *s, struct event *ev)
 		}
 		break;
 	case EV_WINDOWS:
-		appfilter_take_windows(s);
+		appfilter_take_windows(s->af);
 		break;
 	case EV_APP_UPDATE: {
 		rdpshare_app *app = rdpshare_session_find_app(s, (uint32_t)ev->i1);
@@ -797,86 +857,8 @@ void rdpshare_session_stop(rdpshare_session *s)
 		return;
 	}
 	atomic_store(&s->stop_run, true);
-	/* write() is async-signal-safe; the fd wakes run()'s poll. */
-	uint64_t one = 1;
-	ssize_t n = write(s->events.efd, &one, sizeof(one));
-	(void)n;
-}
-
-/* ---- called from worker threads ---- */
-
-void session_attendee_ready(rdpshare_session *s, rdpshare_attendee *a)
-{
-	struct event *ev = event_new(EV_ATTENDEE_CONNECTED);
-	if (ev) {
-		attendee_ref(a);
-		ev->attendee = a;
-		event_queue_push(&s->events, ev);
-	}
-}
-
-void session_attendee_gone(rdpshare_session *s, rdpshare_attendee *a,
-                           enum rdpshare_disconnect_reason reason, int code, bool announced)
-{
-	atomic_fetch_sub(&a->invitation->attendees, 1);
-	struct event *ev = announced ? event_new(EV_ATTENDEE_DISCONNECTED) : NULL;
-	if (ev) {
-		ev->attendee = a; /* takes the connection's reference */
-		ev->i1 = (int)reason;
-		ev->i2 = code;
-		event_queue_push(&s->events, ev);
-	} else {
-		attendee_unref(a);
-	}
-}
-
-void session_post_control_request(rdpshare_session *s, rdpshare_attendee *a, int level)
-{
-	struct event *ev = event_new(EV_CONTROL_REQUEST);
-	if (ev) {
-		attendee_ref(a);
-		ev->attendee = a;
-		ev->i1 = level;
-		event_queue_push(&s->events, ev);
-	}
-}
-
-void session_roster_changed(rdpshare_session *s)
-{
-	server_roster_changed(s->server);
-}
-
-void session_post_refusal(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
-                          const char *address)
-{
-	struct event *ev = event_new(EV_ATTENDEE_REFUSED);
-	if (!ev) {
-		return;
-	}
-	ev->i1 = (int)why;
-	ev->s1 = name ? strdup(name) : NULL;
-	ev->s2 = address ? strdup(address) : NULL;
-	event_queue_push(&s->events, ev);
-}
-
-void session_post_throttled(rdpshare_session *s, const char *address, int seconds)
-{
-	struct event *ev = event_new(EV_THROTTLED);
-	if (!ev) {
-		return;
-	}
-	ev->i1 = seconds;
-	ev->s1 = address ? strdup(address) : NULL;
-	event_queue_push(&s->events, ev);
-}
-
-void session_post_connection_failed(rdpshare_session *s, const char *message)
-{
-	struct event *ev = event_new(EV_CONNECTION_FAILED);
-	if (ev) {
-		ev->s1 = message ? strdup(message) : NULL;
-		event_queue_push(&s->events, ev);
-	}
+	/* async-signal-safe; the fd wakes run()'s poll */
+	util_wake_poke(s->events.efd);
 }
 
 int rdpshare_session_connect_to_client(rdpshare_session *s, const char *connection_string)
@@ -907,15 +889,4 @@ int rdpshare_session_connect_using_transport(rdpshare_session *s, int fd)
 		return r;
 	}
 	return server_adopt(s->server, fd);
-}
-
-void session_post_error(rdpshare_session *s, int result, const char *message)
-{
-	struct event *ev = event_new(EV_ERROR);
-	if (!ev) {
-		return;
-	}
-	ev->i1 = result;
-	ev->s1 = message ? strdup(message) : NULL;
-	event_queue_push(&s->events, ev);
 }

@@ -1,12 +1,37 @@
 /* The session object's insides, shared by the object-model files (session.c,
- * invitation.c, attendee.c, properties.c, events.c) and the layers below
- * (rdp/, encode/) through the narrow functions at the end. No FreeRDP types.
+ * invitation.c, attendee.c, appfilter.c, properties.c, events.c) and the
+ * layers below (rdp/, encode/) through the narrow functions at the end. No
+ * FreeRDP types.
  *
- * Locking: s->lock guards the invitation array and invitation fields that
- * worker threads read during admission. The attendee list is touched only
- * on the owner thread; worker threads reach an attendee through the pointer
- * they were given at admission, holding a reference, and only read its
- * immutable strings or its atomics.
+ * Threads: the owner thread (every public call, dispatch and callback), the
+ * engine thread (engine.c), one thread per connection and the listener
+ * (rdp/), the clipboard watcher, reverse dials.
+ *
+ * Locking, the rules in one place. Each lock is a leaf (nothing else is
+ * taken while it is held) unless said otherwise:
+ * - s->lock guards the invitation array and the invitation fields worker
+ *   threads read during admission, the failed-logon throttle, s->state
+ *   changes, the shared rect and desktop size (rect_*, desk_*), and
+ *   s->server for the clipboard thread, which calls server_poke_all under
+ *   it: the one nesting, s->lock -> the server's lock.
+ * - The application filter's lock (private to appfilter.c) guards the
+ *   newest window list the engine thread hands in and the viewers' copy
+ *   the connections read. The filter's objects (apps, windows, enabled)
+ *   are the owner thread's alone.
+ * - a->wake_lock guards an attendee's connection binding, outbox, queued
+ *   channel messages and latency samples.
+ * - The event queue (events.h) and the engine (engine.c: input, filter,
+ *   snapshot and rect locks) keep their locks inside; the owner thread
+ *   pushes settings into the engine with engine_set_*, which only queue.
+ * - Across layers: the engine's listener functions (session.c) run on the
+ *   engine thread with no engine lock held; they take s->lock or the
+ *   filter's lock briefly, queue an event for the owner thread and never
+ *   call back into the engine. The owner thread holds none of these locks
+ *   while it calls into the engine: engine_snapshot waits for the engine
+ *   thread and engine_stop joins it.
+ * The attendee list is touched only on the owner thread; worker threads
+ * reach an attendee through the pointer they were given at admission,
+ * holding a reference, and only read its immutable strings or its atomics.
  */
 #ifndef RDPSHARE_SESSION_INTERNAL_H
 #define RDPSHARE_SESSION_INTERNAL_H
@@ -21,50 +46,18 @@
 #include "mp_filter.h"
 #include "properties.h"
 #include "throttle.h"
+#include "rdp/host.h"
 #include "rdp/tls.h"
 
 struct server;
 struct engine;
 struct capture;
+struct appfilter;
 struct clipboard;
 struct dial;
 
 #define SESSION_MAX_DIALERS 16
 #define SESSION_MAX_CHANNELS 32
-
-/* A channel message waiting for an attendee's connection. */
-struct chan_msg {
-	struct rdpshare_channel *channel;
-	struct chan_msg *next;
-	size_t len;
-	unsigned char data[];
-};
-
-/* The application filter's objects (appfilter.c), owner thread only. */
-struct rdpshare_app {
-	rdpshare_session *session;
-	uint32_t id;
-	char name[CAP_NAME_MAX];
-	bool shared;
-	rdpshare_window **wins;
-	int n_wins, cap_wins;
-};
-
-struct rdpshare_window {
-	rdpshare_app *app;
-	uint32_t id;
-	char title[CAP_TITLE_MAX];
-	bool shared, visible;
-	int x, y, w, h;
-};
-
-struct appfilter {
-	bool enabled;
-	rdpshare_app **apps;
-	int n_apps, cap_apps;
-	rdpshare_window **wins; /* every listed window, in the order they opened */
-	int n_wins, cap_wins;
-};
 
 enum session_state {
 	SESSION_CREATED,
@@ -92,14 +85,10 @@ struct rdpshare_attendee {
 	char *peer_ip, *local_ip;
 	int peer_port, local_port;
 	rdpshare_invitation *invitation;
-	atomic_int level;      /* enum rdpshare_ctrl_level */
-	atomic_bool terminate; /* owner asked the connection to end */
-	bool listed;           /* in s->attendees (owner thread only) */
-	/* statistics, written by the connection's thread */
-	atomic_uint_fast64_t frames_sent, frames_skipped, bytes_sent, input_dropped, input_injected,
-	    channel_dropped;
-	atomic_int color_depth;
-	atomic_int codec; /* enum encode_codec */
+	atomic_int level;          /* enum rdpshare_ctrl_level */
+	atomic_bool terminate;     /* owner asked the connection to end */
+	bool listed;               /* in s->attendees (owner thread only) */
+	struct member_stats stats; /* written by the connection's thread */
 	/* damage-to-socket latency of the last ATTENDEE_LATENCY updates, us;
 	 * under wake_lock */
 	uint32_t latency_us[ATTENDEE_LATENCY];
@@ -147,7 +136,7 @@ struct rdpshare_session {
 	int dial_stop_fd;
 
 	struct props props;
-	atomic_bool paused;
+	atomic_bool paused; /* the engine is told (engine_set_paused) */
 	atomic_int color_depth;
 	/* shared rect, desktop coordinates, right/bottom exclusive; under lock */
 	int rect_l, rect_t, rect_r, rect_b;
@@ -156,13 +145,8 @@ struct rdpshare_session {
 	struct event_queue events;
 	atomic_bool stop_run;
 
-	struct throttle throttle;      /* failed logons (under lock) */
-	struct appfilter af;           /* owner thread */
-	struct mp_filter mpf;          /* under lock: what viewers are told */
-	struct cap_window *win_latest; /* under lock: the newest window list, not yet taken */
-	int n_win_latest;
-	bool win_posted;              /* under lock: an EV_WINDOWS waits */
-	atomic_uint_fast64_t mpf_gen; /* bumps when mpf changes */
+	struct throttle throttle; /* failed logons (under lock) */
+	struct appfilter *af;     /* the application filter (appfilter.c, its own lock) */
 
 	struct capture *capture; /* created at create(), owned by the engine after open */
 	int desk_w, desk_h;      /* under lock once open (the engine follows resizes) */
@@ -170,8 +154,9 @@ struct rdpshare_session {
 	struct server *server;
 	char **listen_addrs; /* "addr:port" after open */
 	int n_listen_addrs;
-	char *key_hash;          /* KH, after open */
-	struct tls_identity tls; /* read by connections while open */
+	char *key_hash;           /* KH, after open */
+	struct tls_identity tls;  /* read by connections while open */
+	struct rdp_host rdp_host; /* what connections see of the session (session_host.c) */
 };
 
 /* Owner-thread check used by every public entry point. */
@@ -182,15 +167,10 @@ struct rdpshare_session {
 		}                                                                                  \
 	} while (0)
 
-/* ---- used by the connection threads (rdp/) ---- */
+/* ---- behind the RDP side's host table (session_host.c, rdp/host.h) ---- */
 
-struct admission {
-	const char *ticket; /* may be NULL: plain logon, match by password */
-	const char *password;
-	const char *name;
-	const char *peer_ip, *local_ip;
-	int peer_port, local_port;
-};
+/* The table connections reach the session through. */
+extern const struct rdp_host_ops session_host_ops;
 
 /* Check a logon against the invitations. On success returns 0 and a new
  * attendee with one reference for the caller (the connection) and the
@@ -210,12 +190,11 @@ void session_post_refusal(rdpshare_session *s, enum rdpshare_refusal why, const 
                           const char *address);
 /* A viewer asked for a control level (multiparty channel). */
 void session_post_control_request(rdpshare_session *s, rdpshare_attendee *a, int level);
-/* Who is in the session, or their levels, changed: every connection
- * re-tells its viewer (multiparty channel). Thread-safe. */
-void session_roster_changed(rdpshare_session *s);
 /* channel.c */
 void channel_free(rdpshare_channel *ch);
 unsigned channel_flags(const rdpshare_channel *ch);
+/* Its place in s->channels (-1: not there). */
+int channel_index(const rdpshare_channel *ch);
 int channel_priority(const rdpshare_channel *ch);
 /* The connection takes every queued channel message (a list it frees). */
 struct chan_msg *attendee_take_chan_msgs(rdpshare_attendee *a);
@@ -229,30 +208,38 @@ void session_post_connection_failed(rdpshare_session *s, const char *message);
  * stop and join every dial (Close). */
 int reverse_connect_start(rdpshare_session *s, const char *connection_string);
 void reverse_connect_stop_all(rdpshare_session *s);
-/* The engine or a connection hit a fatal error. */
+/* A connection hit a fatal error (the engine reports its own through its
+ * listener, which lands here too). Thread-safe. */
 void session_post_error(rdpshare_session *s, int result, const char *message);
+/* The shared rect as it is now (desktop coordinates). Thread-safe. */
 void session_get_rect(rdpshare_session *s, int *l, int *t, int *r, int *b);
-/* The engine saw the desktop change size: an unset shared rect follows it
- * (with a shared_rect_changed event); a set one stays (clipped when used). */
-void session_desktop_resized(rdpshare_session *s, int w, int h);
 
-/* appfilter.c */
-/* The engine saw the window list change (n entries, copied). Thread-safe. */
-void session_post_windows(rdpshare_session *s, const struct cap_window *w, int n);
-/* Owner thread: bring the model up to date with a posted list and raise
- * the open/close/update callbacks. */
-void appfilter_windows(rdpshare_session *s, const struct cap_window *w, int n);
-/* Owner thread, on EV_WINDOWS: take the newest list and apply it. */
-void appfilter_take_windows(rdpshare_session *s);
-/* Owner thread: hand the current policy to the engine and the viewers. */
-void appfilter_push(rdpshare_session *s);
-void appfilter_free(rdpshare_session *s);
-/* Connection threads: copy what viewers may be told (free with
- * mp_filter_free); returns the generation copied. */
-uint64_t session_filter_copy(rdpshare_session *s, struct mp_filter *out);
-uint64_t session_filter_gen(rdpshare_session *s);
-/* A viewer asked to see window id (it was told of it). Thread-safe. */
-void session_show_window(rdpshare_session *s, uint32_t id);
+/* appfilter.c: the application filter (IRDPSRAPIApplicationFilter), its
+ * application and window objects, and what viewers may be told of them.
+ * Created and destroyed with the session; the objects live on the owner
+ * thread, the rest under the filter's own lock. */
+struct appfilter *appfilter_create(rdpshare_session *s);
+void appfilter_destroy(struct appfilter *af); /* NULL: nothing */
+/* The engine saw the window list change (n entries, copied): keep the
+ * newest and wake the owner thread (one EV_WINDOWS at most waits).
+ * Thread-safe; the engine listener calls it on the engine thread. */
+void appfilter_post_windows(struct appfilter *af, const struct cap_window *w, int n);
+/* Owner thread, on EV_WINDOWS: take the newest list, bring the objects up
+ * to date, raise the open/close/update callbacks and, when the lists
+ * changed, appfilter_push. */
+void appfilter_take_windows(struct appfilter *af);
+/* Owner thread: the policy changed (or the engine started, or the
+ * background colour did): hand it to the engine, make a new generation of
+ * the viewers' copy and wake the connections. */
+void appfilter_push(struct appfilter *af);
+/* Connection threads, the one call they need: when the viewers' copy is of
+ * another generation than since (0: whatever it is), copy it into out and
+ * return its generation (> 0); otherwise, or out of memory, return 0.
+ * out may always be freed with mp_filter_free. */
+uint64_t appfilter_copy_for_viewers(struct appfilter *af, uint64_t since, struct mp_filter *out);
+/* A viewer asked to see window id (it was told of it): the engine raises
+ * it. Thread-safe. */
+void appfilter_show_window(struct appfilter *af, uint32_t id);
 
 /* invitation.c */
 void invitation_free(rdpshare_invitation *inv);
@@ -261,6 +248,9 @@ void invitation_free(rdpshare_invitation *inv);
 rdpshare_attendee *attendee_new(int id, const struct admission *adm, rdpshare_invitation *inv,
                                 int level);
 void attendee_ref(rdpshare_attendee *a);
+/* ev carries a (with a new reference, or the caller's when take_ref is
+ * false) and drops it when freed. */
+void attendee_attach(struct event *ev, rdpshare_attendee *a, bool take_ref);
 void attendee_unref(rdpshare_attendee *a);
 /* Attach/detach the connection so the owner thread can wake it. */
 void attendee_bind(rdpshare_attendee *a, void (*wake)(void *), void *conn);

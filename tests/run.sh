@@ -25,6 +25,13 @@ result() { # NAME STATUS
 	fi
 }
 
+# layers point one way (scripts/layers.sh): includes from the sources now,
+# calls from the normal build's objects once it is built
+scripts/layers.sh --includes >tests/out/layers.log 2>&1
+rc=$?
+[ $rc -ne 0 ] && cat tests/out/layers.log
+result layers $rc
+
 builds="build"
 [ $quick = 0 ] && builds="build build-asan"
 # LeakSanitizer: report our leaks, not the X/FreeRDP libraries' one-time
@@ -42,6 +49,12 @@ for b in $builds; do
 		continue
 	fi
 	result "build:$b" 0
+	if [ "$b" = build ]; then
+		scripts/layers.sh --calls --build build >tests/out/layers-calls.log 2>&1
+		rc=$?
+		[ $rc -ne 0 ] && cat tests/out/layers-calls.log
+		result layers:calls $rc
+	fi
 	for t in "$b"/tests/test_*; do
 		[ -x "$t" ] || continue
 		name="unit:$b:$(basename "$t")"

@@ -73,7 +73,7 @@ int ctl_listen(const char *path)
 
 static void attendee_json(struct sbuf *b, rdpshare_attendee *a)
 {
-	struct rdpshare_attendee_stats st = {0};
+	struct rdpshare_attendee_stats st = {.size = sizeof(st)};
 	rdpshare_attendee_get_stats(a, &st);
 	rdpshare_invitation *inv = rdpshare_attendee_invitation(a);
 	sb_printf(b, "{\"id\":%d,\"name\":", rdpshare_attendee_id(a));

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "hostport.h"
 #include "tool.h"
+#include "util/hostport.h"
+#include "util/random.h"
 
 #define MAX_LISTEN 16
 
@@ -109,19 +109,14 @@ static void die(const char *what, int r)
 
 char *tool_generate_password(void)
 {
+	/* no look-alikes (l/1/I, O/0, ...): the password is read out or typed */
 	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY34679";
-	unsigned char raw[12];
-	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
-		return NULL;
+	enum { PASSWORD_LEN = 12 };
+	char *p = malloc(PASSWORD_LEN + 1);
+	if (p && util_random_string(p, PASSWORD_LEN, alphabet) < 0) {
+		free(p);
+		p = NULL;
 	}
-	char *p = malloc(sizeof(raw) + 1);
-	if (!p) {
-		return NULL;
-	}
-	for (size_t i = 0; i < sizeof(raw); i++) {
-		p[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
-	}
-	p[sizeof(raw)] = '\0';
 	return p;
 }
 
@@ -598,7 +593,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 static rdpshare_session *create_session(const struct opts *o, const struct rdpshare_callbacks *cb)
 {
-	struct rdpshare_config cfg = {0};
+	struct rdpshare_config cfg = {.size = sizeof(struct rdpshare_config)};
 	cfg.listen = o->n_listen ? o->listen : NULL;
 	cfg.config_dir = o->config_dir;
 	const char *env_display = getenv("DISPLAY");
@@ -724,6 +719,7 @@ int main(int argc, char **argv)
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 
 	struct rdpshare_callbacks cb = {
+	    .size = sizeof(struct rdpshare_callbacks),
 	    .attendee_connected = on_connected,
 	    .attendee_disconnected = on_disconnected,
 	    .attendee_update = on_update,

@@ -10,11 +10,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "capture/xguard.h"
-#include "worker.h"
+#include "util/thread.h"
+#include "util/wake.h"
 
 struct clipboard {
 	Display *dpy;
@@ -127,9 +127,7 @@ static void *clip_main(void *arg)
 			break; /* the display went away: the capture reports it */
 		}
 		if (pfd[1].revents & POLLIN) {
-			uint64_t v;
-			ssize_t r = read(c->cmd_fd, &v, sizeof(v));
-			(void)r;
+			util_wake_drain(c->cmd_fd);
 			take_pending(c);
 		}
 		while (XPending(c->dpy)) {
@@ -164,7 +162,7 @@ struct clipboard *clipboard_x11_open(const char *display, void (*on_change)(void
 	}
 	c->on_change = on_change;
 	c->ctx = ctx;
-	c->cmd_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	c->cmd_fd = util_wake_create();
 	c->dpy = XOpenDisplay(display);
 	int fixes_error;
 	if (!c->dpy || c->cmd_fd < 0 ||
@@ -193,7 +191,7 @@ struct clipboard *clipboard_x11_open(const char *display, void (*on_change)(void
 		XConvertSelection(c->dpy, c->clipboard, c->utf8, c->prop, c->win, CurrentTime);
 	}
 	XFlush(c->dpy);
-	if (worker_start(&c->thread, clip_main, c) != 0) {
+	if (util_thread_start(&c->thread, clip_main, c) != 0) {
 		*err = -ENOMEM;
 		XCloseDisplay(c->dpy);
 		close(c->cmd_fd);
@@ -210,9 +208,7 @@ void clipboard_close(struct clipboard *c)
 		return;
 	}
 	atomic_store(&c->stop, true);
-	uint64_t one = 1;
-	ssize_t r = write(c->cmd_fd, &one, sizeof(one));
-	(void)r;
+	util_wake_poke(c->cmd_fd);
 	pthread_join(c->thread, NULL);
 	XDestroyWindow(c->dpy, c->win);
 	XCloseDisplay(c->dpy);
@@ -258,8 +254,6 @@ uint64_t clipboard_set(struct clipboard *c, const char *utf8)
 	free(c->pending_set);
 	c->pending_set = own;
 	pthread_mutex_unlock(&c->lock);
-	uint64_t one = 1;
-	ssize_t r = write(c->cmd_fd, &one, sizeof(one));
-	(void)r;
+	util_wake_poke(c->cmd_fd);
 	return gen;
 }

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <unistd.h>
@@ -38,6 +37,7 @@
 #include "capture/damage.h"
 #include "capture/wintree.h"
 #include "capture/xguard.h"
+#include "util/wake.h"
 
 #define CURSOR_SIDE 96
 #define MAX_SPARE 8
@@ -90,9 +90,7 @@ static struct x11 *x11_of(struct capture *c)
 
 static void ring(struct x11 *x)
 {
-	uint64_t one = 1;
-	ssize_t n = write(x->evfd, &one, sizeof(one));
-	(void)n; /* a full counter already means "look" */
+	util_wake_poke(x->evfd);
 }
 
 static void ring_dead(void *ctx)
@@ -347,9 +345,7 @@ static int x11_process(struct capture *c)
 	if (x->g.dead) {
 		return -EPIPE;
 	}
-	uint64_t v;
-	ssize_t rd = read(x->evfd, &v, sizeof(v));
-	(void)rd;
+	util_wake_drain(x->evfd);
 	bool changed = false;
 	for (int round = 0; round < 8 && !x->g.dead; round++) {
 		bool damaged = false, shape = false, moved = false, keys = false;
@@ -871,9 +867,12 @@ static int setup(struct x11 *x)
 static int make_fds(struct x11 *x)
 {
 	x->epfd = epoll_create1(EPOLL_CLOEXEC);
-	x->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (x->epfd < 0 || x->evfd < 0) {
+	if (x->epfd < 0) {
 		return -errno;
+	}
+	x->evfd = util_wake_create();
+	if (x->evfd < 0) {
+		return x->evfd;
 	}
 	struct epoll_event ev = {.events = EPOLLIN};
 	ev.data.fd = ConnectionNumber(x->dpy);

@@ -4,9 +4,10 @@
  * timer: a shared desktop is mostly still, and a periodic key frame would
  * cost every viewer a full picture for nothing.
  *
- * Why x264 directly and not FreeRDP's h264 module: FreeRDP 2.11 fixes the
- * encoder preset (medium, about 42 ms a 1080p frame here) and converts the
- * whole picture every frame; we convert only what changed. */
+ * Why x264 directly and not FreeRDP's h264 module: as FreeRDP 2.11 had it,
+ * the module fixed the encoder preset (medium, about 42 ms a 1080p frame
+ * here) and converted the whole picture every frame; we convert only what
+ * changed and tell x264 which macroblocks did not. */
 #ifndef RDPSHARE_AVC_H
 #define RDPSHARE_AVC_H
 

@@ -79,6 +79,93 @@ void enc_cache_free(struct enc_cache *c)
 	}
 }
 
+/* Keep the message now in e->s. */
+static bool keep_msg(struct encoder *e, struct enc_output *o, size_t *cap)
+{
+	if ((size_t)o->n_msgs == *cap) {
+		size_t grown_cap = *cap ? *cap * 2 : 4;
+		struct enc_msg *grown = realloc(o->msgs, grown_cap * sizeof(*grown));
+		if (!grown) {
+			return false;
+		}
+		o->msgs = grown;
+		*cap = grown_cap;
+	}
+	size_t len = Stream_GetPosition(e->s);
+	uint8_t *data = malloc(len);
+	if (!data) {
+		return false;
+	}
+	memcpy(data, Stream_Buffer(e->s), len);
+	o->msgs[o->n_msgs++] = (struct enc_msg){.data = data, .len = (uint32_t)len};
+	o->bytes += len;
+	return true;
+}
+
+/* Halve rects (n of them, or the one rectangle along its longer side on the
+ * 64-pixel tile grid) into a and b. False: nothing left to split. */
+static bool split_rects(const RFX_RECT *rr, size_t n, RFX_RECT *a, size_t *na, RFX_RECT *b,
+                        size_t *nb)
+{
+	if (n > 1) {
+		*na = n / 2;
+		*nb = n - *na;
+		memcpy(a, rr, *na * sizeof(*rr));
+		memcpy(b, rr + *na, *nb * sizeof(*rr));
+		return true;
+	}
+	RFX_RECT r = rr[0];
+	*na = *nb = 1;
+	a[0] = b[0] = r;
+	if (r.width >= r.height && r.width > TILE) {
+		UINT16 half = (UINT16)(((r.width / 2 + TILE - 1) / TILE) * TILE);
+		a[0].width = half;
+		b[0].x = (UINT16)(r.x + half);
+		b[0].width = (UINT16)(r.width - half);
+		return true;
+	}
+	if (r.height > TILE) {
+		UINT16 half = (UINT16)(((r.height / 2 + TILE - 1) / TILE) * TILE);
+		a[0].height = half;
+		b[0].y = (UINT16)(r.y + half);
+		b[0].height = (UINT16)(r.height - half);
+		return true;
+	}
+	return false;
+}
+
+/* One RemoteFX message for rects, or, when it would pass max bytes, the
+ * two halves of rects each encoded again. FreeRDP's own splitter
+ * (rfx_encode_messages) leaks its message array on every call (3.10 to
+ * 3.14: rfx_message_list_free frees the messages, not the array). */
+static bool rfx_append(struct encoder *e, struct enc_output *o, const struct frame *f,
+                       const RFX_RECT *rr, size_t n, size_t max, size_t *cap)
+{
+	RFX_MESSAGE *m = rfx_encode_message(e->rfx, rr, n, f->data, (UINT32)f->width,
+	                                    (UINT32)f->height, (size_t)f->stride);
+	if (!m) {
+		return false;
+	}
+	Stream_SetPosition(e->s, 0);
+	bool ok = rfx_write_message(e->rfx, e->s, m);
+	rfx_message_free(e->rfx, m);
+	if (!ok) {
+		return false;
+	}
+	RFX_RECT a[FRAME_MAX_RECTS], b[FRAME_MAX_RECTS];
+	size_t na, nb;
+	if (Stream_GetPosition(e->s) <= max || !split_rects(rr, n, a, &na, b, &nb)) {
+		return keep_msg(e, o, cap);
+	}
+	if (o->n_msgs == 0) {
+		/* the headers went out with the message dropped: write them again */
+		if (!rfx_context_reset(e->rfx, (UINT32)f->width, (UINT32)f->height)) {
+			return false;
+		}
+	}
+	return rfx_append(e, o, f, a, na, max, cap) && rfx_append(e, o, f, b, nb, max, cap);
+}
+
 static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct frame *f,
                        const struct cap_rect *rects, int n)
 {
@@ -100,33 +187,10 @@ static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct fra
 		rr[i] = (RFX_RECT){(UINT16)rects[i].x, (UINT16)rects[i].y, (UINT16)rects[i].w,
 		                   (UINT16)rects[i].h};
 	}
-	size_t nmsg = 0;
-	size_t max = o->key.max_bytes ? o->key.max_bytes : 0x3F0000;
-	RFX_MESSAGE_LIST *msgs =
-	    rfx_encode_messages(e->rfx, rr, (size_t)n, f->data, (UINT32)f->width, (UINT32)f->height,
-	                        (UINT32)f->stride, &nmsg, max - 1024);
-	if (!msgs) {
-		return false;
-	}
-	o->msgs = calloc(nmsg ? nmsg : 1, sizeof(*o->msgs));
-	bool ok = o->msgs != NULL;
-	for (size_t i = 0; ok && i < nmsg; i++) {
-		Stream_SetPosition(e->s, 0);
-		ok = rfx_write_message(e->rfx, e->s, rfx_message_list_get(msgs, i));
-		if (ok) {
-			size_t len = Stream_GetPosition(e->s);
-			o->msgs[o->n_msgs].data = malloc(len);
-			ok = o->msgs[o->n_msgs].data != NULL;
-			if (ok) {
-				memcpy(o->msgs[o->n_msgs].data, Stream_Buffer(e->s), len);
-				o->msgs[o->n_msgs].len = (uint32_t)len;
-				o->n_msgs++;
-				o->bytes += len;
-			}
-		}
-	}
-	rfx_message_list_free(msgs);
-	return ok;
+	/* room for the surface-bits header around each message */
+	size_t max = (o->key.max_bytes ? o->key.max_bytes : 0x3F0000) - 1024;
+	size_t cap = 0;
+	return rfx_append(e, o, f, rr, (size_t)n, max, &cap);
 }
 
 static bool encode_tile(struct encoder *e, struct enc_output *o, const struct frame *f, int x,

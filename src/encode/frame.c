@@ -2,10 +2,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "encode/encoder.h"
+#include "util/wake.h"
 
 /* Freed picture buffers kept for the next frame of the same size: a fresh
  * 8 MB buffer per 1080p frame costs page faults and clearing every time,
@@ -113,13 +112,6 @@ void frame_unref(struct frame *f)
 	free(f);
 }
 
-int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 bool rect_intersect(const struct cap_rect *a, const struct cap_rect *b, struct cap_rect *out)
 {
 	int x1 = a->x > b->x ? a->x : b->x;
@@ -185,13 +177,6 @@ void hub_fini(struct hub *h)
 	pthread_mutex_destroy(&h->lock);
 }
 
-static void poke(int fd)
-{
-	uint64_t one = 1;
-	ssize_t n = write(fd, &one, sizeof(one));
-	(void)n;
-}
-
 void hub_publish(struct hub *h, struct frame *f)
 {
 	pthread_mutex_lock(&h->lock);
@@ -204,7 +189,7 @@ void hub_publish(struct hub *h, struct frame *f)
 	h->ring[slot].n = f->n_rects;
 	memcpy(h->ring[slot].rects, f->rects, sizeof(f->rects[0]) * (size_t)f->n_rects);
 	for (int i = 0; i < h->n_subscribers; i++) {
-		poke(h->subscribers[i]);
+		util_wake_poke(h->subscribers[i]);
 	}
 	pthread_mutex_unlock(&h->lock);
 	frame_unref(old);
@@ -264,7 +249,7 @@ void hub_set_cursor(struct hub *h, int x, int y, bool visible, const struct cap_
 	if (changed) {
 		h->cursor_gen++;
 		for (int i = 0; i < h->n_subscribers; i++) {
-			poke(h->subscribers[i]);
+			util_wake_poke(h->subscribers[i]);
 		}
 	}
 	pthread_mutex_unlock(&h->lock);
@@ -305,7 +290,7 @@ int hub_subscribe(struct hub *h, int efd)
 		/* A newcomer needs a current full picture: the engine may have
 		 * skipped grabbing while nobody watched. */
 		atomic_store(&h->want_full, true);
-		poke(h->engine_wake);
+		util_wake_poke(h->engine_wake);
 	}
 	return r;
 }

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "capture/capture.h"
+#include "util/clock.h"
 
 #define FRAME_MAX_RECTS 64
 #define HUB_RING 16
@@ -95,8 +96,8 @@ int hub_subscribe(struct hub *h, int efd);
 void hub_unsubscribe(struct hub *h, int efd);
 int hub_subscriber_count(struct hub *h);
 
-/* CLOCK_MONOTONIC in microseconds, the clock of frame and unit times. */
-int64_t mono_us(void);
+/* Frame and unit times (damage_us ...) are util_clock_us(): CLOCK_MONOTONIC
+ * in microseconds. */
 
 /* Rectangle helpers shared by the engine and the encoders. */
 bool rect_intersect(const struct cap_rect *a, const struct cap_rect *b, struct cap_rect *out);

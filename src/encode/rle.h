@@ -1,7 +1,7 @@
 /* Interleaved RLE bitmap compression (MS-RDPBCGR 2.2.9.1.1.3.1.2.4) for 15,
  * 16 and 24 bits per pixel.
  *
- * Hand-written because FreeRDP 2.11's encoder (interleaved_compress) emits
+ * Hand-written because FreeRDP 2.11's encoder (interleaved_compress) emitted
  * streams that its own decoder, and so xfreerdp, paints wrongly: swapped red
  * and blue and misplaced runs at 24 bpp, wrong pixels in busy tiles at 15/16
  * (tests/unit/test_encoder.c shows it). This one uses only the three orders

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "encode/avc.h"
+#include "util/clock.h"
 
 #define TILE 64
 
@@ -186,10 +187,10 @@ static void diff_tiles(const struct frame *a, const struct frame *b, struct cap_
  * elsewhere encoder and decoder keep the same (older) reference. */
 static bool small_update(struct vstream *v, struct frame *f, struct vunit *u)
 {
-	int64_t t0 = mono_us();
+	int64_t t0 = util_clock_us();
 	struct enc_key key = {.codec = CODEC_GFX_PLANAR, .bpp = 32};
 	u->lossless = encoder_encode(v->planar, &key, f, u->regions, u->n_regions);
-	v->stats.encode_us += (uint64_t)(mono_us() - t0);
+	v->stats.encode_us += (uint64_t)(util_clock_us() - t0);
 	if (!u->lossless) {
 		return false;
 	}
@@ -239,10 +240,10 @@ static bool encode_avc(struct vstream *v, struct hub *h, struct frame *f, bool k
 	}
 	const uint8_t *data = NULL;
 	size_t len = 0;
-	int64_t t0 = mono_us();
+	int64_t t0 = util_clock_us();
 	int r =
 	    avc_enc_encode(v->avc, f->data, f->stride, u->regions, u->n_regions, key, &data, &len);
-	v->stats.encode_us += (uint64_t)(mono_us() - t0);
+	v->stats.encode_us += (uint64_t)(util_clock_us() - t0);
 	if (r < 0 || !(u->avc = malloc(len ? len : 1))) {
 		free(u);
 		return false;

@@ -6,7 +6,7 @@
 #include <winpr/string.h>
 
 #include "capture/clipboard.h"
-#include "utf16.h"
+#include "util/utf16.h"
 
 static struct clip_chan *chan_of(CliprdrServerContext *ctx)
 {

@@ -8,14 +8,16 @@
 
 #include "rdp/tls.h"
 
-struct rdpshare_session;
+struct rdp_host;
 struct engine;
 struct conn;
-
-/* Takes ownership of fd, also when it fails (NULL). */
 struct server;
 struct roster_entry;
-struct conn *conn_start(struct server *srv, struct rdpshare_session *s, struct engine *engine,
+
+/* Takes ownership of fd, also when it fails (NULL). A viewer that has not
+ * logged on and seen its first picture within the session's handshake
+ * timeout (as it is when it connects) is dropped. */
+struct conn *conn_start(struct server *srv, const struct rdp_host *host, struct engine *engine,
                         const struct tls_identity *id, int fd);
 /* This connection's line in the roster; false before it is announced.
  * Called under the server's lock. */

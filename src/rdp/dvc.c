@@ -28,9 +28,22 @@ static bool ready(HANDLE h, bool *pending)
 	return open;
 }
 
-static void read_all(struct dvc_set *d, int i, rdpshare_session *s, rdpshare_attendee *a)
+static int n_channels(const struct rdp_host *host)
 {
-	rdpshare_channel *ch = s->channels[i];
+	int n = host->ops->n_channels(host->ctx);
+	return n < DVC_MAX_CHANNELS ? n : DVC_MAX_CHANNELS;
+}
+
+static void post(const struct rdp_host *host, enum host_channel_event ev, int i,
+                 struct host_member *m, const void *data, size_t len)
+{
+	host->ops->channel_event(host->ctx, ev, i, m, data, len);
+}
+
+static void read_all(struct dvc_set *d, int i, const struct rdp_host *host, struct host_member *m,
+                     struct member_stats *stats)
+{
+	size_t max = host->ops->channel_max_message(host->ctx, i);
 	for (;;) {
 		ULONG len = 0;
 		if (!WTSVirtualChannelRead(d->ch[i].h, 0, NULL, 0, &len) || len == 0) {
@@ -42,32 +55,30 @@ static void read_all(struct dvc_set *d, int i, rdpshare_session *s, rdpshare_att
 			free(buf);
 			return;
 		}
-		size_t max = (channel_flags(ch) & RDPSHARE_CHANNEL_FLAGS_LEGACY)
-		                 ? RDPSHARE_CHANNEL_MAX_MESSAGE_LEGACY
-		                 : RDPSHARE_CHANNEL_MAX_MESSAGE;
 		if (got > max) {
-			atomic_fetch_add(&a->channel_dropped, 1); /* over the API's limit */
-		} else if (rdpshare_channel_get_access(ch, a->id) ==
-		           RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE) {
-			session_post_channel_event(s, EV_CHANNEL_DATA, ch, a, buf, got);
+			atomic_fetch_add(&stats->channel_dropped, 1); /* over the API's limit */
+		} else if (host->ops->channel_access(host->ctx, i, m)) {
+			post(host, HOST_CHANNEL_DATA, i, m, buf, got);
 		} else {
 			d->dropped++; /* no access: never reaches the application */
-			atomic_fetch_add(&a->channel_dropped, 1);
+			atomic_fetch_add(&stats->channel_dropped, 1);
 		}
 		free(buf);
 	}
 }
 
-void dvc_service(struct dvc_set *d, rdpshare_session *s, rdpshare_attendee *a)
+void dvc_service(struct dvc_set *d, const struct rdp_host *host, struct host_member *m,
+                 struct member_stats *stats)
 {
-	if (!d->vcm || s->n_channels == 0 ||
+	int n = n_channels(host);
+	if (!d->vcm || n == 0 ||
 	    WTSVirtualChannelManagerGetDrdynvcState(d->vcm) != DRDYNVC_STATE_READY) {
 		return;
 	}
-	for (int i = 0; i < s->n_channels; i++) {
+	for (int i = 0; i < n; i++) {
 		if (d->ch[i].state == DVC_NONE) {
 			d->ch[i].h = WTSVirtualChannelOpenEx(
-			    d->session_id, (LPSTR)rdpshare_channel_name(s->channels[i]),
+			    d->session_id, (LPSTR)host->ops->channel_name(host->ctx, i),
 			    WTS_CHANNEL_OPTION_DYNAMIC);
 			d->ch[i].state = d->ch[i].h ? DVC_OPENING : DVC_GONE;
 		}
@@ -75,46 +86,42 @@ void dvc_service(struct dvc_set *d, rdpshare_session *s, rdpshare_attendee *a)
 		if (d->ch[i].state == DVC_OPENING) {
 			if (ready(d->ch[i].h, &pending)) {
 				d->ch[i].state = DVC_OPEN;
-				session_post_channel_event(s, EV_CHANNEL_JOINED, s->channels[i], a,
-				                           NULL, 0);
+				post(host, HOST_CHANNEL_JOINED, i, m, NULL, 0);
 			} else if (!pending) {
 				d->ch[i].state = DVC_GONE; /* the viewer has no such channel */
 			}
 		} else if (d->ch[i].state == DVC_OPEN && !ready(d->ch[i].h, &pending)) {
 			d->ch[i].state = DVC_GONE; /* the viewer closed it */
-			session_post_channel_event(s, EV_CHANNEL_LEFT, s->channels[i], a, NULL, 0);
+			post(host, HOST_CHANNEL_LEFT, i, m, NULL, 0);
 		}
 		if (d->ch[i].state == DVC_OPEN) {
-			read_all(d, i, s, a);
+			read_all(d, i, host, m, stats);
 		}
 	}
 	/* what the application queued for this attendee */
-	for (struct chan_msg *m = attendee_take_chan_msgs(a), *next; m; m = next) {
-		next = m->next;
-		int i = 0;
-		while (i < s->n_channels && s->channels[i] != m->channel) {
-			i++;
-		}
+	for (struct chan_msg *msg = host->ops->take_chan_msgs(host->ctx, m), *next; msg;
+	     msg = next) {
+		next = msg->next;
+		int i = msg->channel;
 		/* access may have been revoked since the send: check again */
-		if (i < s->n_channels && d->ch[i].state == DVC_OPEN &&
-		    rdpshare_channel_get_access(m->channel, a->id) ==
-		        RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE) {
+		if (i >= 0 && i < n && d->ch[i].state == DVC_OPEN &&
+		    host->ops->channel_access(host->ctx, i, m)) {
 			ULONG written = 0;
-			if (WTSVirtualChannelWrite(d->ch[i].h, (PCHAR)m->data, (ULONG)m->len,
+			if (WTSVirtualChannelWrite(d->ch[i].h, (PCHAR)msg->data, (ULONG)msg->len,
 			                           &written)) {
-				session_post_channel_event(s, EV_CHANNEL_SENT, m->channel, a, NULL,
-				                           m->len);
+				post(host, HOST_CHANNEL_SENT, i, m, NULL, msg->len);
 			}
 		}
-		free(m);
+		free(msg);
 	}
 }
 
-void dvc_close(struct dvc_set *d, rdpshare_session *s, rdpshare_attendee *a)
+void dvc_close(struct dvc_set *d, const struct rdp_host *host, struct host_member *m)
 {
-	for (int i = 0; i < s->n_channels; i++) {
-		if (d->ch[i].state == DVC_OPEN && a) {
-			session_post_channel_event(s, EV_CHANNEL_LEFT, s->channels[i], a, NULL, 0);
+	int n = n_channels(host);
+	for (int i = 0; i < n; i++) {
+		if (d->ch[i].state == DVC_OPEN && m) {
+			post(host, HOST_CHANNEL_LEFT, i, m, NULL, 0);
 		}
 		if (d->ch[i].h) {
 			WTSVirtualChannelClose(d->ch[i].h);

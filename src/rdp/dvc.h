@@ -11,7 +11,10 @@
 
 #include <winpr/wtypes.h>
 
-#include "session_internal.h"
+#include "rdp/host.h"
+
+/* At most this many application channels (the session's limit). */
+#define DVC_MAX_CHANNELS 32
 
 enum dvc_state { DVC_NONE, DVC_OPENING, DVC_OPEN, DVC_GONE };
 
@@ -22,14 +25,16 @@ struct dvc_set {
 	struct {
 		HANDLE h;
 		enum dvc_state state;
-	} ch[SESSION_MAX_CHANNELS];
+	} ch[DVC_MAX_CHANNELS];
 	uint64_t dropped; /* messages from the viewer without access */
 };
 
 void dvc_init(struct dvc_set *d, HANDLE vcm);
 /* Open, read, write what is due; post joined/left/data/sent events. */
-void dvc_service(struct dvc_set *d, rdpshare_session *s, rdpshare_attendee *a);
-/* The viewer is gone: close everything, post left for open channels. */
-void dvc_close(struct dvc_set *d, rdpshare_session *s, rdpshare_attendee *a);
+void dvc_service(struct dvc_set *d, const struct rdp_host *host, struct host_member *m,
+                 struct member_stats *stats);
+/* The viewer is gone: close everything, post left for open channels (m
+ * NULL: it was never announced, nothing to post). */
+void dvc_close(struct dvc_set *d, const struct rdp_host *host, struct host_member *m);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf16.h"
+#include "util/utf16.h"
 
 #define HEADER 4
 

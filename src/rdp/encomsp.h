@@ -1,7 +1,7 @@
 /* The multiparty channel's PDUs (MS-RDPEMC, static channel "encomsp"): the
  * ones the sharer sends, built into a byte buffer, and a parser for what a
- * viewer may send. Hand-written because FreeRDP 2.11's encomsp server only
- * parses one PDU type and sends none; no FreeRDP types here, so the parser
+ * viewer may send. Hand-written because FreeRDP's encomsp server (2.11, and
+ * still 3.10) only parses one PDU type and sends none; no FreeRDP types here, so the parser
  * is fuzzed on its own (fuzz/fuzz_encomsp.c). Little-endian throughout; a
  * channel message may carry several PDUs back to back. */
 #ifndef RDPSHARE_ENCOMSP_H

@@ -1,5 +1,7 @@
 #include "rdp/gfx.h"
 
+#include "util/wake.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,13 +13,6 @@
 static struct gfx_chan *chan_of(RdpgfxServerContext *ctx)
 {
 	return ctx->custom;
-}
-
-static void poke(int fd)
-{
-	uint64_t one = 1;
-	ssize_t n = write(fd, &one, sizeof(one));
-	(void)n;
 }
 
 /* The capability set we confirm: AVC420 where the viewer can decode it
@@ -56,29 +51,23 @@ static UINT on_caps_advertise(RdpgfxServerContext *ctx, const RDPGFX_CAPS_ADVERT
 		atomic_store(&g->caps_flags, best->flags);
 	}
 	atomic_store(&g->caps_in, true);
-	poke(g->wake_fd);
+	util_wake_poke(g->wake_fd);
 	return CHANNEL_RC_OK;
 }
 
 static UINT on_frame_ack(RdpgfxServerContext *ctx, const RDPGFX_FRAME_ACKNOWLEDGE_PDU *pdu)
 {
 	struct gfx_chan *g = chan_of(ctx);
-	atomic_store(&g->acks_suspended, pdu->queueDepth == SUSPEND_FRAME_ACKNOWLEDGEMENT);
-	if (atomic_fetch_sub(&g->in_flight, 1) <= 0) {
-		atomic_store(&g->in_flight, 0); /* an ack for a frame before a reset */
-	}
-	/* wake the connection only when it waits for this: an idle wake-up per
-	 * frame per viewer is most of what a viewer costs on a quiet screen */
-	if (atomic_exchange(&g->want_ack_wake, false)) {
-		poke(g->wake_fd);
-	}
+	pace_acked(g->pace, pdu->queueDepth == SUSPEND_FRAME_ACKNOWLEDGEMENT);
 	return CHANNEL_RC_OK;
 }
 
-bool gfx_open(struct gfx_chan *g, HANDLE vcm, rdpContext *ctx, int wake_fd, int64_t now_ms)
+bool gfx_open(struct gfx_chan *g, HANDLE vcm, rdpContext *ctx, int wake_fd, struct pace *pace,
+              int64_t now_ms)
 {
 	memset(g, 0, sizeof(*g));
 	g->wake_fd = wake_fd;
+	g->pace = pace;
 	g->ctx = rdpgfx_server_context_new(vcm);
 	if (!g->ctx) {
 		return false;
@@ -164,7 +153,7 @@ bool gfx_surface(struct gfx_chan *g, int width, int height)
 	g->surface = true;
 	g->surface_w = width;
 	g->surface_h = height;
-	atomic_store(&g->in_flight, 0); /* a reset forgets unacknowledged frames */
+	pace_restart(g->pace, true, g->pace->max_in_flight); /* a reset forgets frames in flight */
 	return true;
 }
 
@@ -182,8 +171,8 @@ static bool send_cmd(struct gfx_chan *g, const RDPGFX_SURFACE_COMMAND *cmd, bool
 	    CHANNEL_RC_OK) {
 		return false;
 	}
-	if (last && !atomic_load(&g->acks_suspended)) {
-		atomic_fetch_add(&g->in_flight, 1);
+	if (last) {
+		pace_frame_out(g->pace);
 	}
 	return true;
 }
@@ -267,4 +256,96 @@ bool gfx_send_start(struct gfx_chan *g, const struct vunit *u, const struct enc_
 bool gfx_send_tiles(struct gfx_chan *g, const struct enc_output *o)
 {
 	return o->n_tiles == 0 || send_planar(g, o, true);
+}
+
+/* Units of the viewer's H.264 group, in order, while it keeps up. */
+static bool send_units(struct gfx_chan *g, struct picture *p, struct frame *f, int64_t now_ms,
+                       int *wait_ms, bool (*flush)(void *), void *flush_ctx)
+{
+	if (!g->group && !(g->group = vstream_join(p->hub, f->width, f->height))) {
+		g->avc = false; /* no encoder: planar tiles instead */
+		atomic_store(&p->stats->codec, CODEC_GFX_PLANAR);
+		pace_need_full(&p->pace);
+		return true;
+	}
+	if (p->pace.need_full) {
+		g->last_unit = 0; /* rejoin at a key frame */
+		p->pace.need_full = false;
+	}
+	while (pace_may_send(&p->pace)) {
+		struct vunit *u = NULL;
+		uint64_t before = g->last_unit;
+		bool fresh = false;
+		enum vstream_result r =
+		    vstream_next(g->group, p->hub, &g->last_unit, now_ms, &u, &fresh, wait_ms);
+		if (r == VSTREAM_ERROR) {
+			return false;
+		}
+		if (r == VSTREAM_NOTHING) {
+			break;
+		}
+		if (before && u->id > before + 1) {
+			atomic_fetch_add(&p->stats->frames_skipped, u->id - before - 1);
+		}
+		bool ok;
+		if (fresh) {
+			/* the whole picture lossless, for this viewer alone */
+			struct cap_rect all = {0, 0, u->src->width, u->src->height};
+			struct enc_output *whole = encoder_encode(p->enc, &p->key, u->src, &all, 1);
+			ok = whole && gfx_send_start(g, u, whole);
+			enc_output_free(whole);
+		} else {
+			ok = gfx_send_unit(g, u);
+		}
+		ok = ok && flush(flush_ctx);
+		if (ok) {
+			picture_note_latency(p, u->damage_us);
+		}
+		atomic_fetch_add(&p->stats->frames_sent, 1);
+		atomic_fetch_add(&p->stats->bytes_sent, u->bytes);
+		vunit_unref(u);
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Planar tiles over the pipeline: the frame's own damage shared with the
+ * others of the same codec, or what this viewer missed. */
+static bool send_tiles(struct gfx_chan *g, struct picture *p, struct frame *f, int64_t now_ms,
+                       bool (*flush)(void *), void *flush_ctx)
+{
+	uint64_t since = 0;
+	enum pace_plan plan = pace_plan(&p->pace, f->seq, f->full, now_ms, &since);
+	if (plan == PACE_IDLE || plan == PACE_WAIT) {
+		return true;
+	}
+	struct enc_output *own = NULL;
+	const struct enc_output *o = picture_encode(p, f, plan, since, &own);
+	bool ok = true;
+	if (o) {
+		ok = gfx_send_tiles(g, o) && flush(flush_ctx);
+		picture_sent(p, f, o->bytes, ok);
+	}
+	enc_output_free(own);
+	return ok;
+}
+
+bool gfx_send_picture(struct gfx_chan *g, struct picture *p, struct frame *f, int64_t now_ms,
+                      int *wait_ms, bool (*flush)(void *), void *flush_ctx)
+{
+	*wait_ms = -1;
+	if (!g->surface || g->surface_w != f->width || g->surface_h != f->height) {
+		vstream_leave(p->hub, g->group); /* another size is another group */
+		g->group = NULL;
+		g->last_unit = 0;
+		if (!gfx_surface(g, f->width, f->height)) {
+			return false;
+		}
+		p->key = (struct enc_key){.codec = CODEC_GFX_PLANAR, .bpp = 32};
+		atomic_store(&p->stats->codec, g->avc ? CODEC_AVC420 : CODEC_GFX_PLANAR);
+	}
+	return g->avc ? send_units(g, p, f, now_ms, wait_ms, flush, flush_ctx)
+	              : send_tiles(g, p, f, now_ms, flush, flush_ctx);
 }

@@ -18,6 +18,8 @@
 
 #include "encode/encoder.h"
 #include "encode/vstream.h"
+#include "rdp/pace.h"
+#include "rdp/picture.h"
 
 enum gfx_state {
 	GFX_OFF,     /* the viewer did not offer it, or it failed: bitmap updates */
@@ -33,9 +35,7 @@ struct gfx_chan {
 	/* set on FreeRDP's channel thread */
 	atomic_bool caps_in;
 	atomic_uint caps_version, caps_flags;
-	atomic_int in_flight;
-	atomic_bool acks_suspended;
-	atomic_bool want_ack_wake; /* the connection stopped at the in-flight limit */
+	struct pace *pace; /* the viewer's; acknowledgements go there */
 	/* connection thread */
 	bool avc; /* AVC420 confirmed */
 	bool surface;
@@ -46,7 +46,8 @@ struct gfx_chan {
 };
 
 /* Starts opening the channel (the viewer's drdynvc must be ready). */
-bool gfx_open(struct gfx_chan *g, HANDLE vcm, rdpContext *ctx, int wake_fd, int64_t now_ms);
+bool gfx_open(struct gfx_chan *g, HANDLE vcm, rdpContext *ctx, int wake_fd, struct pace *pace,
+              int64_t now_ms);
 /* Confirms capabilities once they came, or gives up at the deadline. */
 void gfx_service(struct gfx_chan *g, int64_t now_ms);
 /* (Re)creates the surface for a picture of width x height. */
@@ -58,5 +59,13 @@ bool gfx_send_tiles(struct gfx_chan *g, const struct enc_output *o);
  * frame's picture as planar tiles) is shown instead. */
 bool gfx_send_start(struct gfx_chan *g, const struct vunit *u, const struct enc_output *whole);
 void gfx_close(struct gfx_chan *g);
+
+/* The viewer's picture through the pipeline: its H.264 group's units in
+ * order while it keeps up, or planar tiles when H.264 is not there.
+ * flush sends what the channel queued (after each frame). *wait_ms: when
+ * the group wants to be asked again (-1: on the next frame). False: the
+ * connection broke. */
+bool gfx_send_picture(struct gfx_chan *g, struct picture *p, struct frame *f, int64_t now_ms,
+                      int *wait_ms, bool (*flush)(void *), void *flush_ctx);
 
 #endif

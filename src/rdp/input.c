@@ -5,23 +5,27 @@
 
 #include "capture/capture.h"
 #include "engine.h"
-#include "session_internal.h"
+#include "rdp/host.h"
+#include "rdp/peer_ctx.h"
+#include "rdpshare.h"
 
 static bool interactive(struct input_sink *k)
 {
-	if (atomic_load(&k->att->level) == RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
+	struct member_info mi;
+	k->host->ops->info(k->host->ctx, k->member, &mi);
+	if (mi.level == RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
 		return true;
 	}
 	/* Demoted between wake-ups: let go of what it held before dropping. */
 	input_release_all(k);
-	atomic_fetch_add(&k->att->input_dropped, 1);
+	atomic_fetch_add(&k->stats->input_dropped, 1);
 	return false;
 }
 
 static void inject(struct input_sink *k, const struct cap_input *in)
 {
 	if (engine_inject(k->engine, in) == 0) {
-		atomic_fetch_add(&k->att->input_injected, 1);
+		atomic_fetch_add(&k->stats->input_injected, 1);
 	}
 }
 
@@ -152,4 +156,63 @@ void input_release_all(struct input_sink *k)
 		}
 	}
 	k->buttons = 0;
+}
+
+/* FreeRDP's input callbacks: to the connection's sink once it is admitted
+ * (before that, nothing a viewer sends reaches the desktop). */
+static struct input_sink *sink_of(rdpInput *input)
+{
+	return ((struct peer_ctx *)input->context)->input;
+}
+
+static BOOL on_sync(rdpInput *input, UINT32 flags)
+{
+	(void)input;
+	(void)flags;
+	return TRUE; /* lock-key state is not input anyone typed */
+}
+
+static BOOL on_key(rdpInput *input, UINT16 flags, UINT8 code)
+{
+	struct input_sink *k = sink_of(input);
+	if (k) {
+		input_key(k, flags, code);
+	}
+	return TRUE;
+}
+
+static BOOL on_unicode(rdpInput *input, UINT16 flags, UINT16 code)
+{
+	struct input_sink *k = sink_of(input);
+	if (k) {
+		input_unicode(k, flags, code);
+	}
+	return TRUE;
+}
+
+static BOOL on_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
+{
+	struct input_sink *k = sink_of(input);
+	if (k) {
+		input_mouse(k, flags, x, y);
+	}
+	return TRUE;
+}
+
+static BOOL on_extended_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
+{
+	struct input_sink *k = sink_of(input);
+	if (k) {
+		input_extended_mouse(k, flags, x, y);
+	}
+	return TRUE;
+}
+
+void input_attach(rdpInput *input)
+{
+	input->SynchronizeEvent = on_sync;
+	input->KeyboardEvent = on_key;
+	input->UnicodeKeyboardEvent = on_unicode;
+	input->MouseEvent = on_mouse;
+	input->ExtendedMouseEvent = on_extended_mouse;
 }

@@ -9,11 +9,15 @@
 #include <stdint.h>
 
 struct engine;
-struct rdpshare_attendee;
+struct rdp_host;
+struct host_member;
+struct member_stats;
 
 struct input_sink {
 	struct engine *engine;
-	struct rdpshare_attendee *att;
+	const struct rdp_host *host;
+	struct host_member *member;
+	struct member_stats *stats;
 	uint64_t keys[8]; /* held scancodes, 0x100 marks extended: 512 bits */
 	uint32_t buttons; /* held buttons, bit n = cap button code n */
 	int x, y;         /* last pointer position, shared-rect coordinates */
@@ -27,5 +31,9 @@ void input_extended_mouse(struct input_sink *k, uint16_t flags, uint16_t x, uint
 
 /* Release everything held (level fell below INTERACTIVE, or the viewer left). */
 void input_release_all(struct input_sink *k);
+
+/* Route a peer's input callbacks to its peer_ctx's sink (rdp/peer_ctx.h). */
+typedef struct rdp_input rdpInput;
+void input_attach(rdpInput *input);
 
 #endif

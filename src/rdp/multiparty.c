@@ -6,6 +6,7 @@
 #include <winpr/wtsapi.h>
 
 #include "rdp/encomsp.h"
+#include "rdp/host.h"
 #include "rdpshare.h"
 
 static uint16_t level_flags(int level)
@@ -280,4 +281,31 @@ void multiparty_receive(struct multiparty *m, void (*on_request)(void *ctx, int 
 			free(msg);
 		}
 	}
+}
+
+#define ANSWERS_MAX 8
+
+bool multiparty_service(struct multiparty *m, const struct rdp_host *h, struct host_member *member,
+                        const struct roster_entry *roster, int n, bool paused, int level)
+{
+	bool ok = n < 0 || multiparty_sync(m, roster, n, paused);
+	bool may_see = level >= RDPSHARE_CTRL_LEVEL_VIEW;
+	struct mp_filter f = {0};
+	uint64_t since = may_see != m->may_see ? 0 : m->filter_gen;
+	uint64_t copied = ok ? h->ops->filter_copy(h->ctx, since, &f) : 0;
+	if (copied) {
+		int told = multiparty_sync_filter(m, &f, may_see);
+		if (told > 0) {
+			m->filter_gen = copied;
+		}
+		ok = told >= 0; /* 0: out of memory, the next wake-up tries again */
+	}
+	mp_filter_free(&f);
+	int levels[ANSWERS_MAX];
+	long reasons[ANSWERS_MAX];
+	int answers = h->ops->take_answers(h->ctx, member, levels, reasons, ANSWERS_MAX);
+	for (int i = 0; i < answers && ok; i++) {
+		ok = multiparty_respond(m, levels[i], (uint32_t)reasons[i]);
+	}
+	return ok;
 }

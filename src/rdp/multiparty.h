@@ -33,7 +33,7 @@ struct multiparty {
 	int n_sent;
 	int sent_paused;  /* -1: not told yet */
 	uint64_t ignored; /* PDUs dropped: malformed, or about someone else */
-	/* FreeRDP 2.x's encomsp client drops the connection on PDU types it
+	/* FreeRDP's encomsp client (2.x and 3.10) drops the connection on PDU types it
 	 * does not know, the control-change response (Windows 10+) among them,
 	 * so responses go only to viewers that can take them (see conn.c). */
 	bool responses_ok;
@@ -60,6 +60,14 @@ bool multiparty_respond(struct multiparty *m, int level, uint32_t reason);
  * told, 0 when out of memory (nothing sent: try again), -1 when the write
  * failed. */
 int multiparty_sync_filter(struct multiparty *m, const struct mp_filter *f, bool may_see);
+
+/* One pass: the roster when it changed (n >= 0 entries; n < 0: as told),
+ * the application filter as this viewer may see it at level, and the
+ * sharer's answers waiting for it. Returns false when a write failed. */
+struct rdp_host;
+struct host_member;
+bool multiparty_service(struct multiparty *m, const struct rdp_host *h, struct host_member *member,
+                        const struct roster_entry *roster, int n, bool paused, int level);
 
 /* Read what the viewer sent; for each control-level request about itself
  * (participant id 0 or its own), call on_request with the requested level;

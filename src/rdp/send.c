@@ -167,3 +167,33 @@ bool send_cursor_hidden(rdpContext *ctx)
 	ps.type = SYSPTR_NULL;
 	return ctx->update->pointer->PointerSystem(ctx, &ps);
 }
+
+void send_cursor(struct cursor_state *cs, struct hub *hub, rdpContext *ctx)
+{
+	int x, y;
+	bool visible, shape_changed;
+	struct cursor_shape shape;
+	uint64_t shape_gen_before = cs->shape_gen;
+	if (!hub_get_cursor(hub, &cs->gen, &cs->shape_gen, &x, &y, &visible, &shape,
+	                    &shape_changed)) {
+		return;
+	}
+	if (!visible) {
+		send_cursor_hidden(ctx);
+		cs->shape_gen = 0; /* show the shape again when it comes back */
+		return;
+	}
+	if (shape_changed || shape_gen_before == 0) {
+		if (!shape_changed) {
+			/* Re-send after hiding: fetch the shape unconditionally. */
+			cs->gen = 0;
+			cs->shape_gen = 0;
+			hub_get_cursor(hub, &cs->gen, &cs->shape_gen, &x, &y, &visible, &shape,
+			               &shape_changed);
+		}
+		if (shape_changed) {
+			send_cursor_shape(ctx, &shape);
+		}
+	}
+	send_cursor_position(ctx, x, y);
+}

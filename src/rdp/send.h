@@ -14,4 +14,12 @@ bool send_cursor_shape(rdpContext *ctx, const struct cursor_shape *shape);
 bool send_cursor_position(rdpContext *ctx, int x, int y);
 bool send_cursor_hidden(rdpContext *ctx);
 
+/* What a viewer was last told of the pointer (zero: nothing yet). */
+struct cursor_state {
+	uint64_t gen, shape_gen;
+};
+/* Bring the viewer's pointer (shape, position, hidden) up to date. */
+struct hub;
+void send_cursor(struct cursor_state *cs, struct hub *hub, rdpContext *ctx);
+
 #endif

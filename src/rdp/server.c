@@ -2,33 +2,34 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <freerdp/channels/channels.h>
 #include <winpr/wlog.h>
 #include <winpr/wtsapi.h>
 
-#include "hostport.h"
 #include "rdp/conn.h"
 #include "rdp/multiparty.h"
-#include "rdp/wlog_warm.h"
-#include "session_internal.h"
-#include "worker.h"
+#include "rdpshare.h"
+#include "util/clock.h"
+#include "util/hostaddrs.h"
+#include "util/hostport.h"
+#include "util/thread.h"
+#include "util/wake.h"
 
 #define MAX_LISTEN 16
 
 struct server {
-	rdpshare_session *s;
+	const struct rdp_host *host;
+	struct server_config cfg;
 	struct engine *engine;
 	const struct tls_identity *id;
 	int fds[MAX_LISTEN];
@@ -107,41 +108,15 @@ static int add_addr(char ***list, int *n, const char *host, int port)
  * in order), loopback last. */
 static void expand_wildcard(char ***list, int *n, int port, int family)
 {
-	struct ifaddrs *ifs = NULL;
-	if (getifaddrs(&ifs) < 0) {
+	struct util_hostaddr *own;
+	size_t n_own;
+	if (util_hostaddrs_list(family, &own, &n_own) < 0) {
 		return;
 	}
-	for (int pass = 0; pass < 2; pass++) {
-		for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
-			if (!i->ifa_addr || !(i->ifa_flags & IFF_UP)) {
-				continue;
-			}
-			int fam = i->ifa_addr->sa_family;
-			if ((fam != AF_INET && fam != AF_INET6) ||
-			    (family != AF_UNSPEC && fam != family)) {
-				continue;
-			}
-			if (((i->ifa_flags & IFF_LOOPBACK) != 0) != (pass == 1)) {
-				continue;
-			}
-			char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
-			if (getnameinfo(i->ifa_addr,
-			                fam == AF_INET ? sizeof(struct sockaddr_in)
-			                               : sizeof(struct sockaddr_in6),
-			                host, sizeof(host), NULL, 0, NI_NUMERICHOST) != 0) {
-				continue;
-			}
-			add_addr(list, n, host, port);
-		}
+	for (size_t i = 0; i < n_own; i++) {
+		add_addr(list, n, own[i].host, port);
 	}
-	freeifaddrs(ifs);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	free(own);
 }
 
 /* Unfinished logons: at most this many from one address, and in all; past
@@ -154,7 +129,7 @@ static int64_t now_ms(void)
  * address that just connected, or NULL). Under srv->lock. */
 static void guard_pending(struct server *srv, const char *ip)
 {
-	int64_t now = now_ms();
+	int64_t now = util_clock_ms();
 	int total = 0, same = 0;
 	struct conn *oldest = NULL, *oldest_same = NULL;
 	for (struct conn *c = srv->conns; c; c = conn_next(c)) {
@@ -203,7 +178,7 @@ static void reap(struct server *srv, bool all)
 
 int server_adopt(struct server *srv, int fd)
 {
-	struct conn *c = conn_start(srv, srv->s, srv->engine, srv->id, fd);
+	struct conn *c = conn_start(srv, srv->host, srv->engine, srv->id, fd);
 	if (!c) {
 		return RDPSHARE_E_NOMEM; /* conn_start closed it */
 	}
@@ -263,30 +238,31 @@ static void register_wts_api(void)
 	WTSRegisterWtsApiFunctionTable(FreeRDP_InitWtsApi());
 }
 
-int server_start(rdpshare_session *s, struct engine *engine, const struct tls_identity *id,
-                 struct server **out, char ***addrs, int *n_addrs)
+int server_start(const struct rdp_host *host, const struct server_config *cfg,
+                 struct engine *engine, const struct tls_identity *id, struct server **out,
+                 char ***addrs, int *n_addrs)
 {
 	quiet_freerdp_log();
 	static pthread_once_t wts_once = PTHREAD_ONCE_INIT;
 	pthread_once(&wts_once, register_wts_api);
-	static pthread_once_t wlog_once = PTHREAD_ONCE_INIT;
-	pthread_once(&wlog_once, wlog_warm);
 	struct server *srv = calloc(1, sizeof(*srv));
 	if (!srv) {
 		return RDPSHARE_E_NOMEM;
 	}
-	srv->s = s;
+	srv->host = host;
+	srv->cfg = *cfg;
 	srv->engine = engine;
 	srv->id = id;
 	pthread_mutex_init(&srv->lock, NULL);
 	*addrs = NULL;
 	*n_addrs = 0;
-	int proto = (int)props_get(&s->props, PROP_PORT_PROTOCOL);
+	int proto = cfg->port_protocol;
 	int family = proto == 2 ? AF_INET : proto == 23 ? AF_INET6 : AF_UNSPEC;
-	int port_id = (int)props_get(&s->props, PROP_PORT_ID);
+	int port_id = cfg->port_id;
+	char *const *listen = cfg->listen;
 	int r = RDPSHARE_OK;
 	int chosen_port = port_id;
-	if (!s->listen_cfg || !s->listen_cfg[0]) {
+	if (!listen || !listen[0]) {
 		const char *wild = family == AF_INET ? "0.0.0.0" : "::";
 		int bound;
 		r = bind_one(wild, chosen_port, family, &srv->fds[0], &bound);
@@ -295,32 +271,32 @@ int server_start(rdpshare_session *s, struct engine *engine, const struct tls_id
 			expand_wildcard(addrs, n_addrs, bound, family);
 		}
 	} else {
-		for (int i = 0; s->listen_cfg[i] && r == RDPSHARE_OK; i++) {
-			char host[256];
+		for (int i = 0; listen[i] && r == RDPSHARE_OK; i++) {
+			char name[256];
 			int port, bound;
 			if (i >= MAX_LISTEN ||
-			    hostport_split(s->listen_cfg[i], host, sizeof(host), &port) < 0) {
+			    hostport_split(listen[i], name, sizeof(name), &port) < 0) {
 				r = RDPSHARE_E_INVALIDARG;
 				break;
 			}
 			/* Port 0 everywhere: the first free port the system picks is
 			 * reused for the other addresses, so the invitation is simple. */
-			r = bind_one(host, port ? port : chosen_port, AF_UNSPEC, &srv->fds[i],
+			r = bind_one(name, port ? port : chosen_port, AF_UNSPEC, &srv->fds[i],
 			             &bound);
 			if (r == RDPSHARE_OK) {
 				srv->n_fds++;
 				if (!port && !chosen_port) {
 					chosen_port = bound;
 				}
-				r = add_addr(addrs, n_addrs, host, bound);
+				r = add_addr(addrs, n_addrs, name, bound);
 			}
 		}
 	}
-	srv->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	srv->wake_fd = util_wake_create();
 	if (r == RDPSHARE_OK && srv->wake_fd < 0) {
 		r = RDPSHARE_E_IO;
 	}
-	if (r == RDPSHARE_OK && worker_start(&srv->thread, accept_main, srv) != 0) {
+	if (r == RDPSHARE_OK && util_thread_start(&srv->thread, accept_main, srv) != 0) {
 		r = RDPSHARE_E_NOMEM;
 	}
 	if (r != RDPSHARE_OK) {
@@ -350,9 +326,7 @@ void server_stop(struct server *srv)
 		return;
 	}
 	atomic_store(&srv->stop, true);
-	uint64_t one = 1;
-	ssize_t n = write(srv->wake_fd, &one, sizeof(one));
-	(void)n;
+	util_wake_poke(srv->wake_fd);
 	pthread_join(srv->thread, NULL);
 	for (int i = 0; i < srv->n_fds; i++) {
 		close(srv->fds[i]);

@@ -8,18 +8,28 @@
 
 #include "rdp/tls.h"
 
-struct rdpshare_session;
+struct rdp_host;
 struct engine;
 struct server;
 
-/* Bind every listening address (config.listen, or all addresses per
- * PortProtocol on PortId) and start accepting. Returns 0 or
+/* Where and how to listen (the session's PortId, PortProtocol and listen
+ * addresses), fixed while the server runs. */
+struct server_config {
+	char *const *listen; /* "addr:port", NULL-terminated; NULL: all addresses */
+	int port_id;         /* port for the wildcard or for "addr:0" (0: any) */
+	int port_protocol;   /* 2: IPv4, 23: IPv6, else both */
+};
+
+/* Bind every listening address (cfg->listen, or all addresses per
+ * port_protocol on port_id) and start accepting; connections reach the
+ * session only through host, which must outlive the server. Returns 0 or
  * RDPSHARE_E_ADDRINUSE / RDPSHARE_E_INVALIDARG / RDPSHARE_E_IO with nothing
  * left running. *addrs gets "addr:port" strings for the connection string
  * (the wildcard expanded to the machine's addresses); caller frees each and
  * the array. */
-int server_start(struct rdpshare_session *s, struct engine *engine, const struct tls_identity *id,
-                 struct server **out, char ***addrs, int *n_addrs);
+int server_start(const struct rdp_host *host, const struct server_config *cfg,
+                 struct engine *engine, const struct tls_identity *id, struct server **out,
+                 char ***addrs, int *n_addrs);
 /* Serve a viewer on a socket we did not accept (a transport the application
  * has, or one we dialled for reverse connect): the same handshake and
  * admission as an accepted one. Takes fd, also on failure. Thread-safe. */

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "keyhash.h"
+#include "util/keyhash.h"
 #include "rdpshare.h"
 
 static FILE *open_private(const char *path)

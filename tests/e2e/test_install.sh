@@ -18,7 +18,7 @@ cat >"$WORK/api.c" <<'C'
 int main(void)
 {
 	const char *listen[] = {"127.0.0.1:0", NULL};
-	struct rdpshare_config cfg = {.demo = 1, .listen = listen};
+	struct rdpshare_config cfg = {.size = sizeof(struct rdpshare_config), .demo = 1, .listen = listen};
 	rdpshare_session *s = NULL;
 	rdpshare_invitation *inv = NULL;
 	char *cs = NULL;

@@ -53,8 +53,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *addrs[] = {"127.0.0.1:0", NULL};
-	struct rdpshare_config cfg = {.demo = 1, .listen = addrs};
-	struct rdpshare_callbacks cb = {.attendee_connected = on_connected,
+	struct rdpshare_config cfg = {
+	    .size = sizeof(struct rdpshare_config), .demo = 1, .listen = addrs};
+	struct rdpshare_callbacks cb = {.size = sizeof(struct rdpshare_callbacks),
+	                                .attendee_connected = on_connected,
 	                                .attendee_disconnected = on_disconnected,
 	                                .attendee_refused = on_refused};
 	rdpshare_session *s = NULL;

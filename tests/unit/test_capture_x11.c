@@ -24,6 +24,7 @@
 #include <X11/keysym.h>
 
 #include "capture/capture.h"
+#include "util/clock.h"
 
 #define W 640
 #define H 480
@@ -33,13 +34,6 @@ static char display_name[16];
 static pid_t xvfb_pid = -1;
 static struct capture *cap;
 static Display *peer; /* the test's own connection, standing in for an application */
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Did our Xvfb win display n? Another test run may have started one on the
  * same number in the same instant; the lock file names the winner. */
@@ -206,7 +200,7 @@ static void test_window_damage_and_pixels(void **state)
 	struct cap_rect all[256];
 	int n = 0;
 	bool done = false;
-	for (int64_t end = now_ms() + 3000; !done && now_ms() < end;) {
+	for (int64_t end = util_clock_ms() + 3000; !done && util_clock_ms() < end;) {
 		assert_true(pump(100) >= 0);
 		n += cap->ops->take_damage(cap, all + n, 256 - n > 64 ? 64 : 256 - n);
 		done = true;
@@ -265,7 +259,7 @@ static void test_cursor_shape(void **state)
  * may answer the peer before it has read ours: ask again for a while. */
 static bool peer_pointer_at(int x, int y)
 {
-	for (int64_t end = now_ms() + 2000; now_ms() < end; usleep(10 * 1000)) {
+	for (int64_t end = util_clock_ms() + 2000; util_clock_ms() < end; usleep(10 * 1000)) {
 		Window r, child;
 		int rx, ry, wx, wy;
 		unsigned int mask;
@@ -280,7 +274,7 @@ static bool peer_pointer_at(int x, int y)
 
 static bool peer_key_is(int kc, bool down)
 {
-	for (int64_t end = now_ms() + 2000; now_ms() < end; usleep(10 * 1000)) {
+	for (int64_t end = util_clock_ms() + 2000; util_clock_ms() < end; usleep(10 * 1000)) {
 		char keys[32];
 		XQueryKeymap(peer, keys);
 		if (!!(keys[kc / 8] & (1 << (kc % 8))) == down) {
@@ -292,7 +286,7 @@ static bool peer_key_is(int kc, bool down)
 
 static bool peer_has_keysym(KeySym ks)
 {
-	for (int64_t end = now_ms() + 2000; now_ms() < end; usleep(10 * 1000)) {
+	for (int64_t end = util_clock_ms() + 2000; util_clock_ms() < end; usleep(10 * 1000)) {
 		XSync(peer, False);
 		while (XPending(peer)) {
 			XEvent ev;
@@ -317,7 +311,7 @@ static void test_xtest_input(void **state)
 
 	/* The back-end learns about the move by itself (XInput2 raw motion). */
 	struct cap_cursor c = {0};
-	for (int64_t end = now_ms() + 2000; now_ms() < end;) {
+	for (int64_t end = util_clock_ms() + 2000; util_clock_ms() < end;) {
 		assert_true(pump(100) >= 0);
 		cap->ops->cursor(cap, &c);
 		if (c.x == 200 && c.y == 150) {
@@ -385,7 +379,7 @@ static const struct cap_window *find_window(uint32_t id)
 /* Pump until cond holds on window id (or 3 s pass). */
 static const struct cap_window *wait_window(uint32_t id, bool (*cond)(const struct cap_window *))
 {
-	for (int64_t end = now_ms() + 3000; now_ms() < end;) {
+	for (int64_t end = util_clock_ms() + 3000; util_clock_ms() < end;) {
 		assert_true(pump(100) >= 0);
 		const struct cap_window *w = find_window(id);
 		if (cond(w)) {
@@ -465,13 +459,13 @@ static void test_window_tree(void **state)
 	/* raise through the back-end puts it back on top after a restack */
 	XRaiseWindow(d, dialog);
 	XSync(d, False);
-	for (int64_t end = now_ms() + 500; now_ms() < end;) {
+	for (int64_t end = util_clock_ms() + 500; util_clock_ms() < end;) {
 		pump(50);
 	}
 	assert_int_equal(cap->ops->raise(cap, (uint32_t)win), 0);
 	assert_int_equal(cap->ops->raise(cap, 0x7fffffff), -ENOENT);
 	bool on_top = false;
-	for (int64_t end = now_ms() + 3000; !on_top && now_ms() < end;) {
+	for (int64_t end = util_clock_ms() + 3000; !on_top && util_clock_ms() < end;) {
 		pump(100);
 		n = cap->ops->windows(cap, &list, &serial);
 		on_top = n > 0 && list[n - 1].id == (uint32_t)win;
@@ -489,7 +483,7 @@ static void test_idle_is_silent(void **state)
 {
 	(void)state;
 	/* Let the consequences of earlier tests arrive and drain them. */
-	for (int64_t end = now_ms() + 500; now_ms() < end;) {
+	for (int64_t end = util_clock_ms() + 500; util_clock_ms() < end;) {
 		assert_true(pump(100) >= 0);
 	}
 	struct cap_rect r[64];
@@ -514,7 +508,7 @@ static void test_server_death(void **state)
 	xvfb_pid = -1;
 
 	int r = 0;
-	for (int64_t end = now_ms() + 3000; r >= 0 && now_ms() < end;) {
+	for (int64_t end = util_clock_ms() + 3000; r >= 0 && util_clock_ms() < end;) {
 		r = pump(100);
 	}
 	assert_true(r < 0);

@@ -1,4 +1,4 @@
-/* Unit tests for connection strings and invitation files (src/connstr.c). */
+/* Unit tests for connection strings and invitation files (src/util/connstr.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "connstr.h"
+#include "util/connstr.h"
 
 #define T_OPEN "<C><T ID=\"1\" SID=\"0\">"
 #define T_CLOSE "</T></C></E>"

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "hostport.h"
+#include "util/hostport.h"
 
 static void ok(const char *in, const char *host, int port)
 {

@@ -20,7 +20,7 @@
 #include <freerdp/assistance.h>
 #include <freerdp/settings.h>
 
-#include "connstr.h"
+#include "util/connstr.h"
 
 #define PASSWORD "PASSWORD"
 #define AUTH "+ULZ6ifjoCa6cGPMLQiGHRPwkg6VyJqGwxMnO6GcelwUh9a6/FBq3It5ADSndmLL"

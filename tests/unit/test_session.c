@@ -24,7 +24,7 @@ static struct rdpshare_config config(void)
 	static const char *listen[] = {"127.0.0.1:0", NULL};
 	snprintf(cfg_dir, sizeof(cfg_dir), "%s/config", tmpdir);
 	snprintf(run_dir, sizeof(run_dir), "%s/run", tmpdir);
-	struct rdpshare_config c = {0};
+	struct rdpshare_config c = {.size = sizeof(struct rdpshare_config)};
 	c.demo = true;
 	c.demo_width = 320;
 	c.demo_height = 200;
@@ -119,6 +119,90 @@ static void test_single_instance(void **state)
 	rdpshare_session_destroy(d);
 	rdpshare_session_destroy(b);
 	rdpshare_session_destroy(NULL);
+}
+
+static void on_filter(rdpshare_session *s, bool enabled, void *userdata)
+{
+	(void)s;
+	(void)enabled;
+	(void)userdata;
+}
+
+static void on_throttled(rdpshare_session *s, const char *address, int seconds, void *userdata)
+{
+	(void)s;
+	(void)address;
+	(void)seconds;
+	(void)userdata;
+	fail_msg("a member past the caller's size was read");
+}
+
+/* The size member of the structs a caller fills: 0 and sizes past what the
+ * library knows are refused; an older, smaller struct is read only up to its
+ * size and the rest counts as zero. */
+static void test_struct_size(void **state)
+{
+	(void)state;
+	rdpshare_session *s = NULL;
+	struct rdpshare_config c = config();
+	c.size = 0;
+	assert_int_equal(rdpshare_session_create(&c, NULL, NULL, &s), RDPSHARE_E_INVALIDARG);
+	c.size = sizeof(size_t) - 1;
+	assert_int_equal(rdpshare_session_create(&c, NULL, NULL, &s), RDPSHARE_E_INVALIDARG);
+	c = config();
+	struct rdpshare_callbacks cb = {.size = 0};
+	assert_int_equal(rdpshare_session_create(&c, &cb, NULL, &s), RDPSHARE_E_INVALIDARG);
+	assert_null(s);
+
+	/* built against a newer header: members this library cannot honour */
+	struct {
+		struct rdpshare_config c;
+		void *newer;
+	} big_config = {.c = config()};
+	big_config.c.size = sizeof(big_config);
+	assert_int_equal(rdpshare_session_create(&big_config.c, NULL, NULL, &s),
+	                 RDPSHARE_E_INVALIDARG);
+	struct {
+		struct rdpshare_callbacks cb;
+		void (*newer)(void);
+	} big_cb = {.cb = {.size = sizeof(big_cb)}};
+	assert_int_equal(rdpshare_session_create(&c, &big_cb.cb, NULL, &s), RDPSHARE_E_INVALIDARG);
+	assert_null(s);
+
+	/* built against an older header that ended before the last member: the
+	 * structs live in buffers of exactly that size (ASan sees any read past) */
+	char run_dir[300];
+	snprintf(run_dir, sizeof(run_dir), "%s/run", tmpdir);
+	const char *old_env = getenv("XDG_RUNTIME_DIR");
+	char *saved_env = old_env ? strdup(old_env) : NULL;
+	assert_int_equal(setenv("XDG_RUNTIME_DIR", run_dir, 1), 0);
+	size_t config_size = offsetof(struct rdpshare_config, runtime_dir);
+	size_t cb_size = offsetof(struct rdpshare_callbacks, auth_throttled);
+	c = config();
+	c.size = config_size;
+	c.runtime_dir = "/nonexistent/not-to-be-read";
+	cb = (struct rdpshare_callbacks){
+	    .size = cb_size, .filter_updated = on_filter, .auth_throttled = on_throttled};
+	struct rdpshare_config *old_config = malloc(config_size);
+	struct rdpshare_callbacks *old_cb = malloc(cb_size);
+	assert_non_null(old_config);
+	assert_non_null(old_cb);
+	memcpy(old_config, &c, config_size);
+	memcpy(old_cb, &cb, cb_size);
+	assert_int_equal(rdpshare_session_create(old_config, old_cb, NULL, &s), RDPSHARE_OK);
+	free(old_config);
+	free(old_cb);
+	assert_int_equal(s->config.demo_height, 200); /* the members it has are read */
+	assert_string_equal(s->runtime_dir, run_dir); /* the default: runtime_dir was NULL */
+	assert_true(s->cb.filter_updated == on_filter);
+	assert_null(s->cb.auth_throttled);
+	rdpshare_session_destroy(s);
+	if (saved_env) {
+		setenv("XDG_RUNTIME_DIR", saved_env, 1);
+		free(saved_env);
+	} else {
+		unsetenv("XDG_RUNTIME_DIR");
+	}
 }
 
 static void test_lifecycle(void **state)
@@ -327,7 +411,8 @@ static void test_events_in_order_on_owner(void **state)
 {
 	(void)state;
 	struct order o = {.thread = pthread_self()};
-	struct rdpshare_callbacks cb = {.graphics_stream_paused = ev_paused,
+	struct rdpshare_callbacks cb = {.size = sizeof(struct rdpshare_callbacks),
+	                                .graphics_stream_paused = ev_paused,
 	                                .graphics_stream_resumed = ev_resumed,
 	                                .shared_rect_changed = ev_rect,
 	                                .attendee_refused = ev_refused};
@@ -443,7 +528,8 @@ static struct cap_window cw(uint32_t id, uint32_t app, bool listed, const char *
 static void test_app_filter_model(void **state)
 {
 	(void)state;
-	struct rdpshare_callbacks cb = {.application_open = fa_open,
+	struct rdpshare_callbacks cb = {.size = sizeof(struct rdpshare_callbacks),
+	                                .application_open = fa_open,
 	                                .application_close = fa_close,
 	                                .application_update = fa_update,
 	                                .window_open = fw_open,
@@ -454,7 +540,7 @@ static void test_app_filter_model(void **state)
 	flog[0] = '\0';
 	struct cap_window l1[] = {cw(1, 7, true, "one"), cw(2, 7, true, "two"),
 	                          cw(3, 8, true, "three"), cw(4, 7, false, "menu")};
-	session_post_windows(s, l1, 4);
+	appfilter_post_windows(s->af, l1, 4);
 	rdpshare_session_dispatch(s);
 	rdpshare_session_dispatch(s); /* the update the open callback caused */
 	assert_string_equal(flog, "A+7W+1W+2A+8W+3Au7");
@@ -469,7 +555,7 @@ static void test_app_filter_model(void **state)
 
 	flog[0] = '\0';
 	struct cap_window l2[] = {cw(2, 7, true, "two!"), cw(5, 9, true, "five")};
-	session_post_windows(s, l2, 2);
+	appfilter_post_windows(s->af, l2, 2);
 	rdpshare_session_dispatch(s);
 	assert_string_equal(flog, "W-1W-3A-8A+9W+5Wu2");
 	assert_null(rdpshare_session_find_app(s, 8));
@@ -528,7 +614,8 @@ static void test_invitation_rules(void **state)
 {
 	(void)state;
 	struct order o = {.thread = pthread_self()};
-	struct rdpshare_callbacks cb = {.attendee_refused = ev_refused};
+	struct rdpshare_callbacks cb = {.size = sizeof(struct rdpshare_callbacks),
+	                                .attendee_refused = ev_refused};
 	rdpshare_session *s = make(&cb, &o);
 	rdpshare_invitation *inv = NULL, *inv2 = NULL;
 	char longstr[300];
@@ -584,6 +671,21 @@ static void test_invitation_rules(void **state)
 	assert_int_equal(session_admit(s, &ad, &a), 0);
 	assert_ptr_equal(a->invitation, inv2);
 	assert_int_equal(rdpshare_attendee_get_control_level(a), RDPSHARE_CTRL_LEVEL_NONE);
+	/* statistics: the caller's size says how much it can take */
+	atomic_store(&a->stats.frames_sent, 7);
+	struct rdpshare_attendee_stats st = {.size = 0};
+	assert_int_equal(rdpshare_attendee_get_stats(a, &st), RDPSHARE_E_INVALIDARG);
+	st = (struct rdpshare_attendee_stats){.size = sizeof(st)};
+	assert_int_equal(rdpshare_attendee_get_stats(a, &st), 0);
+	assert_int_equal(st.frames_sent, 7);
+	assert_int_equal(st.size, sizeof(st));
+	/* a newer caller's larger struct: the tail it knows of stays as it was */
+	_Alignas(struct rdpshare_attendee_stats) unsigned char big[sizeof(st) + 16];
+	memset(big, 0xAB, sizeof(big));
+	size_t big_size = sizeof(big);
+	memcpy(big, &big_size, sizeof(big_size));
+	assert_int_equal(rdpshare_attendee_get_stats(a, (struct rdpshare_attendee_stats *)big), 0);
+	assert_int_equal(big[sizeof(st)], 0xAB);
 	session_attendee_gone(s, a, RDPSHARE_DISCONNECT_CLI, 0, false);
 	ad = adm(NULL, "secret"); /* only the revoked invitation has it */
 	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_REVOKED);
@@ -599,6 +701,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_properties),
 	    cmocka_unit_test(test_single_instance),
+	    cmocka_unit_test(test_struct_size),
 	    cmocka_unit_test(test_lifecycle),
 	    cmocka_unit_test(test_rect_and_depth),
 	    cmocka_unit_test(test_frame_buffer),

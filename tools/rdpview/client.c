@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <freerdp/client.h>
@@ -13,9 +12,10 @@
 #include <winpr/synch.h>
 
 #include "framing.h"
-#include "keyhash.h"
 #include "rdpshare.h"
 #include "rdpview.h"
+#include "util/clock.h"
+#include "util/keyhash.h"
 
 struct rv_ctx {
 	rdpContext base;
@@ -25,13 +25,6 @@ struct rv_ctx {
 static struct rv *rv_of(rdpContext *ctx)
 {
 	return ((struct rv_ctx *)ctx)->rv;
-}
-
-int64_t rv_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- pictures ---- */
@@ -53,15 +46,12 @@ static BOOL on_end_paint(rdpContext *ctx)
 	}
 	rv->frames++;
 	if (rv->o->frame_times) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
 		printf("{\"event\":\"frame\",\"n\":%llu,\"t_us\":%lld}\n",
-		       (unsigned long long)rv->frames,
-		       (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+		       (unsigned long long)rv->frames, (long long)util_clock_us());
 		fflush(stdout);
 	}
 	if (rv->t_first_frame_ms == 0) {
-		rv->t_first_frame_ms = rv_now_ms();
+		rv->t_first_frame_ms = util_clock_ms();
 	}
 	if (rv->win) {
 		for (int i = 0; i < hwnd->ninvalid; i++) {
@@ -308,7 +298,7 @@ static bool configure(struct rv *rv)
 		ok = ok && freerdp_settings_set_string(st, FreeRDP_Password, o->password);
 	}
 	/* A product id tells the sharer we take control-change responses
-	 * (FreeRDP 2.x's own multiparty client does not). */
+	 * (FreeRDP's own multiparty client, 2.x and 3.x, does not). */
 	ok = ok && freerdp_settings_set_string(st, FreeRDP_ClientProductId, "rdpshare-rdpview");
 	return ok && freerdp_settings_set_bool(st, FreeRDP_NlaSecurity, FALSE) &&
 	       freerdp_settings_set_bool(st, FreeRDP_TlsSecurity, TRUE) &&
@@ -354,14 +344,14 @@ static bool limits_reached(struct rv *rv)
 	if (o->frames > 0 && rv->frames >= (uint64_t)o->frames) {
 		return true;
 	}
-	return o->seconds > 0 && rv_now_ms() - rv->t_connect_ms >= (int64_t)(o->seconds * 1000);
+	return o->seconds > 0 && util_clock_ms() - rv->t_connect_ms >= (int64_t)(o->seconds * 1000);
 }
 
 static void print_stats(struct rv *rv)
 {
 	UINT64 in_bytes = 0, out_bytes = 0, in_packets = 0, out_packets = 0;
 	freerdp_get_stats(rv->ctx->rdp, &in_bytes, &out_bytes, &in_packets, &out_packets);
-	double secs = (double)(rv_now_ms() - rv->t_connect_ms) / 1000.0;
+	double secs = (double)(util_clock_ms() - rv->t_connect_ms) / 1000.0;
 	double first =
 	    rv->t_first_frame_ms ? (double)(rv->t_first_frame_ms - rv->t_connect_ms) / 1000.0 : -1;
 	rdpGdi *gdi = rv->ctx->gdi;
@@ -472,7 +462,7 @@ static int loop(struct rv *rv)
 		DWORD timeout = 100;
 		if (rv->script && rv->t_first_frame_ms) {
 			int next =
-			    rv_script_run(rv->script, rv, rv_now_ms() - rv->t_first_frame_ms);
+			    rv_script_run(rv->script, rv, util_clock_ms() - rv->t_first_frame_ms);
 			if (next >= 0 && (DWORD)next < timeout) {
 				timeout = (DWORD)next;
 			}
@@ -544,7 +534,7 @@ int rv_run(struct rv *rv)
 	((struct rv_ctx *)rv->ctx)->rv = rv;
 	int status = 1;
 	if (configure(rv)) {
-		rv->t_connect_ms = rv_now_ms();
+		rv->t_connect_ms = util_clock_ms();
 		rv->t_first_frame_ms = 0;
 		rv->frames = 0;
 		if (!freerdp_connect(rv->ctx->instance)) {

@@ -1,6 +1,4 @@
 #include <errno.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -14,10 +12,11 @@
 
 #include <winpr/wlog.h>
 
-#include "connstr.h"
-#include "hostport.h"
 #include "rdpshare.h"
 #include "rdpview.h"
+#include "util/connstr.h"
+#include "util/hostaddrs.h"
+#include "util/hostport.h"
 
 static void usage(FILE *f)
 {
@@ -276,18 +275,17 @@ static int wait_for_sharer(const char *spec, double seconds)
 	struct connstr_addr addrs[8] = {0};
 	size_t n = 0;
 	if (strcmp(bound, "0.0.0.0") == 0 || strcmp(bound, "::") == 0) {
-		struct ifaddrs *ifs = NULL;
-		if (getifaddrs(&ifs) == 0) {
-			for (struct ifaddrs *i = ifs; i && n < 7; i = i->ifa_next) {
-				if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
-				    !(i->ifa_flags & IFF_LOOPBACK) &&
-				    getnameinfo(i->ifa_addr, sizeof(struct sockaddr_in),
-				                addrs[n].host, sizeof(addrs[n].host), NULL, 0,
-				                NI_NUMERICHOST) == 0) {
+		struct util_hostaddr *own;
+		size_t n_own;
+		if (util_hostaddrs_list(AF_INET, &own, &n_own) == 0) {
+			for (size_t i = 0; i < n_own && n < 7; i++) {
+				if (!own[i].loopback) {
+					snprintf(addrs[n].host, sizeof(addrs[n].host), "%s",
+					         own[i].host);
 					addrs[n++].port = p;
 				}
 			}
-			freeifaddrs(ifs);
+			free(own);
 		}
 		snprintf(addrs[n].host, sizeof(addrs[n].host), "127.0.0.1");
 	} else {

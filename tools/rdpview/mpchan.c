@@ -1,5 +1,5 @@
 /* The multiparty channel on the viewer side, as a static channel add-in of
- * our own: FreeRDP 2.x's encomsp client drops the connection on PDU types it
+ * our own: FreeRDP's encomsp client (2.x and 3.x) drops the connection on PDU types it
  * does not know (the control-change response), so rdpview reads the channel
  * with the project's own codec (src/rdp/encomsp.c). Channel callbacks run on
  * the thread that runs the client loop. */

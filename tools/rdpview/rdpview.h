@@ -74,8 +74,6 @@ struct rv {
 	bool quit;
 };
 
-int64_t rv_now_ms(void);
-
 /* client.c: connect to rv->host:port and run until done. Returns 0, or the
  * tool's exit status for the failure (1 error, 3 certificate, 4 refused). */
 int rv_run(struct rv *rv);

@@ -1,13 +1,14 @@
-#include "worker.h"
+#include "util/thread.h"
 
 #include <signal.h>
 
-int worker_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+int util_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
 {
+	/* The new thread inherits the mask in force at pthread_create(). */
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int r = pthread_create(thread, NULL, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return r;
+	return -r;
 }

@@ -7,8 +7,8 @@
  * it never reads past len, never allocates more than a few times len, and
  * rejects anything that is not this shape with -EINVAL. No FreeRDP types here.
  */
-#ifndef RDPSHARE_CONNSTR_H
-#define RDPSHARE_CONNSTR_H
+#ifndef RDPSHARE_UTIL_CONNSTR_H
+#define RDPSHARE_UTIL_CONNSTR_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -53,10 +53,10 @@ void connstr_clear(struct connstr *c);
  * 0600 via a temporary file in the same directory, fsync and rename, so it is
  * replaced atomically and an error (-ENOSPC, -EACCES, ...) leaves no partial
  * file behind. Returns 0 or a negative errno.
- * For xfreerdp 2.x the name must end in ".msrcIncident" and the file must be the
- * first argument: `xfreerdp FILE.msrcIncident /assistance:PASSWORD` (with the
- * file later on the command line xfreerdp never opens it). xfreerdp also needs
- * an auth string (not the <A/> form) and skips addresses of 8 bytes or fewer. */
+ * For xfreerdp (2.x and 3.x) the name must end in ".msrcIncident" and the file
+ * must be the first argument: `xfreerdp3 FILE.msrcIncident /assistance:PASSWORD`
+ * (with the file later on the command line xfreerdp never opens it). xfreerdp
+ * also needs an auth string (not the <A/> form). */
 int invfile_write(const char *path, const char *connection_string);
 
 /* Read an invitation file written by invfile_write, or a Windows Remote

@@ -8,7 +8,7 @@
  * the five predefined entities and numeric character references, nothing else,
  * and every loop is bounded by the input length.
  *
- * Invitation file format (decision). FreeRDP 2.11's client takes host, port and
+ * Invitation file format (decision). FreeRDP's client (2.11 and 3.10) takes host, port and
  * session id from an assistance file only through libfreerdp/common/assistance.c
  * freerdp_assistance_parse_file_buffer(). Without "UPLOADINFO" in the file it
  * looks for "<E>" ... "</E>" and hands that text to
@@ -27,15 +27,15 @@
  *  - the command line only treats argv[1] as an assistance file when its name
  *    ends in ".msrcIncident" (client/common/cmdline.c, the ends_with() test in
  *    freerdp_client_settings_parse_command_line_arguments), so the file has to be
- *    named *.msrcIncident and passed first: `xfreerdp FILE.msrcIncident /assistance:PW`;
- *  - L elements whose N is 8 bytes or shorter are skipped ("length > 8" in
- *    freerdp_assistance_parse_connection_string2), so "10.0.0.1" or "::1" never
- *    become ServerHostname; put a longer address first;
+ *    named *.msrcIncident and passed first: `xfreerdp3 FILE.msrcIncident /assistance:PW`;
+ *  - FreeRDP 2.x skipped L elements whose N is 8 bytes or shorter ("length > 8"
+ *    in freerdp_assistance_parse_connection_string2); FreeRDP 3 keeps them
+ *    (tests/unit/test_invfile_freerdp.c pins it);
  *  - attribute values are taken verbatim (no entity decoding) and P must be the
  *    first attribute of L, which is how connstr_build writes them;
  *  - the reverse-connect form <A/> has no ID and is refused.
  */
-#include "connstr.h"
+#include "util/connstr.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "hostport.h"
+#include "util/hostport.h"
 
 #include <stdlib.h>
 #include <string.h>

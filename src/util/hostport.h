@@ -1,8 +1,8 @@
 /* "ADDR", "ADDR:PORT", "[IPV6]" or "[IPV6]:PORT", and a bare IPv6 address:
  * the one grammar for addresses the library and both tools take. No
- * dependencies, so the tools compile it in as well. */
-#ifndef RDPSHARE_HOSTPORT_H
-#define RDPSHARE_HOSTPORT_H
+ * dependencies. */
+#ifndef RDPSHARE_UTIL_HOSTPORT_H
+#define RDPSHARE_UTIL_HOSTPORT_H
 
 #include <stddef.h>
 

@@ -4,8 +4,8 @@
  * at a limit without splitting a surrogate pair, and turn broken sequences
  * into U+FFFD, so the result is always valid UTF-8. Fuzzed on their own
  * (fuzz/fuzz_text.c). No FreeRDP types. */
-#ifndef RDPSHARE_UTF16_H
-#define RDPSHARE_UTF16_H
+#ifndef RDPSHARE_UTIL_UTF16_H
+#define RDPSHARE_UTIL_UTF16_H
 
 #include <stddef.h>
 #include <stdint.h>

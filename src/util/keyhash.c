@@ -1,4 +1,4 @@
-#include "keyhash.h"
+#include "util/keyhash.h"
 
 #include <errno.h>
 #include <openssl/evp.h>

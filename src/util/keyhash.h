@@ -1,8 +1,8 @@
 /* The invitation's KH: base64 of the SHA-1 of a certificate's DER
  * SubjectPublicKeyInfo. The sharer computes it from its certificate, a
  * viewer (rdpview) from the one the server presents, to pin it. */
-#ifndef RDPSHARE_KEYHASH_H
-#define RDPSHARE_KEYHASH_H
+#ifndef RDPSHARE_UTIL_KEYHASH_H
+#define RDPSHARE_UTIL_KEYHASH_H
 
 #include <stddef.h>
 

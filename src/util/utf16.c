@@ -1,4 +1,4 @@
-#include "utf16.h"
+#include "util/utf16.h"
 
 #include <stdbool.h>
 

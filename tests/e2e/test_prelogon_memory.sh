@@ -1,0 +1,37 @@
+#!/bin/bash
+# Memory before logon is flat: anyone who can reach the port may open
+# connections that ask for TLS and close after the X.224 confirm. After a
+# warm-up of 300 such connections, 3,000 more may grow the sharer's RSS by
+# less than 2 MB. (FreeRDP 2.11's server kept ~6 KB per connection.)
+. "$(dirname "$0")/lib.sh"
+# freed blocks wait in ASan's quarantine: keep it small so it is not growth
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=1:malloc_context_size=4"
+start_demo_sharer
+rss() { awk '/VmRSS/ { print $2 }' "/proc/$SHARER_PID/status"; }
+# connections are reaped behind the last one: wait until none is pending
+settle() {
+	local i
+	for i in $(seq 1 50); do
+		ctl attendees >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	sleep 1
+}
+python3 "$(dirname "$0")/../helpers/x224_probe.py" "$PORT" 300 >"$WORK/warm.out" ||
+	fail "warm-up: $(cat "$WORK/warm.out")"
+settle
+before=$(rss)
+python3 "$(dirname "$0")/../helpers/x224_probe.py" "$PORT" 3000 >"$WORK/probe.out" ||
+	fail "probe: $(cat "$WORK/probe.out")"
+# connections still being torn down are not growth: look again for up to
+# 10 s (a leak does not shrink)
+for i in $(seq 1 10); do
+	settle
+	after=$(rss)
+	grow=$((after - before))
+	[ "$grow" -lt 2048 ] && break
+done
+log "RSS before ${before} kB, after 3000 connections ${after} kB: +${grow} kB"
+[ "$grow" -lt 2048 ] || fail "RSS grew by ${grow} kB over 3000 pre-logon connections"
+kill -0 "$SHARER_PID" || fail "sharer died"
+log "ok"
