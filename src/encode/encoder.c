@@ -188,7 +188,8 @@ static bool encode_rfx(struct encoder *e, struct enc_output *o, const struct fra
 		                   (UINT16)rects[i].h};
 	}
 	/* room for the surface-bits header around each message */
-	size_t max = (o->key.max_bytes ? o->key.max_bytes : 0x3F0000) - 1024;
+	size_t max = o->key.max_bytes ? o->key.max_bytes : 0x3F0000;
+	max = max > 2048 ? max - 1024 : 1024;
 	size_t cap = 0;
 	return rfx_append(e, o, f, rr, (size_t)n, max, &cap);
 }

@@ -215,7 +215,11 @@ static BOOL on_activate(freerdp_peer *peer)
 static BOOL on_frame_ack(rdpContext *ctx, UINT32 frame_id)
 {
 	(void)frame_id;
-	pace_acked(&conn_of(ctx)->view.pic.pace, false);
+	struct conn *c = conn_of(ctx);
+	if (c->view.gfx.state != GFX_READY) {
+		/* a bitmap frame's (a late one is not the pipeline's) */
+		pace_acked(&c->view.pic.pace);
+	}
 	return TRUE;
 }
 
@@ -286,6 +290,7 @@ static void on_show_window(void *ctx, uint32_t wnd)
  * when the connection broke. */
 static bool service(struct conn *c)
 {
+	c->view.gfx_wait_ms = -1; /* asked afresh by the pipeline on each pass */
 	if (!c->activated || !c->member) {
 		return true;
 	}
@@ -371,8 +376,9 @@ static void finish(struct conn *c, enum rdpshare_disconnect_reason reason, int c
 		c->host->ops->bind(c->host->ctx, c->member, NULL, NULL);
 		c->host->ops->gone(c->host->ctx, c->member, reason, code, c->announced && !silent);
 		c->member = NULL;
-	} else if (!silent && !c->announced && (code == -ETIMEDOUT || atomic_load(&c->cut))) {
-		/* too slow, or crowded out by a flood (conn_cut) */
+	} else if (!silent && !c->announced &&
+	           (code == -ETIMEDOUT || code == -EPROTO || atomic_load(&c->cut))) {
+		/* too slow, crowded out by a flood (conn_cut), or no TLS for it */
 		char addr[96];
 		snprintf(addr, sizeof(addr), "%s:%d", c->ends.peer_ip, c->ends.peer_port);
 		c->host->ops->refused(c->host->ctx, RDPSHARE_REFUSED_PROTOCOL, NULL, addr);

@@ -58,7 +58,8 @@ static UINT on_caps_advertise(RdpgfxServerContext *ctx, const RDPGFX_CAPS_ADVERT
 static UINT on_frame_ack(RdpgfxServerContext *ctx, const RDPGFX_FRAME_ACKNOWLEDGE_PDU *pdu)
 {
 	struct gfx_chan *g = chan_of(ctx);
-	pace_acked(g->pace, pdu->queueDepth == SUSPEND_FRAME_ACKNOWLEDGEMENT);
+	pace_suspend_acks(g->pace, pdu->queueDepth == SUSPEND_FRAME_ACKNOWLEDGEMENT);
+	pace_acked(g->pace);
 	return CHANNEL_RC_OK;
 }
 

@@ -20,7 +20,6 @@ void pace_restart(struct pace *p, bool use_acks, int max_in_flight)
 	pace_set_max_in_flight(p, max_in_flight);
 	p->need_full = true;
 	atomic_store(&p->in_flight, 0);
-	atomic_store(&p->acks_suspended, false);
 }
 
 void pace_set_max_in_flight(struct pace *p, int max_in_flight)
@@ -93,9 +92,13 @@ void pace_frame_out(struct pace *p)
 	}
 }
 
-void pace_acked(struct pace *p, bool suspended)
+void pace_suspend_acks(struct pace *p, bool suspended)
 {
 	atomic_store(&p->acks_suspended, suspended);
+}
+
+void pace_acked(struct pace *p)
+{
 	if (atomic_fetch_sub(&p->in_flight, 1) <= 0) {
 		atomic_store(&p->in_flight, 0); /* an ack for a frame before a restart */
 	}

@@ -53,7 +53,8 @@ enum pace_plan {
 
 void pace_init(struct pace *p, const struct pace_sink *sink, size_t max_unsent);
 /* Start over (activation, a new surface): the next picture is whole and
- * frames sent before are forgotten. */
+ * frames sent before are forgotten. A viewer that suspended
+ * acknowledgements stays suspended: it will not send one again. */
 void pace_restart(struct pace *p, bool use_acks, int max_in_flight);
 /* The in-flight limit can change while viewers watch (a property). */
 void pace_set_max_in_flight(struct pace *p, int max_in_flight);
@@ -75,9 +76,11 @@ uint64_t pace_sent(struct pace *p, uint64_t seq);
 /* One frame went out on the wire (counted in flight when the viewer
  * acknowledges frames and has not suspended that). */
 void pace_frame_out(struct pace *p);
-/* An acknowledgement came (suspended: the viewer wants no more of them).
- * Any thread. */
-void pace_acked(struct pace *p, bool suspended);
+/* An acknowledgement came. Any thread. */
+void pace_acked(struct pace *p);
+/* The viewer stopped (true) or resumed (false) acknowledging frames: while
+ * it is stopped, frames are not counted in flight. Any thread. */
+void pace_suspend_acks(struct pace *p, bool suspended);
 /* How long the connection may sleep before pace wants to look again (ms),
  * -1 when only a new frame or an acknowledgement can change anything. */
 int pace_timeout(struct pace *p, int64_t now);

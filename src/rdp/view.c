@@ -23,7 +23,7 @@ void view_activate(struct view *v, const rdpSettings *st, int max_in_flight, boo
 	if (first) {
 		pace_hold(&v->pic.pace, now_ms + GFX_HOLD_MS);
 	}
-	v->gfx_wanted = freerdp_settings_get_bool(st, FreeRDP_SupportGraphicsPipeline);
+	v->gfx_offered = freerdp_settings_get_bool(st, FreeRDP_SupportGraphicsPipeline);
 	struct enc_key *k = &v->pic.key;
 	k->codec = bitmap_pick_codec(st);
 	k->bpp = (int)freerdp_settings_get_uint32(st, FreeRDP_ColorDepth);
@@ -43,8 +43,8 @@ void view_restart(struct view *v)
 void view_pipeline(struct view *v, HANDLE vcm, rdpContext *ctx, bool allowed, bool drdynvc_ready,
                    int wake_fd, int64_t now_ms)
 {
-	v->gfx_wanted = v->gfx_wanted && allowed;
-	if (!v->gfx_tried && v->gfx_wanted && drdynvc_ready) {
+	v->gfx_allowed = allowed;
+	if (!v->gfx_tried && v->gfx_offered && allowed && drdynvc_ready) {
 		v->gfx_tried = true;
 		gfx_open(&v->gfx, vcm, ctx, wake_fd, &v->pic.pace, now_ms);
 	}
@@ -56,8 +56,8 @@ void view_pipeline(struct view *v, HANDLE vcm, rdpContext *ctx, bool allowed, bo
  * twice. Given up after a deadline: then bitmap updates. */
 static bool gfx_pending(struct view *v, int64_t now_ms)
 {
-	return v->gfx.state == GFX_WAITING ||
-	       (!v->gfx_tried && v->gfx_wanted && pace_held(&v->pic.pace, now_ms));
+	return v->gfx.state == GFX_WAITING || (!v->gfx_tried && v->gfx_offered && v->gfx_allowed &&
+	                                       pace_held(&v->pic.pace, now_ms));
 }
 
 /* A new size or depth: re-activation carries it; pictures resume when the
@@ -86,11 +86,8 @@ bool view_send(struct view *v, rdpContext *ctx, int depth, int64_t now_ms, bool 
 	v->gfx_wait_ms = -1;
 	*resized = false;
 	struct frame *f = hub_latest(v->pic.hub);
-	if (!f) {
-		return true;
-	}
-	bool ok = follow_size(ctx, f, (UINT32)depth, resized);
-	if (ok && !*resized && !gfx_pending(v, now_ms)) {
+	bool ok = !f || follow_size(ctx, f, (UINT32)depth, resized);
+	if (f && ok && !*resized && !gfx_pending(v, now_ms)) {
 		pace_hold(&v->pic.pace, 0); /* the pipeline is up, or will not come */
 		if (v->gfx.state == GFX_READY) {
 			ok = gfx_send_picture(&v->gfx, &v->pic, f, now_ms, &v->gfx_wait_ms, flush,
@@ -99,7 +96,9 @@ bool view_send(struct view *v, rdpContext *ctx, int depth, int64_t now_ms, bool 
 			ok = bitmap_send(&v->pic, ctx, f, now_ms);
 		}
 	}
-	frame_unref(f);
+	if (f) {
+		frame_unref(f);
+	}
 	if (ok && !*resized) {
 		send_cursor(&v->cursor, v->pic.hub, ctx);
 	}

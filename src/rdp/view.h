@@ -17,9 +17,10 @@
 struct view {
 	struct picture pic;
 	struct gfx_chan gfx;
-	bool gfx_tried;  /* the pipeline is tried once per connection */
-	bool gfx_wanted; /* the viewer offers it and the sharer allows it */
-	int gfx_wait_ms; /* the H.264 group wants to be asked again in this long (-1: no) */
+	bool gfx_tried;   /* the pipeline is tried once per connection */
+	bool gfx_offered; /* the viewer offers it (its settings at activation) */
+	bool gfx_allowed; /* the sharer allows it (rdpshare.GraphicsPipeline, live) */
+	int gfx_wait_ms;  /* the H.264 group wants to be asked again in this long (-1: no) */
 	struct cursor_state cursor;
 };
 

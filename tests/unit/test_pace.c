@@ -78,14 +78,14 @@ static void test_in_flight_limit_and_wake(void **state)
 	pace_frame_out(&p);
 	assert_int_equal(pace_plan(&p, 3, false, 0, &since), PACE_WAIT);
 	assert_int_equal(f.wakes, 0);
-	pace_acked(&p, false); /* the one it waited for: wakes the connection */
+	pace_acked(&p); /* the one it waited for: wakes the connection */
 	assert_int_equal(f.wakes, 1);
 	assert_int_equal(pace_plan(&p, 3, false, 0, &since), PACE_SHARED);
-	pace_acked(&p, false); /* nobody waits: no wake-up */
+	pace_acked(&p); /* nobody waits: no wake-up */
 	assert_int_equal(f.wakes, 1);
 	/* more acknowledgements than frames (from before a restart) */
-	pace_acked(&p, false);
-	pace_acked(&p, false);
+	pace_acked(&p);
+	pace_acked(&p);
 	assert_int_equal(atomic_load(&p.in_flight), 0);
 	/* the limit follows the property */
 	pace_set_max_in_flight(&p, 1);
@@ -109,10 +109,18 @@ static void test_no_acks_no_limit(void **state)
 	assert_true(pace_may_send(&p));
 	/* a viewer that suspended acknowledgements is not counted either */
 	setup(&p, &f, true, 1);
-	pace_acked(&p, true);
+	pace_suspend_acks(&p, true);
 	pace_frame_out(&p);
 	pace_frame_out(&p);
 	assert_true(pace_may_send(&p));
+	/* and stays so over a restart (a new surface after a resize): it
+	 * will not acknowledge again, so nothing may wait for it */
+	pace_restart(&p, true, 1);
+	pace_frame_out(&p);
+	assert_true(pace_may_send(&p));
+	pace_suspend_acks(&p, false);
+	pace_frame_out(&p);
+	assert_false(pace_may_send(&p));
 }
 
 static void test_behind_on_socket(void **state)
