@@ -1,6 +1,6 @@
 #!/bin/bash
-# rdpshare against FreeRDP's own desktop sharer (freerdp-shadow-cli, Debian's
-# freerdp2-shadow-x11) on the same 1920x1080 Xvfb desktop with the same
+# rdpshare against FreeRDP's own desktop sharer (freerdp-shadow-cli3, Debian's
+# freerdp3-shadow-x11) on the same 1920x1080 Xvfb desktop with the same
 # headless viewers (rdpview --headless --stats, graphics pipeline offered).
 #
 # Workloads (tests/helpers): still (xpattern), typing (xwork typing: an
@@ -18,7 +18,7 @@
 # the first costs.
 #   bench/vs_shadow.sh [BUILD_DIR] [SECONDS] [N...]   (default: build 15 1 4 16)
 #   WORKLOADS="still typing" VIEWER_ARGS="--gfx" bench/vs_shadow.sh ...
-# Installs freerdp2-shadow-x11 if missing (root). Not a test: it measures.
+# Installs freerdp3-shadow-x11 if missing (root, scripts/deps.sh --test). Not a test: it measures.
 # Everything runs on this machine: viewers decoding compete with the sharers
 # for the same cores, equally for both.
 set -u
