@@ -54,7 +54,7 @@ VIEW_LIBS := $(shell pkg-config --libs freerdp-client3 freerdp3 winpr3 x11 opens
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # unit tests that decode with FreeRDP's own codecs (and so need its flags)
-UNIT_FREERDP := test_encoder test_vstream test_invfile_freerdp
+UNIT_FREERDP := test_encoder test_vstream test_invfile_freerdp test_clip
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 HELPER_SRC := $(wildcard tests/helpers/*.c)
@@ -116,14 +116,27 @@ $(BUILD)/tests/transport_relay: tests/helpers/transport_relay.c $(BUILD)/librdps
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< -L$(BUILD) -lrdpshare \
 		-Wl,-rpath,'$$ORIGIN/..'
 
+# a hostile viewer on FreeRDP's client library (tests/e2e/test_channel_caps.sh)
+$(BUILD)/tests/chan_flood: tests/helpers/chan_flood.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
+		$(shell pkg-config --libs freerdp-client3 freerdp3 winpr3)
+
+# a viewer flooding Refresh Rect on FreeRDP's client library (tests/e2e/test_refresh_flood.sh)
+$(BUILD)/tests/refresh_flood: tests/helpers/refresh_flood.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
+		$(shell pkg-config --libs freerdp-client3 freerdp3 winpr3)
+
 $(BUILD)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(shell pkg-config --libs $(SYS_PKGS)) -lm
 
-tests: all $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN) $(BUILD)/tests/libenospc.so
+tests: all $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN) $(BUILD)/tests/libenospc.so \
+	$(BUILD)/tests/libsockopt.so
 
-# fault injection for the end-to-end tests (LD_PRELOAD)
-$(BUILD)/tests/libenospc.so: tests/preload/enospc.c Makefile
+# fault injection and socket options for the end-to-end tests (LD_PRELOAD)
+$(BUILD)/tests/lib%.so: tests/preload/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
 
@@ -151,6 +164,8 @@ build-fuzz/libutil-fuzz.a: $(UTIL_SRC:%.c=build-fuzz/obj/%.o)
 build-fuzz/fuzz_encomsp: src/rdp/encomsp.c
 build-fuzz/fuzz_ctl: tools/parse.c
 build-fuzz/fuzz_vcframe: tools/rdpview/framing.c
+build-fuzz/fuzz_changuard: src/rdp/chan_guard.c
+build-fuzz/fuzz_throttle: src/throttle.c
 build-fuzz/fuzz_%: fuzz/fuzz_%.c build-fuzz/libutil-fuzz.a
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \

@@ -16,6 +16,21 @@
 
 static rdpshare_channel *echo;
 
+/* Names and messages are the viewer's choice: printed raw, an escape
+ * sequence in one would drive this terminal. out gets plain ASCII only,
+ * anything else as '?', cut to out_size - 1 characters (rdpshare's own tool
+ * escapes them visibly instead). */
+static const char *printable(char *out, size_t out_size, const char *s, size_t len)
+{
+	size_t n = 0;
+	for (; n < len && n + 1 < out_size; n++) {
+		unsigned char c = (unsigned char)s[n];
+		out[n] = c >= 0x20 && c < 0x7F ? (char)c : '?';
+	}
+	out[n] = '\0';
+	return out;
+}
+
 static void on_connected(rdpshare_session *s, rdpshare_attendee *a, void *ud)
 {
 	(void)s;
@@ -23,7 +38,9 @@ static void on_connected(rdpshare_session *s, rdpshare_attendee *a, void *ud)
 	/* channel access starts at NONE: this sharer trusts every viewer */
 	rdpshare_channel_set_access(echo, rdpshare_attendee_id(a),
 	                            RDPSHARE_CHANNEL_ACCESS_SENDRECEIVE);
-	printf("%s joined\n", rdpshare_attendee_remote_name(a));
+	const char *name = rdpshare_attendee_remote_name(a);
+	char shown[65];
+	printf("%s joined\n", printable(shown, sizeof(shown), name, strlen(name)));
 }
 
 static void on_data(rdpshare_session *s, rdpshare_channel *ch, rdpshare_attendee *a,
@@ -31,7 +48,10 @@ static void on_data(rdpshare_session *s, rdpshare_channel *ch, rdpshare_attendee
 {
 	(void)s;
 	(void)ud;
-	printf("%s says %.*s\n", rdpshare_attendee_remote_name(a), (int)len, (const char *)data);
+	const char *name = rdpshare_attendee_remote_name(a);
+	char shown[65], text[201];
+	printf("%s says %s\n", printable(shown, sizeof(shown), name, strlen(name)),
+	       printable(text, sizeof(text), data, len));
 	rdpshare_channel_send(ch, data, len, rdpshare_attendee_id(a), 0);
 }
 
@@ -57,6 +77,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: echo_channel PASSWORD [--demo] [ADDR:PORT]\n");
 		return 2;
 	}
+	/* a line at a time even into a file or pipe (a script waits for them);
+	 * set before the first output, as setvbuf requires */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* where to listen: every address on a free port unless told */
 	const char *listen[2] = {NULL, NULL};
 	struct rdpshare_config cfg = {.size = sizeof(struct rdpshare_config)};
@@ -102,7 +125,6 @@ int main(int argc, char **argv)
 	free(cs);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	r = rdpshare_session_run(session);
 	rdpshare_session_destroy(session);
 	return r ? 1 : 0;

@@ -116,10 +116,15 @@ struct rdpshare_config {
 	 * or none takes PortId; PortId 0 lets the system pick a free port. */
 	const char *const *listen;
 	/* Where the TLS certificate lives (created on first use, 0600).
-	 * NULL: $XDG_CONFIG_HOME/rdpshare (~/.config/rdpshare). */
+	 * NULL: $XDG_CONFIG_HOME/rdpshare, else ~/.config/rdpshare with ~ from
+	 * $HOME or else the password database; never under /tmp (no home
+	 * directory at all: create fails with RDPSHARE_E_TLS). */
 	const char *config_dir;
-	/* Where the single-instance lock lives. NULL: $XDG_RUNTIME_DIR
-	 * (or /tmp/rdpshare-UID when unset). */
+	/* Where the single-instance lock lives. NULL: $XDG_RUNTIME_DIR, or when
+	 * unset ${TMPDIR:-/tmp}/rdpshare-UID. It must be private (ours, mode 0700,
+	 * not a symbolic link; made so when missing): else create fails with
+	 * RDPSHARE_E_ACCESS, since whoever else can write there could hold the
+	 * lock or replace what is kept beside it. */
 	const char *runtime_dir;
 };
 
@@ -145,7 +150,14 @@ struct rdpshare_callbacks {
 	/* OnControlLevelChangeRequest: a viewer asked for a level for itself
 	 * (VIEW or INTERACTIVE; NONE when it gives control back). Nothing
 	 * changes until the application sets the level or answers. A viewer's
-	 * request about another attendee is ignored and raises nothing. */
+	 * request about another attendee is ignored and raises nothing.
+	 * Our additions: each call is one request with its own id
+	 * (rdpshare_attendee_get_control_request) whose level never changes.
+	 * The same level asked again while it waits raises nothing; another
+	 * level is a new request, raised anew, that supersedes (withdraws) the
+	 * waiting one. Answer with rdpshare_session_answer_control_request,
+	 * which grants exactly the level of the request id shown, never a
+	 * newer one's. */
 	void (*control_level_change_request)(rdpshare_session *s, rdpshare_attendee *a,
 	                                     enum rdpshare_ctrl_level requested, void *userdata);
 	/* OnGraphicsStreamPaused / Resumed (raised on the sharer too, after Pause/Resume). */
@@ -183,12 +195,16 @@ struct rdpshare_callbacks {
 	void (*window_close)(rdpshare_session *s, rdpshare_window *w, void *userdata);
 	void (*window_update)(rdpshare_session *s, rdpshare_window *w, void *userdata);
 	void (*filter_updated)(rdpshare_session *s, bool enabled, void *userdata);
-	/* Our addition: failed logons locked out an address (address "ip") or,
-	 * when many addresses fail together, every logon (address NULL) for
-	 * seconds. Meanwhile no password is even checked (refusal THROTTLED).
-	 * Rules: 5 failures in a row lock an address for 5 s, doubling with
-	 * each lockout up to 10 min; 30 failures within a minute lock all
-	 * logons for 30 s. */
+	/* Our addition: failed logons locked out a network prefix (address
+	 * "a.b.c.0/24" for IPv4, "x:x:x:x::/64" for IPv6, "?" for an unknown
+	 * peer) or, when many prefixes fail together, every logon of a kind
+	 * (address NULL) for seconds. Meanwhile no password is even checked
+	 * (refusal THROTTLED). Rules: 5 failures in a row lock a prefix for
+	 * 5 s, doubling with each lockout up to 10 min; 30 failures within a
+	 * minute lock all logons for 30 s. Logons that present the ticket of
+	 * an invitation that is not revoked (Remote Assistance logons: the
+	 * invitation file, a connection string) are counted apart from all
+	 * others, so strangers guessing cannot lock out invited viewers. */
 	void (*auth_throttled)(rdpshare_session *s, const char *address, int seconds,
 	                       void *userdata);
 };
@@ -211,6 +227,13 @@ int rdpshare_session_create(const struct rdpshare_config *config,
  * (config.config_dir, else $XDG_CONFIG_HOME/rdpshare or
  * ~/.config/rdpshare). Owned by the session. */
 const char *rdpshare_session_get_config_dir(const rdpshare_session *s);
+
+/* Our addition: the fingerprint of the session's TLS certificate, the
+ * SHA-256 of its whole DER encoding as 64 lowercase hex digits, which is what
+ * xfreerdp3 pins with /cert:fingerprint:sha256:HEX (the invitation's KH pins
+ * the public key instead). NULL before the first open. Owned by the session:
+ * valid until destroy. */
+const char *rdpshare_session_get_certificate_fingerprint(const rdpshare_session *s);
 
 /* Close if open, free everything. NULL is accepted. No callbacks run. */
 void rdpshare_session_destroy(rdpshare_session *s);
@@ -374,6 +397,13 @@ const char *rdpshare_property_name(int i, bool *is_bool, bool *before_open_only)
  * to generate one. group: at most 255 bytes (NULL = ""). password: at most 255
  * bytes, NULL or "" for none. attendee_limit >= 0 counts attendees connected
  * through it at once (0: nobody may join). Allowed before and after Open.
+ * Admission, as in the original: a Remote Assistance logon names the
+ * invitation by its ticket and must give its password; a plain logon's
+ * password picks the invitation. An invitation without a password admits
+ * only logons that carry its ticket (the invitation file, the connection
+ * string), never a plain logon, whatever password that sends: the ticket is
+ * then its only secret, so let it be generated (auth_string NULL), and warn
+ * whoever asked for it.
  * Ownership: *out belongs to the session (invitations are never deleted,
  * only revoked, as in the original). */
 int rdpshare_session_create_invitation(rdpshare_session *s, const char *auth_string,
@@ -427,7 +457,10 @@ int rdpshare_invitation_attendee_count(const rdpshare_invitation *inv);
  * property's colour; clicks and wheel turns there are dropped. New
  * applications start not shared. Viewers on the multiparty channel are told
  * the filter state and, of the applications and windows, only those they
- * can see (all while the filter is off). */
+ * can see: mapped windows whose outer geometry meets the shared rect (and,
+ * with the filter on, that it shows), and the applications that have one.
+ * A window that unmaps or leaves the rect is withdrawn from them as if
+ * closed, and told again when it comes back. */
 bool rdpshare_session_get_filter_enabled(const rdpshare_session *s);
 /* Raises filter_updated when the state changes. */
 int rdpshare_session_set_filter_enabled(rdpshare_session *s, bool enabled);
@@ -498,6 +531,19 @@ int rdpshare_attendee_set_control_level(rdpshare_attendee *a, enum rdpshare_ctrl
 int rdpshare_attendee_send_control_level_change_response(rdpshare_attendee *a,
                                                          enum rdpshare_ctrl_level level,
                                                          long reason);
+/* Our addition: the control request this attendee waits on: its id (> 0,
+ * unique in the session) and, when level is not NULL, the level it asked
+ * for; 0 when none waits (never asked, answered, or the attendee left).
+ * In the control_level_change_request callback it is the request raised. */
+long rdpshare_attendee_get_control_request(const rdpshare_attendee *a,
+                                           enum rdpshare_ctrl_level *level);
+/* Our addition: answer control request request_id. grant: set exactly the
+ * level that request asked for, then tell the viewer (reason 0); deny: only
+ * tell it (reason 1), the level stays. Either way the request is done.
+ * RDPSHARE_E_NOT_FOUND when no attendee waits on that id: answered
+ * already, superseded by a newer request of another level, or its
+ * attendee left; nothing changes then. */
+int rdpshare_session_answer_control_request(rdpshare_session *s, long request_id, bool grant);
 int rdpshare_attendee_flags(const rdpshare_attendee *a);
 /* IRDPSRAPITcpConnectionInfo. Strings owned by the attendee. */
 const char *rdpshare_attendee_peer_ip(const rdpshare_attendee *a);

@@ -352,13 +352,31 @@ static void apply_windows(struct appfilter *af, const struct cap_window *w, int 
 	free(app_new);
 	free(retitled);
 	if (n_gone || n_opened || n_retitled) {
-		appfilter_push(af); /* moves alone change neither the policy nor the lists */
+		appfilter_push(af);
+	} else {
+		/* moves, maps and unmaps leave the policy alone but may take a
+		 * window into or out of what viewers see */
+		appfilter_refresh_viewers(af);
 	}
 }
 
-/* What viewers may be told: only what they can see. */
+/* What viewers may be told: only what they can see (mp_filter.h has the
+ * rule). Reads the shared rect under s->lock, so never call it holding the
+ * filter's lock. */
 static bool build_mp(const struct appfilter *af, struct mp_filter *out)
 {
+	rdpshare_session *s = af->s;
+	int l, t, r, b, dw, dh;
+	pthread_mutex_lock(&s->lock);
+	l = s->rect_l;
+	t = s->rect_t;
+	r = s->rect_r;
+	b = s->rect_b;
+	dw = s->desk_w;
+	dh = s->desk_h;
+	pthread_mutex_unlock(&s->lock);
+	const struct cap_rect rect = {l, t, r - l, b - t};
+	const struct cap_rect shown = mp_shown_rect(&rect, dw, dh);
 	memset(out, 0, sizeof(*out));
 	out->enabled = af->enabled;
 	out->apps = calloc((size_t)af->n_apps + 1, sizeof(*out->apps));
@@ -372,7 +390,9 @@ static bool build_mp(const struct appfilter *af, struct mp_filter *out)
 		bool any = false;
 		for (int k = 0; k < a->n_wins; k++) {
 			const rdpshare_window *w = a->wins[k];
-			if (af->enabled && !a->shared && !w->shared) {
+			const struct cap_rect geo = {w->x, w->y, w->w, w->h};
+			bool filtered = af->enabled && !a->shared && !w->shared;
+			if (!mp_window_seen(&geo, w->visible, filtered, &shown)) {
 				continue;
 			}
 			any = true;
@@ -391,6 +411,35 @@ static bool build_mp(const struct appfilter *af, struct mp_filter *out)
 		memcpy(m->name, a->name, sizeof(m->name));
 	}
 	return true;
+}
+
+/* A new generation of the viewers' copy when it differs (or force: the
+ * first one), and the connections woken to tell it. */
+static void push_viewers(struct appfilter *af, bool force)
+{
+	rdpshare_session *s = af->s;
+	struct mp_filter m;
+	if (!build_mp(af, &m)) {
+		return;
+	}
+	pthread_mutex_lock(&af->lock);
+	bool same = !force && atomic_load(&af->gen) != 0 && mp_filter_equal(&af->viewers, &m);
+	if (same) {
+		mp_filter_free(&m);
+	} else {
+		mp_filter_free(&af->viewers);
+		af->viewers = m;
+		atomic_fetch_add(&af->gen, 1);
+	}
+	pthread_mutex_unlock(&af->lock);
+	if (!same && s->server) {
+		server_poke_all(s->server);
+	}
+}
+
+void appfilter_refresh_viewers(struct appfilter *af)
+{
+	push_viewers(af, false);
 }
 
 void appfilter_push(struct appfilter *af)
@@ -415,17 +464,7 @@ void appfilter_push(struct appfilter *af)
 		}
 		free(p);
 	}
-	struct mp_filter m;
-	if (build_mp(af, &m)) {
-		pthread_mutex_lock(&af->lock);
-		mp_filter_free(&af->viewers);
-		af->viewers = m;
-		atomic_fetch_add(&af->gen, 1);
-		pthread_mutex_unlock(&af->lock);
-		if (s->server) {
-			server_poke_all(s->server);
-		}
-	}
+	push_viewers(af, true);
 }
 
 void appfilter_destroy(struct appfilter *af)

@@ -176,6 +176,56 @@ int attendee_take_outbox(rdpshare_attendee *a, int *levels, long *reasons, int m
 	return n;
 }
 
+bool attendee_note_request(rdpshare_session *s, rdpshare_attendee *a, int level)
+{
+	if (a->req_id != 0 && a->req_level == level) {
+		return false; /* the viewer repeats itself: still the same request */
+	}
+	/* Never changed in place: a pending request keeps the level it was
+	 * shown with, and another level is another request that replaces it,
+	 * so an answer meant for one can never apply to the other. */
+	a->req_id = ++s->next_request_id;
+	a->req_level = level;
+	return true;
+}
+
+long rdpshare_attendee_get_control_request(const rdpshare_attendee *a,
+                                           enum rdpshare_ctrl_level *level)
+{
+	if (!a || !pthread_equal(pthread_self(), a->invitation->session->owner) || !a->listed ||
+	    a->req_id == 0) {
+		return 0;
+	}
+	if (level) {
+		*level = (enum rdpshare_ctrl_level)a->req_level;
+	}
+	return a->req_id;
+}
+
+int rdpshare_session_answer_control_request(rdpshare_session *s, long request_id, bool grant)
+{
+	if (!s || request_id <= 0) {
+		return RDPSHARE_E_INVALIDARG;
+	}
+	CHECK_OWNER(s);
+	rdpshare_attendee *a = NULL;
+	for (int i = 0; i < s->n_attendees && !a; i++) {
+		if (s->attendees[i]->req_id == request_id) {
+			a = s->attendees[i];
+		}
+	}
+	if (!a) {
+		return RDPSHARE_E_NOT_FOUND; /* answered, superseded, or its attendee left */
+	}
+	enum rdpshare_ctrl_level level = (enum rdpshare_ctrl_level)a->req_level;
+	a->req_id = 0;
+	int r = grant ? rdpshare_attendee_set_control_level(a, level) : RDPSHARE_OK;
+	if (r == RDPSHARE_OK) {
+		r = rdpshare_attendee_send_control_level_change_response(a, level, grant ? 0 : 1);
+	}
+	return r;
+}
+
 int rdpshare_attendee_flags(const rdpshare_attendee *a)
 {
 	/* ATTENDEE_FLAGS_LOCAL marks an attendee on this machine. */

@@ -8,21 +8,27 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "session_internal.h"
+#include "util/dirs.h"
 
 int instance_lock_take(const char *runtime_dir, int *fd_out)
 {
 	char path[PATH_MAX];
-	if (mkdir(runtime_dir, 0700) < 0 && errno != EEXIST) {
-		return RDPSHARE_E_IO;
+	/* A directory another user owns or can write to (a /tmp/rdpshare-UID made
+	 * first by someone else) would let them hold this lock, or swap the
+	 * files kept beside it. */
+	int r = dirs_make_private(runtime_dir, NULL, 0);
+	if (r < 0) {
+		return r == -ENOTDIR || r == -ELOOP || r == -EPERM || r == -EACCES
+		           ? RDPSHARE_E_ACCESS
+		           : RDPSHARE_E_IO;
 	}
 	if (snprintf(path, sizeof(path), "%s/rdpshare.lock", runtime_dir) >= (int)sizeof(path)) {
 		return RDPSHARE_E_INVALIDARG;
 	}
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
 	if (fd < 0) {
 		return RDPSHARE_E_IO;
 	}

@@ -266,13 +266,9 @@ int rdpshare_invitation_attendee_count(const rdpshare_invitation *inv)
 
 /* Constant time: both sides are hashed and the digests compared with
  * CRYPTO_memcmp, so response timing tells an attacker neither how much of
- * a guess was right nor the password's length. */
-static bool password_matches(const char *want, const char *got)
+ * a guess was right nor the secret's length. */
+static bool secret_equal(const char *want, const char *got)
 {
-	if (!*want) {
-		/* An invitation without a password: RA clients send "*". */
-		return !*got || strcmp(got, "*") == 0;
-	}
 	unsigned char a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
 	SHA256((const unsigned char *)want, strlen(want), a);
 	SHA256((const unsigned char *)got, strlen(got), b);
@@ -282,10 +278,23 @@ static bool password_matches(const char *want, const char *got)
 	return same;
 }
 
-/* Returns 0 (admitted, count raised) or the refusal reason. Under s->lock. */
-static int check_one(rdpshare_invitation *inv, const char *password)
+/* ticketed: the logon named this invitation by its ticket. An invitation
+ * without a password admits only such logons (RA clients send "*" or
+ * nothing as its password): a plain logon with an empty password would
+ * otherwise walk in knowing nothing, where the original never admits
+ * without the connection string's ticket. */
+static bool password_matches(const char *want, const char *got, bool ticketed)
 {
-	if (!password_matches(inv->password, password ? password : "")) {
+	if (!*want) {
+		return ticketed && (!*got || strcmp(got, "*") == 0);
+	}
+	return secret_equal(want, got);
+}
+
+/* Returns 0 (admitted, count raised) or the refusal reason. Under s->lock. */
+static int check_one(rdpshare_invitation *inv, const char *password, bool ticketed)
+{
+	if (!password_matches(inv->password, password ? password : "", ticketed)) {
 		return RDPSHARE_REFUSED_BAD_PASSWORD;
 	}
 	if (inv->revoked) {
@@ -298,6 +307,20 @@ static int check_one(rdpshare_invitation *inv, const char *password)
 	return 0;
 }
 
+/* The invitation whose ticket the logon presents, or NULL. Every
+ * invitation is compared in constant time: for one without a password
+ * the ticket is the only secret. Under s->lock. */
+static rdpshare_invitation *by_ticket(rdpshare_session *s, const char *ticket)
+{
+	rdpshare_invitation *found = NULL;
+	for (int i = 0; ticket && *ticket && i < s->n_invitations; i++) {
+		if (secret_equal(s->invitations[i]->auth_string, ticket) && !found) {
+			found = s->invitations[i];
+		}
+	}
+	return found;
+}
+
 int session_admit(rdpshare_session *s, const struct admission *adm, rdpshare_attendee **out)
 {
 	int why = RDPSHARE_REFUSED_BAD_PASSWORD;
@@ -307,23 +330,29 @@ int session_admit(rdpshare_session *s, const struct admission *adm, rdpshare_att
 	bool global = false;
 	int64_t lock_ms = 0;
 	pthread_mutex_lock(&s->lock);
+	/* A logon presents a ticket when it is a Remote Assistance logon
+	 * (rdp/logon.c: password "*", the working directory set) whose working
+	 * directory is, byte for byte, the auth string of an invitation that is
+	 * not revoked. Only then is it counted apart from strangers, whose
+	 * failures cannot lock it out (throttle.h); a wrong, unknown or revoked
+	 * ticket is a stranger's. */
+	rdpshare_invitation *named = by_ticket(s, adm->ticket);
+	enum throttle_kind kind = named && !named->revoked ? THROTTLE_TICKET : THROTTLE_STRANGER;
 	if (s->state != SESSION_OPEN) {
 		why = RDPSHARE_REFUSED_NOT_OPEN;
-	} else if (throttle_wait(&s->throttle, adm->peer_ip, now, &global) > 0) {
+	} else if (throttle_wait(&s->throttle, kind, adm->peer_ip, now, &global) > 0) {
 		why = RDPSHARE_REFUSED_THROTTLED; /* not even compared */
 	} else if (adm->ticket && *adm->ticket) {
-		for (int i = 0; i < s->n_invitations; i++) {
-			if (strcmp(s->invitations[i]->auth_string, adm->ticket) == 0) {
-				why = check_one(s->invitations[i], adm->password);
-				chosen = why == 0 ? s->invitations[i] : NULL;
-				break;
-			}
+		/* a ticket names its invitation; an unknown one is a wrong guess */
+		if (named) {
+			why = check_one(named, adm->password, true);
+			chosen = why == 0 ? named : NULL;
 		}
 	} else {
 		/* A plain logon names no invitation: the password picks it. The most
 		 * telling refusal wins (a matching but full invitation says "limit"). */
 		for (int i = 0; i < s->n_invitations && !chosen; i++) {
-			int r = check_one(s->invitations[i], adm->password);
+			int r = check_one(s->invitations[i], adm->password, false);
 			if (r == 0) {
 				chosen = s->invitations[i];
 				why = 0;
@@ -333,14 +362,15 @@ int session_admit(rdpshare_session *s, const struct admission *adm, rdpshare_att
 		}
 	}
 	if (why == RDPSHARE_REFUSED_BAD_PASSWORD) {
-		lock_ms = throttle_failed(&s->throttle, adm->peer_ip, now, &global);
+		lock_ms = throttle_failed(&s->throttle, kind, adm->peer_ip, now, &global);
 	} else if (chosen) {
-		throttle_succeeded(&s->throttle, adm->peer_ip);
+		throttle_succeeded(&s->throttle, kind, adm->peer_ip);
 	}
 	pthread_mutex_unlock(&s->lock);
+	char prefix[THROTTLE_PREFIX_LEN];
+	throttle_prefix(adm->peer_ip, prefix, sizeof(prefix));
 	if (lock_ms > 0) {
-		session_post_throttled(s, global ? NULL : adm->peer_ip,
-		                       (int)((lock_ms + 999) / 1000));
+		session_post_throttled(s, global ? NULL : prefix, (int)((lock_ms + 999) / 1000));
 	}
 	if (!chosen) {
 		char addr[300];

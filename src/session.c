@@ -2,6 +2,7 @@
  * properties, and the dispatch of queued events on the owner thread. */
 #include <errno.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,32 +14,34 @@
 #include "rdp/server.h"
 #include "rdp/tls.h"
 #include "session_internal.h"
+#include "util/dirs.h"
 #include "util/wake.h"
 
 #define DEMO_W 1024
 #define DEMO_H 768
 #define DEMO_FPS 30
 
-static char *default_dir(const char *env, const char *fallback_sub)
+/* The TLS key's directory when the caller names none: never under /tmp
+ * (util/dirs.h), so without $XDG_CONFIG_HOME and $HOME it comes from the
+ * password database. -ENOENT when there is no home directory at all. */
+static int default_config_dir(char **out)
 {
-	const char *base = getenv(env);
-	char *out = NULL;
-	if (base && base[0] == '/') {
-		if (asprintf(&out, "%s%s", base,
-		             strcmp(env, "XDG_CONFIG_HOME") == 0 ? "/rdpshare" : "") < 0) {
-			out = NULL;
+	char *pw_dir = NULL;
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (!(xdg && xdg[0] == '/') && !(home && home[0] == '/')) {
+		struct passwd pw, *found = NULL;
+		char buf[4096];
+		if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &found) == 0 && found &&
+		    found->pw_dir) {
+			pw_dir = strdup(found->pw_dir);
+			if (!pw_dir) {
+				return -ENOMEM;
+			}
 		}
-		return out;
 	}
-	if (strcmp(env, "XDG_CONFIG_HOME") == 0) {
-		const char *home = getenv("HOME");
-		if (asprintf(&out, "%s/.config/rdpshare", home && *home ? home : "/tmp") < 0) {
-			out = NULL;
-		}
-	} else if (asprintf(&out, fallback_sub, (unsigned)getuid()) < 0) {
-		out = NULL;
-	}
-	return out;
+	int r = dirs_config(xdg, home, pw_dir, out);
+	free(pw_dir);
+	return r;
 }
 
 static char **copy_list(const char *const *in)
@@ -151,10 +154,15 @@ int rdpshare_session_create(const struct rdpshare_config *config,
 	atomic_init(&s->color_depth, 32);
 	atomic_init(&s->next_attendee_id, 1);
 	int r = RDPSHARE_E_NOMEM;
-	s->config_dir = s->config.config_dir ? strdup(s->config.config_dir)
-	                                     : default_dir("XDG_CONFIG_HOME", NULL);
+	if (s->config.config_dir) {
+		s->config_dir = strdup(s->config.config_dir);
+	} else if (default_config_dir(&s->config_dir) == -ENOENT) {
+		r = RDPSHARE_E_TLS; /* no home directory: nowhere to keep the key */
+		goto fail;
+	}
 	s->runtime_dir = s->config.runtime_dir ? strdup(s->config.runtime_dir)
-	                                       : default_dir("XDG_RUNTIME_DIR", "/tmp/rdpshare-%u");
+	                                       : dirs_runtime(getenv("XDG_RUNTIME_DIR"),
+	                                                      getenv("TMPDIR"), (unsigned)getuid());
 	s->display = s->config.display ? strdup(s->config.display) : NULL;
 	s->listen_cfg = copy_list(s->config.listen);
 	s->af = appfilter_create(s);
@@ -291,6 +299,11 @@ void rdpshare_session_destroy(rdpshare_session *s)
 const char *rdpshare_session_get_config_dir(const rdpshare_session *s)
 {
 	return s ? s->config_dir : NULL;
+}
+
+const char *rdpshare_session_get_certificate_fingerprint(const rdpshare_session *s)
+{
+	return s ? s->tls.cert_sha256 : NULL;
 }
 
 static struct tls_identity *identity_of(rdpshare_session *s);
@@ -497,6 +510,7 @@ int rdpshare_session_set_shared_rect(rdpshare_session *s, int left, int top, int
 		engine_set_rect(s->engine,
 		                &(struct cap_rect){left, top, right - left, bottom - top});
 	}
+	appfilter_refresh_viewers(s->af); /* titles outside the new rect are withdrawn */
 	struct event *ev = event_new(EV_RECT_CHANGED);
 	if (ev) {
 		ev->i1 = left;
@@ -728,7 +742,8 @@ static void deliver(rdpshare_session *s, struct event *ev)
 		}
 		break;
 	case EV_CONTROL_REQUEST:
-		if (a && a->listed && cb->control_level_change_request) {
+		if (a && a->listed && attendee_note_request(s, a, ev->i1) &&
+		    cb->control_level_change_request) {
 			cb->control_level_change_request(s, a, (enum rdpshare_ctrl_level)ev->i1,
 			                                 s->userdata);
 		}
@@ -744,6 +759,7 @@ static void deliver(rdpshare_session *s, struct event *ev)
 		}
 		break;
 	case EV_RECT_CHANGED:
+		appfilter_refresh_viewers(s->af); /* a rect that follows the desktop moved */
 		if (cb->shared_rect_changed) {
 			cb->shared_rect_changed(s, ev->i1, ev->i2, ev->i3, ev->i4, s->userdata);
 		}

@@ -104,6 +104,10 @@ struct rdpshare_attendee {
 	} outbox[ATTENDEE_OUTBOX];
 	int n_outbox;
 	struct chan_msg *chan_head, *chan_tail; /* channel data to send (wake_lock) */
+	/* the control request waiting for an answer (owner thread only): its
+	 * id (0: none) and the level it asked for, fixed when it was raised */
+	long req_id;
+	int req_level;
 };
 
 struct rdpshare_session {
@@ -123,6 +127,7 @@ struct rdpshare_session {
 	rdpshare_attendee **attendees; /* owner thread only */
 	int n_attendees;
 	atomic_int next_attendee_id;
+	long next_request_id; /* control requests (owner thread) */
 	/* the X clipboard (NULL in demo mode) and who shares it: the attendee
 	 * that most recently became INTERACTIVE (0: nobody) */
 	struct clipboard *clipboard;
@@ -232,6 +237,10 @@ void appfilter_take_windows(struct appfilter *af);
  * background colour did): hand it to the engine, make a new generation of
  * the viewers' copy and wake the connections. */
 void appfilter_push(struct appfilter *af);
+/* Owner thread: what viewers can see may have changed (the shared rect
+ * moved, a window mapped or moved): a new generation of the viewers' copy
+ * only when it differs. */
+void appfilter_refresh_viewers(struct appfilter *af);
 /* Connection threads, the one call they need: when the viewers' copy is of
  * another generation than since (0: whatever it is), copy it into out and
  * return its generation (> 0); otherwise, or out of memory, return 0.
@@ -259,6 +268,10 @@ void attendee_wake(rdpshare_attendee *a);
 /* One update's damage-to-socket time (connection thread). */
 void attendee_note_latency(rdpshare_attendee *a, int64_t us);
 int attendee_take_outbox(rdpshare_attendee *a, int *levels, long *reasons, int max);
+/* Owner thread, on a viewer's control request for level: true when it is a
+ * new request (it gets the next request id and supersedes a pending one of
+ * another level), false when the same level is already pending. */
+bool attendee_note_request(rdpshare_session *s, rdpshare_attendee *a, int level);
 
 /* instance_lock.c */
 int instance_lock_take(const char *runtime_dir, int *fd_out);

@@ -53,8 +53,11 @@ static void app_event(const char *what, const rdpshare_app *a)
 		sb_json_str(&b, rdpshare_app_name(a));
 		sb_printf(&b, ",\"shared\":%s}", rdpshare_app_get_shared(a) ? "true" : "false");
 	} else {
-		sb_printf(&b, "app-%s id=%ld name=%s shared=%s", what, rdpshare_app_id(a),
-		          rdpshare_app_name(a), yes(rdpshare_app_get_shared(a)));
+		/* process and window names are the applications' choice (a web
+		 * page sets a browser's title): shown escaped and capped */
+		sb_printf(&b, "app-%s id=%ld name=", what, rdpshare_app_id(a));
+		sb_name(&b, rdpshare_app_name(a), TEXT_NAME_MAX);
+		sb_printf(&b, " shared=%s", yes(rdpshare_app_get_shared(a)));
 	}
 	tool_emit(&b);
 }
@@ -71,7 +74,11 @@ static void window_event(const char *what, const rdpshare_window *w)
 	} else {
 		sb_printf(&b, "window-%s id=0x%lx app=%ld shared=%s title=", what,
 		          rdpshare_window_id(w), app, yes(rdpshare_window_get_shared(w)));
-		sb_json_str(&b, rdpshare_window_name(w));
+		const char *title = rdpshare_window_name(w);
+		char *t =
+		    text_terminal(title, title ? strlen(title) : 0, TEXT_LINE_MAX, TEXT_QUOTED);
+		sb_printf(&b, "%s", t ? t : "\"\"");
+		free(t);
 	}
 	tool_emit(&b);
 }

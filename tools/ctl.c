@@ -4,27 +4,51 @@
  * sharer's own user can reach the socket (directory 0700, socket 0600). */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "tool.h"
+#include "util/clock.h"
+#include "util/dirs.h"
 
 #define MAX_REQUEST 65536
 #define MAX_ARGS 32
+#define CTL_DEADLINE_MS 1000
 
 char *ctl_default_path(void)
 {
 	const char *rt = getenv("XDG_RUNTIME_DIR");
 	char *p = NULL;
-	int r = rt && rt[0] == '/' ? asprintf(&p, "%s/rdpshare/ctl.sock", rt)
-	                           : asprintf(&p, "/tmp/rdpshare-%u/ctl.sock", (unsigned)getuid());
+	int r;
+	if (rt && rt[0] == '/') {
+		r = asprintf(&p, "%s/rdpshare/ctl.sock", rt);
+	} else {
+		/* the library's runtime directory (the lock's), from the same rule */
+		char *dir = dirs_runtime(NULL, getenv("TMPDIR"), (unsigned)getuid());
+		r = dir ? asprintf(&p, "%s/ctl.sock", dir) : -1;
+		free(dir);
+	}
 	return r < 0 ? NULL : p;
+}
+
+int ctl_dir_private(const char *path, bool create, char *why, size_t why_size)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir)) {
+		snprintf(why, why_size, "is not a path in a directory of its own");
+		return -EINVAL;
+	}
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return create ? dirs_make_private(dir, why, why_size)
+	              : dirs_check_private(dir, why, why_size);
 }
 
 static int make_parent(const char *path)
@@ -132,22 +156,32 @@ static rdpshare_invitation *invitation_arg(rdpshare_session *s, const char *arg)
 static void cmd_invite(struct sbuf *b, rdpshare_session *s, int argc, char **argv)
 {
 	const char *password = NULL, *group = NULL;
+	bool no_password = false;
 	long limit = 10;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--password") == 0 && i + 1 < argc) {
 			password = argv[++i];
+		} else if (strcmp(argv[i], "--no-password") == 0) {
+			no_password = true;
 		} else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc) {
 			group = argv[++i];
 		} else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
 		           tool_parse_long(argv[i + 1], &limit)) {
 			i++;
 		} else {
-			sb_error(b, "usage: invite [--password PW] [--limit N] [--group NAME]");
+			sb_error(b, "usage: invite [--password PW | --no-password] [--limit N] "
+			            "[--group NAME]");
 			return;
 		}
 	}
-	char *generated = password ? NULL : tool_generate_password();
-	if (!password && !generated) {
+	/* as for rdpshare's own invitation: none only when asked for by name */
+	if ((password && !*password) || (password && no_password)) {
+		sb_error(b, "invite: an invitation without a password (only its ticket, the "
+		            "invitation file, lets viewers in) takes --no-password alone");
+		return;
+	}
+	char *generated = password || no_password ? NULL : tool_generate_password();
+	if (!password && !no_password && !generated) {
 		sb_error(b, "out of memory");
 		return;
 	}
@@ -166,6 +200,10 @@ static void cmd_invite(struct sbuf *b, rdpshare_session *s, int argc, char **arg
 		 * one they chose themselves is never echoed. */
 		sb_printf(b, ",\"password\":");
 		sb_json_str(b, generated);
+	}
+	if (no_password) {
+		sb_printf(b, ",\"warning\":\"no password: whoever gets the invitation file or "
+		             "connection string can join\"");
 	}
 	sb_printf(b, "}");
 	free(generated);
@@ -325,52 +363,113 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		argv[1][0] == '/' ? sb_result(b, tool_snapshot(s, argv[1]))
 		                  : sb_error(b, "snapshot wants an absolute path");
 	} else if (strcmp(cmd, "requests") == 0 && argc == 1) {
-		requests_json(b);
+		requests_json(b, s);
 	} else if ((strcmp(cmd, "grant") == 0 || strcmp(cmd, "deny") == 0) && argc == 2) {
+		/* ID is the request's (ctl requests, the control-request event):
+		 * grant gives exactly the level that request showed */
 		long id;
+		char why[160];
 		int r = tool_parse_long(argv[1], &id)
-		            ? requests_answer(s, (int)id, strcmp(cmd, "grant") == 0)
+		            ? requests_answer(s, id, strcmp(cmd, "grant") == 0, why, sizeof(why))
 		            : RDPSHARE_E_INVALIDARG;
-		r == RDPSHARE_E_NOT_FOUND ? sb_error(b, "no pending request from that attendee")
-		                          : sb_result(b, r);
+		r == RDPSHARE_E_NOT_FOUND ? sb_error(b, why) : sb_result(b, r);
 	} else if (strcmp(cmd, "quit") == 0 && argc == 1) {
 		*quit = true;
 		sb_result(b, RDPSHARE_OK);
 	} else {
-		sb_error(b,
-		         "unknown command; try: attendees, invitations, kick ID, level ID "
-		         "none|view|interactive, pause, resume, rect X,Y,W,H, invite "
-		         "[--password PW] [--limit N] [--group G], revoke INV, limit INV N, "
-		         "properties, set NAME VALUE, color-depth N, requests, grant ID, deny ID, "
-		         "snapshot FILE.png, channel-send NAME ID|all TEXT, "
-		         "channel-access NAME ID none|sendreceive, "
-		         "quit");
+		sb_error(
+		    b, "unknown command; try: attendees, invitations, kick ID, level ID "
+		       "none|view|interactive, pause, resume, rect X,Y,W,H, invite "
+		       "[--password PW | --no-password] [--limit N] [--group G], revoke INV, "
+		       "limit INV N, "
+		       "properties, set NAME VALUE, color-depth N, requests, grant REQ, deny REQ, "
+		       "snapshot FILE.png, channel-send NAME ID|all TEXT, "
+		       "channel-access NAME ID none|sendreceive, "
+		       "quit");
+	}
+}
+
+/* Wait until fd is ready for events, or the deadline (util_clock_ms) has
+ * passed. True when ready (or hung up: the read or write then says so). */
+static bool wait_until(int fd, short events, int64_t deadline)
+{
+	for (;;) {
+		int64_t left = deadline - util_clock_ms();
+		if (left <= 0) {
+			return false;
+		}
+		struct pollfd p = {fd, events, 0};
+		int n = poll(&p, 1, (int)left);
+		if (n > 0) {
+			return true;
+		}
+		if (n == 0 || errno != EINTR) {
+			return false;
+		}
+	}
+}
+
+/* The request, read within the deadline: its length, or -1 when the client
+ * sent too much, broke off, or was too slow. */
+static ssize_t read_request(int fd, char *req, int64_t deadline)
+{
+	size_t len = 0;
+	while (len < MAX_REQUEST) {
+		ssize_t n = read(fd, req + len, MAX_REQUEST - len);
+		if (n == 0) {
+			return (ssize_t)len; /* the client closed its side: complete */
+		}
+		if (n > 0) {
+			len += (size_t)n;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (!wait_until(fd, POLLIN, deadline)) {
+				return -1;
+			}
+		} else if (errno != EINTR) {
+			return -1;
+		}
+	}
+	return -1;
+}
+
+/* The answer, written within the deadline; what does not fit is dropped. */
+static void write_answer(int fd, const char *p, size_t len, int64_t deadline)
+{
+	while (len > 0) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!wait_until(fd, POLLOUT, deadline)) {
+				return;
+			}
+		} else if (n == 0 || errno != EINTR) {
+			return;
+		}
 	}
 }
 
 void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit)
 {
-	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	/* This runs on the owner thread: while it waits, no event is
+	 * dispatched and no viewer admitted. So the whole request has one
+	 * deadline, and so has the answer: a client that trickles its request
+	 * a byte at a time, or never reads its answer, is cut off after
+	 * CTL_DEADLINE_MS each, where a timeout per read let it stay forever. */
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0) {
 		return;
 	}
-	/* A client that never finishes its request must not stall the sharer. */
-	struct timeval tv = {1, 0};
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	char *req = malloc(MAX_REQUEST + 1);
-	size_t len = 0;
-	ssize_t n = 0;
-	while (req && len < MAX_REQUEST && (n = read(fd, req + len, MAX_REQUEST - len)) > 0) {
-		len += (size_t)n;
-	}
+	ssize_t len = req ? read_request(fd, req, util_clock_ms() + CTL_DEADLINE_MS) : -1;
 	struct sbuf b = {0};
-	if (!req || n < 0 || len >= MAX_REQUEST) {
-		sb_error(&b, "request too long or incomplete");
+	if (len < 0) {
+		sb_error(&b, "request too long, incomplete or too slow");
 	} else {
 		req[len] = '\0';
 		char *argv[MAX_ARGS];
-		int argc = tool_split_request(req, len, argv, MAX_ARGS);
+		int argc = tool_split_request(req, (size_t)len, argv, MAX_ARGS);
 		if (argc < 0) {
 			sb_error(&b, "too many arguments");
 		} else {
@@ -379,8 +478,7 @@ void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit)
 	}
 	sb_printf(&b, "\n");
 	if (!b.failed) {
-		ssize_t w = write(fd, b.p, b.len);
-		(void)w;
+		write_answer(fd, b.p, b.len, util_clock_ms() + CTL_DEADLINE_MS);
 	}
 	sb_free(&b);
 	free(req);
@@ -405,6 +503,15 @@ int ctl_client_main(int argc, char **argv)
 		fprintf(stderr, "usage: rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n");
 		free(path);
 		return 2;
+	}
+	/* A socket in a directory another user controls could be theirs, and
+	 * would read what we send (an invitation's password, say). */
+	char why[128];
+	int pr = first == 0 ? ctl_dir_private(path, false, why, sizeof(why)) : 0;
+	if (pr < 0 && pr != -ENOENT) {
+		fprintf(stderr, "rdpshare ctl: not using %s: its directory %s\n", path, why);
+		free(path);
+		return 1;
 	}
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "tool.h"
+#include "util/clock.h"
+#include "util/dirs.h"
 #include "util/hostport.h"
 #include "util/random.h"
 
@@ -24,6 +26,7 @@ struct opts {
 	const char *listen[MAX_LISTEN + 1];
 	int n_listen;
 	const char *password;
+	bool no_password;
 	int limit;
 	const char *group;
 	bool have_rect;
@@ -51,9 +54,9 @@ static void usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: rdpshare [--display :N | --demo] [--listen ADDR:PORT]... [--password PW]\n"
-	    "                [--limit N] [--group NAME] [--rect X,Y,W,H] [--color-depth N]\n"
-	    "                [--invitation-file FILE] [--level none|view] [--json]\n"
-	    "                [--on-request ask|grant|deny] [--connect-to STRING]\n"
+	    "                [--no-password] [--limit N] [--group NAME] [--rect X,Y,W,H]\n"
+	    "                [--color-depth N] [--invitation-file FILE] [--level none|view]\n"
+	    "                [--json] [--on-request ask|grant|deny] [--connect-to STRING]\n"
 	    "                [--app NAME|PID]... [--ctl-socket PATH] [--config-dir DIR]\n"
 	    "       rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n"
 	    "\n"
@@ -63,6 +66,9 @@ static void usage(FILE *f)
 	    "  --listen ADDR:PORT     listen there (repeatable; default every address, a\n"
 	    "                         free port; port 0 picks a free one)\n"
 	    "  --password PW          the invitation password (default: generated, printed)\n"
+	    "  --no-password          an invitation without a password: only the invitation\n"
+	    "                         file (its ticket) lets a viewer in, so whoever gets\n"
+	    "                         the file can join; plain /p: logons are refused\n"
 	    "  --limit N              at most N viewers at once through the invitation (10)\n"
 	    "  --group NAME           the invitation's group name\n"
 	    "  --rect X,Y,W,H         share only this rectangle of the desktop\n"
@@ -75,19 +81,22 @@ static void usage(FILE *f)
 	    "  --level none|view      what new viewers may do at first (view)\n"
 	    "  --on-request ask|grant|deny\n"
 	    "                         a viewer asks for control: ask (terminal prompt\n"
-	    "                         and ctl grant|deny ID; default), grant or deny\n"
+	    "                         and ctl grant|deny REQUEST; default), grant or deny\n"
 	    "  --json                 one JSON object per line instead of text\n"
 	    "  --channel NAME         a virtual channel for viewers (repeatable; access is\n"
 	    "                         given with ctl channel-access)\n"
 	    "  --connect-to STRING    dial a viewer that listens (rdpview --listen prints\n"
 	    "                         its connection string); it logs on as usual\n"
-	    "  --ctl-socket PATH      control socket (default $XDG_RUNTIME_DIR/rdpshare/ctl.sock)\n"
+	    "  --ctl-socket PATH      control socket (default $XDG_RUNTIME_DIR/rdpshare/ctl.sock,\n"
+	    "                         without it ${TMPDIR:-/tmp}/rdpshare-UID/ctl.sock; the\n"
+	    "                         default's directory must be yours alone, mode 0700)\n"
 	    "  --config-dir DIR       where the TLS certificate is kept (~/.config/rdpshare)\n"
 	    "\n"
 	    "ctl commands: attendees, invitations, kick ID, level ID none|view|interactive,\n"
-	    "  pause, resume, rect X,Y,W,H, invite [--password PW] [--limit N] [--group G],\n"
+	    "  pause, resume, rect X,Y,W,H, invite [--password PW | --no-password]\n"
+	    "  [--limit N] [--group G],\n"
 	    "  revoke INVITATION, limit INVITATION N, properties, set NAME VALUE,\n"
-	    "  color-depth N, requests, grant ID, deny ID, apps, share [app:|window:]ID on|off,\n"
+	    "  color-depth N, requests, grant REQ, deny REQ, apps, share [app:|window:]ID on|off,\n"
 	    "  filter on|off, show WINDOW_ID, quit\n");
 }
 
@@ -142,9 +151,10 @@ static void on_connected(rdpshare_session *s, rdpshare_attendee *a, void *ud)
 		sb_json_str(&b, rdpshare_invitation_group(rdpshare_attendee_invitation(a)));
 		sb_printf(&b, "}");
 	} else {
-		sb_printf(&b, "attendee-connected id=%d name=%s address=%s:%d level=%s",
-		          rdpshare_attendee_id(a), rdpshare_attendee_remote_name(a),
-		          rdpshare_attendee_peer_ip(a), rdpshare_attendee_peer_port(a), level);
+		sb_printf(&b, "attendee-connected id=%d name=", rdpshare_attendee_id(a));
+		sb_name(&b, rdpshare_attendee_remote_name(a), TEXT_NAME_MAX);
+		sb_printf(&b, " address=%s:%d level=%s", rdpshare_attendee_peer_ip(a),
+		          rdpshare_attendee_peer_port(a), level);
 	}
 	emit(&b);
 }
@@ -163,9 +173,9 @@ static void on_disconnected(rdpshare_session *s, rdpshare_attendee *a,
 		sb_printf(&b, ",\"reason\":\"%s\",\"code\":%d}",
 		          rdpshare_disconnect_reason_name(reason), code);
 	} else {
-		sb_printf(&b, "attendee-disconnected id=%d name=%s reason=%s code=%d",
-		          rdpshare_attendee_id(a), rdpshare_attendee_remote_name(a),
-		          rdpshare_disconnect_reason_name(reason), code);
+		sb_printf(&b, "attendee-disconnected id=%d name=", rdpshare_attendee_id(a));
+		sb_name(&b, rdpshare_attendee_remote_name(a), TEXT_NAME_MAX);
+		sb_printf(&b, " reason=%s code=%d", rdpshare_disconnect_reason_name(reason), code);
 	}
 	emit(&b);
 }
@@ -185,38 +195,95 @@ static void on_update(rdpshare_session *s, rdpshare_attendee *a, void *ud)
 	emit(&b);
 }
 
+/* The request the y/n prompt asks about (0: none) and when that question
+ * appeared: a line typed answers exactly it, and a line that comes within
+ * PROMPT_SETTLE_MS of a new question is not taken as its answer (it was
+ * probably typed for the one before: a viewer that swaps a VIEW request for
+ * INTERACTIVE just as the sharer types y gets a fresh question, not
+ * control). */
+#define PROMPT_SETTLE_MS 1000
+static long prompted;
+static int64_t prompted_at;
+
+static void prompt(rdpshare_session *s, long request)
+{
+	enum rdpshare_ctrl_level level;
+	rdpshare_attendee *a = requests_find(s, request, &level);
+	prompted = a ? request : 0;
+	if (!a) {
+		return;
+	}
+	prompted_at = util_clock_ms();
+	const char *name = rdpshare_attendee_remote_name(a);
+	char *who =
+	    text_terminal(name, name ? strlen(name) : 0, TEXT_NAME_MAX, TEXT_QUOTE_IF_NEEDED);
+	fprintf(stderr,
+	        "%s (id %d) asks for %s (request %ld): allow %s? [y/n] (or rdpshare ctl "
+	        "grant|deny %ld)\n",
+	        who ? who : "?", rdpshare_attendee_id(a), rdpshare_ctrl_level_name(level), request,
+	        rdpshare_ctrl_level_name(level), request);
+	free(who);
+}
+
 /* A viewer asks for a level: the policy answers, or the request waits for
- * the terminal (y/n) or `rdpshare ctl grant|deny ID`. */
+ * the terminal (y/n) or `rdpshare ctl grant|deny REQUEST`. Each request has
+ * its own id and level; one for another level withdraws the older. */
 static void on_request(rdpshare_session *s, rdpshare_attendee *a, enum rdpshare_ctrl_level level,
                        void *ud)
 {
 	(void)ud;
 	int id = rdpshare_attendee_id(a);
+	long req = rdpshare_attendee_get_control_request(a, NULL);
 	const char *lname = rdpshare_ctrl_level_name(level);
 	const char *policy = on_request_policy == ON_REQUEST_GRANT  ? "grant"
 	                     : on_request_policy == ON_REQUEST_DENY ? "deny"
 	                                                            : "ask";
+	long older = requests_shown(id, req, level);
 	struct sbuf b = {0};
+	if (older && json_mode) {
+		sb_printf(&b,
+		          "{\"event\":\"control_request_withdrawn\",\"request\":%ld,\"id\":%d,"
+		          "\"by\":%ld}",
+		          older, id, req);
+		emit(&b);
+	} else if (older) {
+		sb_printf(&b, "control-request-withdrawn request=%ld id=%d by=%ld", older, id, req);
+		emit(&b);
+	}
+	b = (struct sbuf){0};
 	if (json_mode) {
 		sb_printf(&b, "{\"event\":\"control_request\",\"id\":%d,\"name\":", id);
 		sb_json_str(&b, rdpshare_attendee_remote_name(a));
-		sb_printf(&b, ",\"level\":\"%s\",\"policy\":\"%s\"}", lname, policy);
+		sb_printf(&b, ",\"level\":\"%s\",\"policy\":\"%s\",\"request\":%ld}", lname, policy,
+		          req);
 	} else {
-		sb_printf(&b, "control-request id=%d name=%s level=%s policy=%s", id,
-		          rdpshare_attendee_remote_name(a), lname, policy);
+		sb_printf(&b, "control-request id=%d name=", id);
+		sb_name(&b, rdpshare_attendee_remote_name(a), TEXT_NAME_MAX);
+		sb_printf(&b, " level=%s policy=%s request=%ld", lname, policy, req);
 	}
 	emit(&b);
-	requests_add(id, level);
 	if (on_request_policy != ON_REQUEST_ASK) {
-		requests_answer(s, id, on_request_policy == ON_REQUEST_GRANT);
+		char why[160];
+		if (requests_answer(s, req, on_request_policy == ON_REQUEST_GRANT, why,
+		                    sizeof(why)) != RDPSHARE_OK) {
+			fprintf(stderr, "rdpshare: answering request %ld: %s\n", req, why);
+		}
 	} else if (prompt_tty) {
-		fprintf(stderr,
-		        "%s (id %d) asks for %s: allow? [y/n] (or rdpshare ctl grant|deny %d)\n",
-		        rdpshare_attendee_remote_name(a), id, lname, id);
+		/* The question on screen stays until it is answered or withdrawn:
+		 * newer requests wait their turn (oldest first), so no viewer can
+		 * keep replacing it and hide the others' or make it unanswerable. */
+		if (older && older == prompted) {
+			fprintf(stderr, "rdpshare: request %ld withdrawn: a new question follows\n",
+			        older);
+			prompted = 0;
+		}
+		if (!prompted || !requests_find(s, prompted, NULL)) {
+			prompt(s, requests_oldest(s));
+		}
 	}
 }
 
-/* A line typed at the prompt answers the oldest waiting request. */
+/* A line typed at the prompt answers the request the prompt showed. */
 static void read_answer(rdpshare_session *s)
 {
 	char line[64];
@@ -224,15 +291,21 @@ static void read_answer(rdpshare_session *s)
 		prompt_tty = false; /* end of input: answers come through ctl only */
 		return;
 	}
-	int id = requests_oldest();
-	if (id < 0) {
+	if (!prompted || !requests_find(s, prompted, NULL)) {
+		prompt(s, requests_oldest(s)); /* the question went away: ask the next */
+		return;
+	}
+	if (util_clock_ms() - prompted_at < PROMPT_SETTLE_MS) {
+		fprintf(stderr, "rdpshare: the question just changed; answer it again\n");
+		prompt(s, prompted);
 		return;
 	}
 	bool yes = line[0] == 'y' || line[0] == 'Y';
-	int r = requests_answer(s, id, yes);
-	if (r != RDPSHARE_OK) {
-		fprintf(stderr, "rdpshare: answering %d: %s\n", id, rdpshare_strerror(r));
+	char why[160];
+	if (requests_answer(s, prompted, yes, why, sizeof(why)) != RDPSHARE_OK) {
+		fprintf(stderr, "rdpshare: answering request %ld: %s\n", prompted, why);
 	}
+	prompt(s, requests_oldest(s));
 }
 
 static void on_refused(rdpshare_session *s, enum rdpshare_refusal why, const char *name,
@@ -249,8 +322,10 @@ static void on_refused(rdpshare_session *s, enum rdpshare_refusal why, const cha
 		sb_json_str(&b, address);
 		sb_printf(&b, "}");
 	} else {
-		sb_printf(&b, "attendee-refused reason=%s name=%s address=%s",
-		          rdpshare_refusal_name(why), name ? name : "-", address ? address : "-");
+		sb_printf(&b, "attendee-refused reason=%s name=", rdpshare_refusal_name(why));
+		sb_name(&b, name, TEXT_NAME_MAX);
+		sb_printf(&b, " address=");
+		sb_name(&b, address, TEXT_NAME_MAX);
 	}
 	emit(&b);
 }
@@ -321,7 +396,9 @@ static void on_error(rdpshare_session *s, int result, const char *message, void 
 		sb_json_str(&b, message);
 		sb_printf(&b, "}");
 	} else {
-		sb_printf(&b, "error: %s (%s)", message, rdpshare_strerror(result));
+		sb_printf(&b, "error: ");
+		sb_message(&b, message);
+		sb_printf(&b, " (%s)", rdpshare_strerror(result));
 	}
 	emit(&b);
 	fatal = true;
@@ -337,10 +414,8 @@ static void channel_event(const char *what, rdpshare_channel *ch, rdpshare_atten
 		sb_json_str(&b, rdpshare_channel_name(ch));
 		sb_printf(&b, ",\"id\":%d", rdpshare_attendee_id(a));
 		if (data) {
-			char *t = strndup(data, len);
 			sb_printf(&b, ",\"data\":");
-			sb_json_str(&b, t ? t : "");
-			free(t);
+			sb_json_bytes(&b, data, len);
 		} else if (len) {
 			sb_printf(&b, ",\"bytes\":%zu", len);
 		}
@@ -349,7 +424,8 @@ static void channel_event(const char *what, rdpshare_channel *ch, rdpshare_atten
 		sb_printf(&b, "channel-%s channel=%s id=%d", what, rdpshare_channel_name(ch),
 		          rdpshare_attendee_id(a));
 		if (data) {
-			sb_printf(&b, " data=%.*s", (int)len, (const char *)data);
+			sb_printf(&b, " data=");
+			sb_text(&b, data, len, TEXT_LINE_MAX);
 		} else if (len) {
 			sb_printf(&b, " bytes=%zu", len);
 		}
@@ -399,7 +475,8 @@ static void on_connection_failed(rdpshare_session *s, const char *message, void 
 		sb_json_str(&b, message);
 		sb_printf(&b, "}");
 	} else {
-		sb_printf(&b, "connection-failed %s", message);
+		sb_printf(&b, "connection-failed ");
+		sb_message(&b, message);
 	}
 	emit(&b);
 }
@@ -413,6 +490,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		O_DEMO,
 		O_LISTEN,
 		O_PASSWORD,
+		O_NO_PASSWORD,
 		O_LIMIT,
 		O_GROUP,
 		O_RECT,
@@ -433,6 +511,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    {"demo", no_argument, NULL, O_DEMO},
 	    {"listen", required_argument, NULL, O_LISTEN},
 	    {"password", required_argument, NULL, O_PASSWORD},
+	    {"no-password", no_argument, NULL, O_NO_PASSWORD},
 	    {"limit", required_argument, NULL, O_LIMIT},
 	    {"group", required_argument, NULL, O_GROUP},
 	    {"rect", required_argument, NULL, O_RECT},
@@ -478,6 +557,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_PASSWORD:
 			o->password = optarg;
+			break;
+		case O_NO_PASSWORD:
+			o->no_password = true;
 			break;
 		case O_LIMIT:
 			if (!tool_parse_ints(optarg, &o->limit, 1) || o->limit < 0) {
@@ -588,7 +670,43 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "rdpshare: --demo and --display exclude each other\n");
 		return 2;
 	}
+	/* Without a password the invitation file alone lets anyone in: that
+	 * takes saying so, never an empty string that may come from a script's
+	 * unset variable. */
+	if (o->no_password && o->password) {
+		fprintf(stderr, "rdpshare: --no-password and --password exclude each other\n");
+		return 2;
+	}
+	if (o->password && !*o->password) {
+		fprintf(stderr, "rdpshare: --password is empty; an invitation without a password "
+		                "lets whoever gets the invitation file join: say --no-password "
+		                "if that is what you want\n");
+		return 2;
+	}
 	return 0;
+}
+
+/* The library's directories, when they are why it refused: the runtime
+ * directory that is not private (util/dirs.h), or no home for the key. */
+static void explain_dirs(const struct opts *o, int r, char *what, size_t size)
+{
+	if (r == RDPSHARE_E_TLS && !o->config_dir) {
+		snprintf(what, size,
+		         "no directory for the TLS certificate and key (no home "
+		         "directory): set HOME or XDG_CONFIG_HOME, or give --config-dir");
+	} else if (r == RDPSHARE_E_ACCESS) {
+		char *dir =
+		    dirs_runtime(getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR"), (unsigned)getuid());
+		char why[128];
+		if (dir && dirs_check_private(dir, why, sizeof(why)) < 0) {
+			snprintf(
+			    what, size,
+			    "the runtime directory %s %s (it must be yours alone, mode "
+			    "0700: remove it, or choose another with XDG_RUNTIME_DIR or TMPDIR)",
+			    dir, why);
+		}
+		free(dir);
+	}
 }
 
 static rdpshare_session *create_session(const struct opts *o, const struct rdpshare_callbacks *cb)
@@ -617,10 +735,11 @@ static rdpshare_session *create_session(const struct opts *o, const struct rdpsh
 		}
 	}
 	if (r != RDPSHARE_OK) {
-		char what[300];
+		char what[PATH_MAX + 300];
 		snprintf(what, sizeof(what), "cannot share %s",
 		         cfg.demo ? "the demo desktop"
 		                  : (o->display ? o->display : (env_display ? env_display : "")));
+		explain_dirs(o, r, what, sizeof(what));
 		die(what, r);
 	}
 	return s;
@@ -636,7 +755,9 @@ static void print_invitation(rdpshare_session *s, rdpshare_invitation *inv, cons
 	if (r != RDPSHARE_OK) {
 		die("cannot build the connection string", r);
 	}
-	const char *pw_shown = generated ? generated : "<your password>";
+	/* without a password only the invitation file's (ticket) logon is let in */
+	bool no_pw = !*rdpshare_invitation_password(inv);
+	const char *pw_shown = generated ? generated : no_pw ? "" : "<your password>";
 	struct sbuf b = {0};
 	if (json_mode) {
 		for (int i = 0; i < n; i++) {
@@ -666,16 +787,24 @@ static void print_invitation(rdpshare_session *s, rdpshare_invitation *inv, cons
 			sb_printf(&b, "password: %s\n", generated);
 		}
 		sb_printf(&b, "invitation-file: %s\n", inv_path);
-		if (n > 0) {
-			sb_printf(&b, "join: xfreerdp3 /v:%s /u:YOUR_NAME /p:%s /cert:tofu\n",
-			          addrs[0], pw_shown);
+		/* The lines pin the certificate: /cert:tofu would trust whoever
+		 * answers first. With deny, a wrong one is refused, not asked
+		 * about. The fingerprint exists once the session is open. */
+		const char *fp = rdpshare_session_get_certificate_fingerprint(s);
+		if (n > 0 && !no_pw) {
+			sb_printf(&b,
+			          "join: xfreerdp3 /v:%s /u:YOUR_NAME /p:%s "
+			          "/cert:deny,fingerprint:sha256:%s\n",
+			          addrs[0], pw_shown, fp ? fp : "");
 		}
 		/* FreeRDP's clients (3.x as 2.x) read an invitation file only as
 		 * their first argument, named *.msrcIncident. FreeRDP 3 asks for a
 		 * password on the terminal unless /p: is given, though it sends "*"
 		 * in assistance mode whatever it is. */
-		sb_printf(&b, "join: xfreerdp3 %s /assistance:%s /u:YOUR_NAME /p: /cert:tofu\n",
-		          inv_path, pw_shown);
+		sb_printf(&b,
+		          "join: xfreerdp3 %s /assistance:%s /u:YOUR_NAME /p: "
+		          "/cert:deny,fingerprint:sha256:%s\n",
+		          inv_path, pw_shown, fp ? fp : "");
 		sb_printf(&b, "control: rdpshare ctl --socket %s attendees\n", ctl_path);
 		sb_printf(&b, "ready");
 	}
@@ -760,7 +889,14 @@ int main(int argc, char **argv)
 			die("--channel (1 to 7 printable characters, each name once)", r);
 		}
 	}
-	char *generated = o.password ? NULL : tool_generate_password();
+	char *generated = o.password || o.no_password ? NULL : tool_generate_password();
+	if (!o.password && !o.no_password && !generated) {
+		die("cannot make up a password", RDPSHARE_E_NOMEM); /* never none by accident */
+	}
+	if (o.no_password) {
+		fprintf(stderr, "rdpshare: warning: the invitation has no password: whoever gets "
+		                "the invitation file or connection string can join\n");
+	}
 	rdpshare_invitation *inv = NULL;
 	r = rdpshare_session_create_invitation(s, NULL, o.group,
 	                                       o.password ? o.password : generated, o.limit, &inv);
@@ -768,6 +904,20 @@ int main(int argc, char **argv)
 		die("cannot create the invitation", r);
 	}
 	char *ctl_path = o.ctl_socket ? strdup(o.ctl_socket) : ctl_default_path();
+	char why[128];
+	/* the default socket's directory also holds the invitation file: it
+	 * must be ours alone (a path given with --ctl-socket is the user's
+	 * choice) */
+	if (ctl_path && !o.ctl_socket &&
+	    (r = ctl_dir_private(ctl_path, true, why, sizeof(why))) < 0) {
+		fprintf(stderr,
+		        "rdpshare: the directory of the control socket %s %s (it must be yours "
+		        "alone, mode 0700)\n",
+		        ctl_path, why);
+		rdpshare_session_destroy(s);
+		free(ctl_path);
+		return 1;
+	}
 	int ctl_fd = ctl_path ? ctl_listen(ctl_path) : -ENOMEM;
 	if (ctl_fd < 0) {
 		fprintf(stderr, "rdpshare: control socket %s: %s\n", ctl_path ? ctl_path : "",

@@ -1,86 +1,148 @@
 /* Control requests waiting for the sharer's answer (--on-request ask): the
- * terminal prompt and `rdpshare ctl requests|grant|deny` share this table.
+ * terminal prompt and `rdpshare ctl requests|grant|deny` answer them by
+ * request id. The library keeps each waiting request, its level fixed
+ * (rdpshare_attendee_get_control_request); this file only remembers the
+ * last requests shown, so that an id that can no longer be answered gets a
+ * clear reason (withdrawn for a newer one, answered, attendee gone).
  * Owner thread only, like every session call. */
 #include <stdio.h>
 
 #include "tool.h"
 
-#define MAX_PENDING 64
+#define HISTORY 64
 
-static struct {
-	int id;
+enum req_state { REQ_WAITING, REQ_SUPERSEDED, REQ_ANSWERED, REQ_GONE };
+
+static struct shown {
+	long id, by; /* by: the request that superseded it */
+	int attendee;
 	enum rdpshare_ctrl_level level;
-} pending[MAX_PENDING];
-static int n_pending;
+	enum req_state state;
+} shown[HISTORY];
+static int n_shown, next_slot;
 
-void requests_add(int id, enum rdpshare_ctrl_level level)
+static struct shown *find(long id)
 {
-	for (int i = 0; i < n_pending; i++) {
-		if (pending[i].id == id) {
-			pending[i].level = level; /* the newest request replaces the older */
-			return;
+	for (int i = 0; i < n_shown; i++) {
+		if (shown[i].id == id) {
+			return &shown[i];
 		}
 	}
-	if (n_pending == MAX_PENDING) {
-		for (int i = 1; i < n_pending; i++) {
-			pending[i - 1] = pending[i]; /* forget the oldest */
-		}
-		n_pending--;
-	}
-	pending[n_pending].id = id;
-	pending[n_pending].level = level;
-	n_pending++;
+	return NULL;
 }
 
-static bool take(int id, enum rdpshare_ctrl_level *level)
+long requests_shown(int attendee, long request, enum rdpshare_ctrl_level level)
 {
-	for (int i = 0; i < n_pending; i++) {
-		if (pending[i].id == id) {
-			*level = pending[i].level;
-			pending[i] = pending[--n_pending];
-			return true;
+	long older = 0;
+	for (int i = 0; i < n_shown; i++) {
+		if (shown[i].attendee == attendee && shown[i].state == REQ_WAITING &&
+		    shown[i].id != request) {
+			shown[i].state = REQ_SUPERSEDED;
+			shown[i].by = request;
+			older = shown[i].id;
 		}
 	}
-	return false;
+	/* a ring: the oldest entry goes, its id then only gets "no pending" */
+	shown[next_slot] = (struct shown){request, 0, attendee, level, REQ_WAITING};
+	next_slot = (next_slot + 1) % HISTORY;
+	if (n_shown < HISTORY) {
+		n_shown++;
+	}
+	return older;
 }
 
-int requests_oldest(void)
+rdpshare_attendee *requests_find(rdpshare_session *s, long request, enum rdpshare_ctrl_level *level)
 {
-	return n_pending ? pending[0].id : -1;
+	for (int i = 0; i < rdpshare_session_attendee_count(s); i++) {
+		rdpshare_attendee *a = rdpshare_session_attendee_at(s, i);
+		if (request > 0 && rdpshare_attendee_get_control_request(a, level) == request) {
+			return a;
+		}
+	}
+	return NULL;
 }
 
-int requests_answer(rdpshare_session *s, int id, bool grant)
+int requests_answer(rdpshare_session *s, long request, bool grant, char *why, size_t why_size)
 {
-	enum rdpshare_ctrl_level level;
-	if (!take(id, &level)) {
-		return RDPSHARE_E_NOT_FOUND;
+	int r = rdpshare_session_answer_control_request(s, request, grant);
+	struct shown *e = find(request);
+	if (r == RDPSHARE_OK && e) {
+		e->state = REQ_ANSWERED;
 	}
-	rdpshare_attendee *a = rdpshare_session_find_attendee(s, id);
-	if (!a) {
-		return RDPSHARE_E_GONE;
+	if (r != RDPSHARE_E_NOT_FOUND) {
+		snprintf(why, why_size, "%s", rdpshare_strerror(r));
+		return r;
 	}
-	int r = RDPSHARE_OK;
-	if (grant) {
-		r = rdpshare_attendee_set_control_level(a, level);
-	}
-	if (r == RDPSHARE_OK) {
-		r = rdpshare_attendee_send_control_level_change_response(a, level, grant ? 0 : 1);
+	const struct shown *by = e && e->state == REQ_SUPERSEDED ? find(e->by) : NULL;
+	if (e && e->state == REQ_SUPERSEDED) {
+		snprintf(why, why_size,
+		         "no pending request %ld: withdrawn, attendee %d asked for %s instead "
+		         "(request %ld)",
+		         request, e->attendee,
+		         rdpshare_ctrl_level_name(by ? by->level : RDPSHARE_CTRL_LEVEL_INVALID),
+		         e->by);
+	} else if (e && e->state == REQ_ANSWERED) {
+		snprintf(why, why_size, "no pending request %ld: answered already", request);
+	} else if (e && e->state == REQ_GONE) {
+		snprintf(why, why_size, "no pending request %ld: attendee %d has left", request,
+		         e->attendee);
+	} else {
+		snprintf(why, why_size, "no pending request %ld", request);
 	}
 	return r;
 }
 
-void requests_forget(int id)
+long requests_oldest(rdpshare_session *s)
 {
-	enum rdpshare_ctrl_level level;
-	take(id, &level);
+	long oldest = 0;
+	for (int i = 0; i < rdpshare_session_attendee_count(s); i++) {
+		long id =
+		    rdpshare_attendee_get_control_request(rdpshare_session_attendee_at(s, i), NULL);
+		if (id > 0 && (oldest == 0 || id < oldest)) {
+			oldest = id;
+		}
+	}
+	return oldest;
 }
 
-void requests_json(struct sbuf *b)
+void requests_forget(int attendee)
+{
+	for (int i = 0; i < n_shown; i++) {
+		if (shown[i].attendee == attendee && shown[i].state == REQ_WAITING) {
+			shown[i].state = REQ_GONE;
+		}
+	}
+}
+
+void requests_json(struct sbuf *b, rdpshare_session *s)
 {
 	sb_printf(b, "{\"ok\":true,\"requests\":[");
-	for (int i = 0; i < n_pending; i++) {
-		sb_printf(b, "%s{\"id\":%d,\"level\":\"%s\"}", i ? "," : "", pending[i].id,
-		          rdpshare_ctrl_level_name(pending[i].level));
+	bool first = true;
+	/* oldest first, as the prompt takes them */
+	for (long last = 0;;) {
+		long next = 0;
+		rdpshare_attendee *who = NULL;
+		enum rdpshare_ctrl_level level = RDPSHARE_CTRL_LEVEL_INVALID;
+		for (int i = 0; i < rdpshare_session_attendee_count(s); i++) {
+			rdpshare_attendee *a = rdpshare_session_attendee_at(s, i);
+			enum rdpshare_ctrl_level l;
+			long id = rdpshare_attendee_get_control_request(a, &l);
+			if (id > last && (next == 0 || id < next)) {
+				next = id;
+				who = a;
+				level = l;
+			}
+		}
+		if (!who) {
+			break;
+		}
+		sb_printf(
+		    b, "%s{\"id\":%ld,\"level\":\"%s\",\"attendee\":%d,\"name\":", first ? "" : ",",
+		    next, rdpshare_ctrl_level_name(level), rdpshare_attendee_id(who));
+		sb_json_str(b, rdpshare_attendee_remote_name(who));
+		sb_printf(b, "}");
+		first = false;
+		last = next;
 	}
 	sb_printf(b, "]}");
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tool.h"
+#include "util/text.h"
 
 static void grow(struct sbuf *b, size_t need)
 {
@@ -42,35 +43,52 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void sb_json_bytes(struct sbuf *b, const char *s, size_t len)
+{
+	/* each input byte gives at most six ("\u001b") */
+	grow(b, 6 * len + 2);
+	if (b->failed) {
+		return;
+	}
+	b->p[b->len++] = '"';
+	b->len += text_json_body(s, len, b->p + b->len);
+	b->p[b->len++] = '"';
+	b->p[b->len] = '\0';
+}
+
 void sb_json_str(struct sbuf *b, const char *s)
 {
-	sb_printf(b, "\"");
-	for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
-		switch (*c) {
-		case '"':
-			sb_printf(b, "\\\"");
-			break;
-		case '\\':
-			sb_printf(b, "\\\\");
-			break;
-		case '\n':
-			sb_printf(b, "\\n");
-			break;
-		case '\r':
-			sb_printf(b, "\\r");
-			break;
-		case '\t':
-			sb_printf(b, "\\t");
-			break;
-		default:
-			if (*c < 0x20) {
-				sb_printf(b, "\\u%04x", *c);
-			} else {
-				sb_printf(b, "%c", *c);
-			}
-		}
+	sb_json_bytes(b, s, s ? strlen(s) : 0);
+}
+
+static void put_text(struct sbuf *b, const char *s, size_t len, size_t max, enum text_quote q)
+{
+	char *t = text_terminal(s, len, max, q);
+	if (!t) {
+		b->failed = true;
+		return;
 	}
-	sb_printf(b, "\"");
+	sb_printf(b, "%s", t);
+	free(t);
+}
+
+void sb_text(struct sbuf *b, const char *s, size_t len, size_t max)
+{
+	put_text(b, s, len, max, TEXT_QUOTE_IF_NEEDED);
+}
+
+void sb_message(struct sbuf *b, const char *s)
+{
+	put_text(b, s, s ? strlen(s) : 0, TEXT_MESSAGE_MAX, TEXT_BARE);
+}
+
+void sb_name(struct sbuf *b, const char *s, size_t max)
+{
+	if (s) {
+		sb_text(b, s, strlen(s), max);
+	} else {
+		sb_printf(b, "-");
+	}
 }
 
 void sb_free(struct sbuf *b)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "rdpshare.h"
+#include "util/text.h"
 
 /* A growable string for JSON replies. */
 struct sbuf {
@@ -15,8 +16,21 @@ struct sbuf {
 	bool failed;
 };
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append s as a JSON string literal (with quotes). */
+/* Append s as a JSON string literal (with quotes): exact, inert on a
+ * terminal (util/text.h). */
 void sb_json_str(struct sbuf *b, const char *s);
+/* The same for len bytes that may hold NULs (channel data). */
+void sb_json_bytes(struct sbuf *b, const char *s, size_t len);
+/* Append the len bytes at s as a human-readable copy of peer-chosen text:
+ * controls and bidi overrides escaped, at most max characters
+ * (TEXT_NAME_MAX, TEXT_LINE_MAX), quoted when it holds spaces. */
+void sb_text(struct sbuf *b, const char *s, size_t len, size_t max);
+/* sb_text of a NUL-terminated string; NULL gives "-". */
+void sb_name(struct sbuf *b, const char *s, size_t max);
+/* A message at the end of a line (it may carry peer text): escaped as
+ * sb_text, never quoted, capped at TEXT_MESSAGE_MAX characters. */
+#define TEXT_MESSAGE_MAX 1000
+void sb_message(struct sbuf *b, const char *s);
 void sb_free(struct sbuf *b);
 /* Control replies: {"ok":false,"error":MSG}, and {"ok":true} or the error
  * for an RDPSHARE_ result. */
@@ -25,9 +39,13 @@ void sb_result(struct sbuf *b, int r);
 /* Print b and a newline to stdout, flush, free b. */
 void tool_emit(struct sbuf *b);
 
-/* The default control socket path (under the runtime dir). Ownership:
- * malloc'd, caller frees. */
+/* The default control socket path: $XDG_RUNTIME_DIR/rdpshare/ctl.sock, or
+ * without it in the library's runtime directory (${TMPDIR:-/tmp}/rdpshare-UID).
+ * Ownership: malloc'd, caller frees. */
 char *ctl_default_path(void);
+/* The directory of a socket path is private (util/dirs.h): made so when
+ * create and it is missing. 0 or a negative errno, with why filled. */
+int ctl_dir_private(const char *path, bool create, char *why, size_t why_size);
 
 /* Control socket, server side: bound at path (0600, dir 0700). */
 int ctl_listen(const char *path);
@@ -36,13 +54,21 @@ void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit);
 /* Client side: run `rdpshare ctl ARGS...`, print the reply. Exit status. */
 int ctl_client_main(int argc, char **argv);
 
-/* Control requests awaiting an answer (requests.c). answer: grant sets the
- * requested level and tells the viewer; deny only tells it. */
-void requests_add(int id, enum rdpshare_ctrl_level level);
-int requests_answer(rdpshare_session *s, int id, bool grant);
-void requests_forget(int id);
-int requests_oldest(void); /* -1 when none */
-void requests_json(struct sbuf *b);
+/* Control requests awaiting an answer (requests.c), by request id (the
+ * library's; a request's level never changes). shown: the callback raised
+ * request for attendee; returns the id of that attendee's older request it
+ * withdrew (0: none). answer: grant sets exactly the level of that request
+ * and tells the viewer, deny only tells it; on failure why says why (an
+ * RDPSHARE_E_NOT_FOUND one names the newer request that superseded it).
+ * find: the attendee waiting on request (and its level), NULL for none.
+ * forget: attendee left. oldest: the oldest waiting request, 0 for none. */
+long requests_shown(int attendee, long request, enum rdpshare_ctrl_level level);
+int requests_answer(rdpshare_session *s, long request, bool grant, char *why, size_t why_size);
+rdpshare_attendee *requests_find(rdpshare_session *s, long request,
+                                 enum rdpshare_ctrl_level *level);
+void requests_forget(int attendee);
+long requests_oldest(rdpshare_session *s);
+void requests_json(struct sbuf *b, rdpshare_session *s);
 
 /* The application filter (apps.c): --app names or process ids to share,
  * the event printers, and the ctl commands. apps_init: -E2BIG past 16. */

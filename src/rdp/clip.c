@@ -6,11 +6,25 @@
 #include <winpr/string.h>
 
 #include "capture/clipboard.h"
+#include "rdpshare.h"
 #include "util/utf16.h"
 
 static struct clip_chan *chan_of(CliprdrServerContext *ctx)
 {
 	return ctx->custom;
+}
+
+bool clip_rule(const struct host_state *st, const struct member_info *mi)
+{
+	return st->clipboard && mi->level == RDPSHARE_CTRL_LEVEL_INTERACTIVE &&
+	       st->clip_owner == mi->id;
+}
+
+/* Asked afresh for every PDU: the level or the owner may have changed since
+ * the connection last looked. */
+static bool may_share(struct clip_chan *c)
+{
+	return c->may_share && c->may_share(c->arg);
 }
 
 static UINT ok_cb(CliprdrServerContext *ctx, const void *unused)
@@ -61,8 +75,9 @@ static UINT on_format_list(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_LIST 
 	CLIPRDR_FORMAT_LIST_RESPONSE resp = {
 	    .common = {.msgType = CB_FORMAT_LIST_RESPONSE, .msgFlags = CB_RESPONSE_OK}};
 	UINT r = ctx->ServerFormatListResponse(ctx, &resp);
-	if (r != CHANNEL_RC_OK || !c->allowed) {
-		if (!c->allowed) {
+	bool allowed = may_share(c);
+	if (r != CHANNEL_RC_OK || !allowed) {
+		if (!allowed) {
 			c->dropped++;
 		}
 		return r;
@@ -79,13 +94,18 @@ static UINT on_format_list(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_LIST 
 static UINT on_data_response(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DATA_RESPONSE *d)
 {
 	struct clip_chan *c = chan_of(ctx);
-	if (c->allowed && (d->common.msgFlags & CB_RESPONSE_FAIL) && c->retries < 2) {
+	bool allowed = may_share(c);
+	if (!allowed) {
+		c->dropped++;
+		return CHANNEL_RC_OK;
+	}
+	if ((d->common.msgFlags & CB_RESPONSE_FAIL) && c->retries < 2) {
 		/* xfreerdp answers "failed" when its own X conversion raced with
 		 * the copy that announced the text; asking again gets it */
 		c->retries++;
 		return request_text(ctx);
 	}
-	if (!c->allowed || !(d->common.msgFlags & CB_RESPONSE_OK) || !d->requestedFormatData ||
+	if (!(d->common.msgFlags & CB_RESPONSE_OK) || !d->requestedFormatData ||
 	    d->common.dataLen < 2) {
 		return CHANNEL_RC_OK;
 	}
@@ -111,7 +131,8 @@ static UINT on_data_request(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DATA
 	    .common = {.msgType = CB_FORMAT_DATA_RESPONSE, .msgFlags = CB_RESPONSE_FAIL}};
 	char *text = NULL;
 	WCHAR *wide = NULL;
-	if (c->allowed && rq->requestedFormatId == CF_UNICODETEXT) {
+	bool allowed = may_share(c);
+	if (allowed && rq->requestedFormatId == CF_UNICODETEXT) {
 		clipboard_get(c->board, &text);
 		size_t n = 0;
 		wide = text ? ConvertUtf8ToWCharAlloc(text, &n) : NULL;
@@ -121,7 +142,7 @@ static UINT on_data_request(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DATA
 			    (UINT32)(n + 1) * 2; /* with the NUL, as Windows sends it */
 			resp.requestedFormatData = (const BYTE *)wide;
 		}
-	} else if (!c->allowed) {
+	} else if (!allowed) {
 		c->dropped++;
 	}
 	UINT r = ctx->ServerFormatDataResponse(ctx, &resp);
@@ -130,17 +151,10 @@ static UINT on_data_request(CliprdrServerContext *ctx, const CLIPRDR_FORMAT_DATA
 	return r;
 }
 
-void clip_open(struct clip_chan *c, HANDLE vcm, rdpContext *rdp, struct clipboard *board)
+void clip_attach(struct clip_chan *c, CliprdrServerContext *ctx, struct clipboard *board,
+                 bool (*may_share_fn)(void *arg), void *arg)
 {
-	if (c->ctx || !board || !WTSVirtualChannelManagerIsChannelJoined(vcm, "cliprdr")) {
-		return;
-	}
-	CliprdrServerContext *ctx = cliprdr_server_context_new(vcm);
-	if (!ctx) {
-		return;
-	}
 	ctx->custom = c;
-	ctx->rdpcontext = rdp;
 	ctx->useLongFormatNames = TRUE;
 	ctx->ClientCapabilities = on_client_caps;
 	ctx->TempDirectory = on_temp_dir;
@@ -150,6 +164,25 @@ void clip_open(struct clip_chan *c, HANDLE vcm, rdpContext *rdp, struct clipboar
 	ctx->ClientUnlockClipboardData = on_unlock;
 	ctx->ClientFormatDataRequest = on_data_request;
 	ctx->ClientFormatDataResponse = on_data_response;
+	c->board = board;
+	c->may_share = may_share_fn;
+	c->arg = arg;
+	/* what is on the clipboard now counts as new for this viewer */
+	c->told_gen = 0;
+}
+
+void clip_open(struct clip_chan *c, HANDLE vcm, rdpContext *rdp, struct clipboard *board,
+               bool (*may_share_fn)(void *arg), void *arg)
+{
+	if (c->ctx || !board || !WTSVirtualChannelManagerIsChannelJoined(vcm, "cliprdr")) {
+		return;
+	}
+	CliprdrServerContext *ctx = cliprdr_server_context_new(vcm);
+	if (!ctx) {
+		return;
+	}
+	ctx->rdpcontext = rdp;
+	clip_attach(c, ctx, board, may_share_fn, arg);
 	if (ctx->Open(ctx) != CHANNEL_RC_OK) {
 		cliprdr_server_context_free(ctx);
 		return;
@@ -172,10 +205,7 @@ void clip_open(struct clip_chan *c, HANDLE vcm, rdpContext *rdp, struct clipboar
 		return;
 	}
 	c->ctx = ctx;
-	c->board = board;
 	c->fd = GetEventFileDescriptor(ctx->GetEventHandle(ctx));
-	/* what is on the clipboard now counts as new for this viewer */
-	c->told_gen = 0;
 }
 
 void clip_close(struct clip_chan *c)
@@ -194,10 +224,9 @@ bool clip_check(struct clip_chan *c)
 
 void clip_sync(struct clip_chan *c, bool allowed)
 {
-	if (!c->ctx) {
+	if (!c->ctx || !c->board) {
 		return;
 	}
-	c->allowed = allowed;
 	if (!allowed || clipboard_gen(c->board) == c->told_gen) {
 		return; /* the common case on every frame: nothing to copy */
 	}

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #include "encode/encoder.h"
 #include "engine.h"
+#include "rdp/chan_guard.h"
 #include "rdp/clip.h"
 #include "rdp/dvc.h"
 #include "rdp/encomsp.h"
@@ -34,13 +36,24 @@
 #include "rdp/view.h"
 #include "rdpshare.h"
 #include "util/clock.h"
+#include "util/ratelimit.h"
 #include "util/thread.h"
 #include "util/wake.h"
 
-/* Picture bytes that may wait unsent in the kernel before a viewer counts as
- * behind; far below the send buffer so writes never block the thread. */
+/* Bytes that may wait unsent (or unacknowledged) in the kernel before a
+ * viewer counts as behind: at most this, and at most half the socket's
+ * real send buffer (SEND_BUFFER is only asked for: net.core.wmem_max caps
+ * it, near 416 KiB on a stock machine), so the next write mostly finds
+ * room while a distant viewer still gets a round trip's worth in flight.
+ * FreeRDP's own write waits until the kernel took everything, so a write
+ * that does not fit still blocks while the viewer reads nothing: ending
+ * such a connection takes conn_cut (LEAVE_GRACE_MS). */
 #define MAX_UNSENT_BYTES (1024 * 1024)
 #define SEND_BUFFER (8 * 1024 * 1024)
+/* A connection told to end (kicked, or the session closing) has this long
+ * to say goodbye; then its socket is shut down (by the server's reaper or
+ * server_stop), which fails a write blocked on a viewer that reads nothing. */
+#define LEAVE_GRACE_MS 500
 
 struct conn {
 	struct server *srv;
@@ -53,11 +66,13 @@ struct conn {
 	freerdp_peer *peer;
 	pthread_t thread;
 	atomic_bool finished;
-	atomic_bool silent;     /* session closing: no events */
-	atomic_bool handshaken; /* announced: past logon and first picture */
-	atomic_bool cut;        /* conn_cut was called */
-	int cut_fd;             /* a duplicate of fd that FreeRDP never closes, so conn_cut cannot
-	                         * hit a number FreeRDP freed and something else reused */
+	atomic_bool silent;       /* session closing: no events */
+	atomic_bool handshaken;   /* announced: past logon and first picture */
+	atomic_bool cut;          /* conn_cut was called */
+	atomic_bool kicked;       /* the sharer asked it to end (terminate) */
+	_Atomic int64_t leave_by; /* told to end: cut when not finished by this (ms); 0: no */
+	int cut_fd;               /* a duplicate of fd that FreeRDP never closes, so conn_cut cannot
+	                           * hit a number FreeRDP freed and something else reused */
 	int64_t started_ms, deadline_ms;
 	struct conn *next;
 	struct endpoints ends;
@@ -66,6 +81,7 @@ struct conn {
 	struct member_stats *stats;
 	bool announced, activated, subscribed;
 	bool suppressed;
+	struct ratelimit requests; /* control requests (on_control_request) */
 	int last_level;
 	struct host_state state; /* the session's, as of this pass */
 
@@ -73,6 +89,10 @@ struct conn {
 	struct input_sink input;
 	struct clip_chan clip;
 	struct dvc_set dvc;
+	/* caps on what the viewer's channel messages may make FreeRDP buffer;
+	 * FreeRDP's receive function sits behind it */
+	struct chan_guard guard;
+	psPeerReceiveChannelData receive_channel_data;
 
 	/* multiparty channel */
 	HANDLE vcm;
@@ -109,13 +129,52 @@ static void member_info(struct conn *c, struct member_info *out)
 
 /* ---- pacing's view of the socket ---- */
 
+/* What the kernel has not sent yet, and FreeRDP's own output buffer: its
+ * write normally returns only once that is empty, but when it holds
+ * anything the viewer is behind whatever the kernel says (asked once the
+ * transport is surely set up: past the handshake). */
 static size_t unsent_bytes(void *ctx)
 {
+	struct conn *c = ctx;
+	if (c->announced && c->peer->IsWriteBlocked && c->peer->IsWriteBlocked(c->peer)) {
+		return SIZE_MAX;
+	}
 	int unsent = 0;
-	if (ioctl(((struct conn *)ctx)->fd, SIOCOUTQ, &unsent) < 0) {
+	if (ioctl(c->fd, SIOCOUTQ, &unsent) < 0) {
 		return 0;
 	}
 	return unsent > 0 ? (size_t)unsent : 0;
+}
+
+static bool behind(struct conn *c)
+{
+	return pace_behind(&c->view.pic.pace);
+}
+
+/* Told to end: from now on the grace period runs (once). */
+static void leave_soon(struct conn *c)
+{
+	int64_t none = 0;
+	if (atomic_compare_exchange_strong(&c->leave_by, &none, util_clock_ms() + LEAVE_GRACE_MS)) {
+		server_wake(c->srv); /* its reaper keeps the time */
+	}
+}
+
+/* The session's wake-up for this attendee (level, terminate, channel data),
+ * on the thread that changed it. A kick must not wait for this thread: it
+ * may be stuck in a write to a viewer that reads nothing. c->member is set
+ * before the bind and cleared after the unbind, both under the session's
+ * lock that calls us. */
+static void on_member_wake(void *arg)
+{
+	struct conn *c = arg;
+	struct member_info mi;
+	c->host->ops->info(c->host->ctx, c->member, &mi);
+	if (mi.terminate) {
+		atomic_store(&c->kicked, true);
+		leave_soon(c);
+	}
+	conn_wake(c);
 }
 
 /* Send what the channels queued and take what came in. Dynamic channels
@@ -131,6 +190,38 @@ static bool channels_flush(void *arg)
 		return false;
 	}
 	return WTSVirtualChannelManagerCheckFileDescriptorEx(c->vcm, FALSE);
+}
+
+/* ---- channel caps (rdp/chan_guard.h) ---- */
+
+static size_t dvc_cap(void *arg, uint32_t id)
+{
+	struct conn *c = arg;
+	size_t cap = 0;
+	if (c->view.gfx.ctx && id == c->view.gfx.channel_id) {
+		return CHAN_CAP_GFX;
+	}
+	return dvc_channel_cap(&c->dvc, c->host, id, &cap) ? cap : CHAN_CAP_DVC_OTHER;
+}
+
+/* Every chunk of every static channel passes here before FreeRDP buffers
+ * it; refusing one makes FreeRDP end the connection. */
+static BOOL on_channel_data(freerdp_peer *peer, UINT16 id, const BYTE *data, size_t size,
+                            UINT32 flags, size_t total)
+{
+	struct conn *c = conn_of(peer->context);
+	int r =
+	    chan_guard_chunk(&c->guard, id, WTSChannelGetName(peer, id), data, size, flags, total);
+	if (r < 0) {
+		return FALSE;
+	}
+	if (r == CHAN_GUARD_SKIP) {
+		if ((flags & CHANNEL_FLAG_LAST) && c->stats) {
+			atomic_fetch_add(&c->stats->channel_dropped, 1);
+		}
+		return TRUE;
+	}
+	return c->receive_channel_data(peer, id, data, size, flags, total);
 }
 
 /* ---- the peer's callbacks ---- */
@@ -162,7 +253,7 @@ static BOOL on_capabilities(freerdp_peer *peer)
 		c->input = (struct input_sink){
 		    .engine = c->engine, .host = c->host, .member = c->member, .stats = c->stats};
 		((struct peer_ctx *)peer->context)->input = &c->input;
-		c->host->ops->bind(c->host->ctx, c->member, conn_wake, c);
+		c->host->ops->bind(c->host->ctx, c->member, on_member_wake, c);
 	}
 	/* The demand-active PDU carries our size and depth; clients adopt both. */
 	c->host->ops->state(c->host->ctx, &c->state);
@@ -179,6 +270,22 @@ static BOOL on_post_connect(freerdp_peer *peer)
 {
 	(void)peer;
 	return TRUE;
+}
+
+/* The clipboard rule on the session's state of this moment: the clipboard
+ * channel asks it for every PDU it acts on, so one that arrives after a
+ * demotion or a change of owner, before the next service pass, is refused. */
+static bool clip_may_share(void *arg)
+{
+	struct conn *c = arg;
+	if (!c->member) {
+		return false;
+	}
+	struct host_state st;
+	c->host->ops->state(c->host->ctx, &st);
+	struct member_info mi;
+	member_info(c, &mi);
+	return clip_rule(&st, &mi);
 }
 
 static BOOL on_activate(freerdp_peer *peer)
@@ -203,7 +310,7 @@ static BOOL on_activate(freerdp_peer *peer)
 		 * a control-change response. */
 		const char *product = freerdp_settings_get_string(st, FreeRDP_ClientProductId);
 		multiparty_open(&c->mp, c->vcm, mi.id, product && product[0]);
-		clip_open(&c->clip, c->vcm, peer->context, c->state.board);
+		clip_open(&c->clip, c->vcm, peer->context, c->state.board, clip_may_share, c);
 		server_roster_changed(c->srv);
 	}
 	if (!c->subscribed && hub_subscribe(c->view.pic.hub, c->frame_fd) == 0) {
@@ -223,13 +330,15 @@ static BOOL on_frame_ack(rdpContext *ctx, UINT32 frame_id)
 	return TRUE;
 }
 
+/* Shown again, or asked to draw everything anew: a whole picture, limited
+ * by pace (a viewer repeating these must not make us encode all the time). */
 static BOOL on_suppress_output(rdpContext *ctx, BYTE allow, const RECTANGLE_16 *area)
 {
 	(void)area;
 	struct conn *c = conn_of(ctx);
 	c->suppressed = !allow;
 	if (allow) {
-		pace_need_full(&c->view.pic.pace);
+		pace_force_full(&c->view.pic.pace, util_clock_ms());
 	}
 	return TRUE;
 }
@@ -238,7 +347,7 @@ static BOOL on_refresh_rect(rdpContext *ctx, BYTE count, const RECTANGLE_16 *are
 {
 	(void)count;
 	(void)areas;
-	pace_need_full(&conn_of(ctx)->view.pic.pace);
+	pace_force_full(&conn_of(ctx)->view.pic.pace, util_clock_ms());
 	return TRUE;
 }
 
@@ -261,12 +370,23 @@ static bool tell_viewer(struct conn *c, int level)
 	return multiparty_service(&c->mp, c->host, c->member, c->roster, n, c->state.paused, level);
 }
 
+/* A viewer's control requests become events, prompts and lines on the
+ * sharer's terminal; one message can carry hundreds of them. A person asks
+ * a few times a minute: more than CONTROL_REQUESTS_PER_S a second are
+ * dropped (and counted) before they reach the session. */
+#define CONTROL_REQUESTS_PER_S 4
+
 static void on_control_request(void *ctx, int level)
 {
 	struct conn *c = ctx;
-	if (c->member) {
-		c->host->ops->control_request(c->host->ctx, c->member, level);
+	if (!c->member) {
+		return;
 	}
+	if (!ratelimit_take(&c->requests, util_clock_ms(), CONTROL_REQUESTS_PER_S, 1000)) {
+		atomic_fetch_add(&c->stats->input_dropped, 1);
+		return;
+	}
+	c->host->ops->control_request(c->host->ctx, c->member, level);
 }
 
 /* Show window: as on Windows, only from a participant allowed to interact
@@ -299,20 +419,11 @@ static bool service(struct conn *c)
 	struct member_info mi;
 	member_info(c, &mi);
 	int level = mi.level;
-	if (!tell_viewer(c, level)) {
-		return false;
-	}
-	clip_sync(&c->clip, c->state.clipboard && level == RDPSHARE_CTRL_LEVEL_INTERACTIVE &&
-	                        c->state.clip_owner == mi.id);
-	dvc_service(&c->dvc, c->host, c->member, c->stats);
-	int64_t now = util_clock_ms();
-	view_pipeline(&c->view, c->vcm, c->peer->context, c->state.graphics_pipeline,
-	              WTSVirtualChannelManagerGetDrdynvcState(c->vcm) == DRDYNVC_STATE_READY,
-	              c->wake_fd, now);
-	/* what the channels queued goes out now */
-	if (!channels_flush(c)) {
-		return false;
-	}
+	/* the clipboard's permission follows at once; what it would tell the
+	 * viewer is only queued (one message per change on the desktop) */
+	clip_sync(&c->clip, clip_rule(&c->state, &mi));
+	/* a level change takes effect even for a viewer that is behind (none
+	 * of this writes to it) */
 	if (level != c->last_level && level != RDPSHARE_CTRL_LEVEL_INTERACTIVE) {
 		input_release_all(&c->input); /* no stuck keys after a demotion */
 	}
@@ -321,6 +432,29 @@ static bool service(struct conn *c)
 			view_restart(&c->view);
 		}
 		c->last_level = level;
+	}
+	if (behind(c)) {
+		/* what it sends is still taken: FreeRDP queues a dynamic
+		 * channel's messages without limit until they are read */
+		dvc_read(&c->dvc, c->host, c->member, c->stats);
+		/* Nothing is written to a viewer that is behind: a write could
+		 * block this thread. What it misses is told when it catches up
+		 * (roster and answers by generation, channel messages stay
+		 * queued, pictures and pointer from the hub); pace_timeout
+		 * looks again. */
+		return true;
+	}
+	if (!tell_viewer(c, level)) {
+		return false;
+	}
+	dvc_service(&c->dvc, c->host, c->member, c->stats);
+	int64_t now = util_clock_ms();
+	view_pipeline(&c->view, c->vcm, c->peer->context, c->state.graphics_pipeline,
+	              WTSVirtualChannelManagerGetDrdynvcState(c->vcm) == DRDYNVC_STATE_READY,
+	              c->wake_fd, now);
+	/* what the channels queued goes out now */
+	if (!channels_flush(c)) {
+		return false;
 	}
 	if (level < RDPSHARE_CTRL_LEVEL_VIEW || c->state.paused || c->suppressed) {
 		return true; /* nothing is shown: not before VIEW, not while paused */
@@ -341,6 +475,9 @@ static int poll_timeout(struct conn *c)
 	if (!c->announced) {
 		int64_t left = c->deadline_ms - now;
 		return left > 0 ? (int)left : 0;
+	}
+	if (behind(c)) {
+		return PACE_BEHIND_RETRY_MS; /* nothing says when the socket drains */
 	}
 	return c->activated ? view_timeout(&c->view, now) : -1;
 }
@@ -434,7 +571,14 @@ static void *conn_main(void *arg)
 			reason = RDPSHARE_DISCONNECT_APP;
 			break;
 		}
-		if (!peer->CheckFileDescriptor(peer) || !channels_flush(c)) {
+		/* the viewer's input is read even while it is behind; what the
+		 * channels queued waits until it is not */
+		if (!peer->CheckFileDescriptor(peer) || (!behind(c) && !channels_flush(c))) {
+			if (c->guard.refused) {
+				/* a channel message over its cap: the viewer's fault */
+				reason = RDPSHARE_DISCONNECT_ERR;
+				code = -EMSGSIZE;
+			}
 			break; /* the viewer closed or sent something broken */
 		}
 		multiparty_receive(&c->mp, on_control_request, on_show_window, c);
@@ -454,6 +598,14 @@ static void *conn_main(void *arg)
 			code = -EPIPE;
 			break;
 		}
+	}
+	if (atomic_load(&c->kicked)) {
+		/* a write that failed once the kick cut the socket: still a kick */
+		reason = RDPSHARE_DISCONNECT_APP;
+		code = 0;
+	}
+	if (reason == RDPSHARE_DISCONNECT_APP || atomic_load(&c->silent)) {
+		leave_soon(c); /* the goodbye gets the grace period, no more */
 	}
 	finish(c, reason, code);
 	atomic_store(&c->finished, true);
@@ -480,6 +632,13 @@ static bool setup_peer(struct conn *c)
 		return false;
 	}
 	dvc_init(&c->dvc, c->vcm);
+	/* WTSOpenServerA installed FreeRDP's reassembly: ours goes in front */
+	c->receive_channel_data = peer->ReceiveChannelData;
+	if (!c->receive_channel_data) {
+		return false;
+	}
+	chan_guard_init(&c->guard, dvc_cap, c);
+	peer->ReceiveChannelData = on_channel_data;
 	UINT32 w, h;
 	desired_size(c, &w, &h);
 	if (!logon_configure(peer->context, &c->state, w, h)) {
@@ -560,6 +719,13 @@ struct conn *conn_start(struct server *srv, const struct rdp_host *host, struct 
 	c->deadline_ms = c->started_ms + c->state.handshake_timeout_ms;
 	int sndbuf = SEND_BUFFER;
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	/* what the kernel gave (Linux reports twice what it allowed, the
+	 * other half being its bookkeeping) */
+	socklen_t len = sizeof(sndbuf);
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) == 0 && sndbuf > 0 &&
+	    (size_t)sndbuf / 2 < MAX_UNSENT_BYTES) {
+		pace_set_max_unsent(&c->view.pic.pace, (size_t)sndbuf / 2);
+	}
 	logon_describe(fd, &c->ends);
 	pthread_mutex_lock(&setup_lock);
 	bool ready = c->wake_fd >= 0 && c->frame_fd >= 0 && c->view.pic.enc && setup_peer(c);
@@ -623,7 +789,13 @@ void conn_cut(struct conn *c)
 void conn_close_silently(struct conn *c)
 {
 	atomic_store(&c->silent, true);
+	leave_soon(c);
 	conn_wake(c);
+}
+
+int64_t conn_leave_by(struct conn *c)
+{
+	return atomic_load(&c->finished) || atomic_load(&c->cut) ? 0 : atomic_load(&c->leave_by);
 }
 
 void conn_join_free(struct conn *c)

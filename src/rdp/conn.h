@@ -25,6 +25,11 @@ bool conn_roster_entry(struct conn *c, struct roster_entry *out);
 bool conn_finished(struct conn *c);
 /* Session is closing: end without an attendee_disconnected event. */
 void conn_close_silently(struct conn *c);
+/* A connection told to end (kicked, or conn_close_silently) that has not
+ * yet: by when it must have (ms, monotonic), after which whoever reaps
+ * connections calls conn_cut. 0: nothing to enforce (not told, finished,
+ * or cut already). Any thread. */
+int64_t conn_leave_by(struct conn *c);
 void conn_wake(void *c);
 void conn_join_free(struct conn *c);
 

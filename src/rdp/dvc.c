@@ -81,6 +81,8 @@ void dvc_service(struct dvc_set *d, const struct rdp_host *host, struct host_mem
 			    d->session_id, (LPSTR)host->ops->channel_name(host->ctx, i),
 			    WTS_CHANNEL_OPTION_DYNAMIC);
 			d->ch[i].state = d->ch[i].h ? DVC_OPENING : DVC_GONE;
+			/* the id the viewer's PDUs name: its messages are capped by it */
+			d->ch[i].id = d->ch[i].h ? WTSChannelGetIdByHandle(d->ch[i].h) : 0;
 		}
 		bool pending = false;
 		if (d->ch[i].state == DVC_OPENING) {
@@ -114,6 +116,29 @@ void dvc_service(struct dvc_set *d, const struct rdp_host *host, struct host_mem
 		}
 		free(msg);
 	}
+}
+
+void dvc_read(struct dvc_set *d, const struct rdp_host *host, struct host_member *m,
+              struct member_stats *stats)
+{
+	int n = n_channels(host);
+	for (int i = 0; i < n; i++) {
+		if (d->ch[i].state == DVC_OPEN) {
+			read_all(d, i, host, m, stats);
+		}
+	}
+}
+
+bool dvc_channel_cap(const struct dvc_set *d, const struct rdp_host *host, uint32_t id, size_t *cap)
+{
+	int n = n_channels(host);
+	for (int i = 0; i < n && id != 0; i++) {
+		if (d->ch[i].id == id) {
+			*cap = host->ops->channel_max_message(host->ctx, i);
+			return true;
+		}
+	}
+	return false;
 }
 
 void dvc_close(struct dvc_set *d, const struct rdp_host *host, struct host_member *m)

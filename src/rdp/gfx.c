@@ -63,6 +63,14 @@ static UINT on_frame_ack(RdpgfxServerContext *ctx, const RDPGFX_FRAME_ACKNOWLEDG
 	return CHANNEL_RC_OK;
 }
 
+/* Called inside Open, on the connection thread: the viewer's PDUs on the
+ * pipeline name this id, and their size is capped by it (chan_guard.h). */
+static BOOL on_channel_id(RdpgfxServerContext *ctx, UINT32 id)
+{
+	chan_of(ctx)->channel_id = id;
+	return TRUE;
+}
+
 bool gfx_open(struct gfx_chan *g, HANDLE vcm, rdpContext *ctx, int wake_fd, struct pace *pace,
               int64_t now_ms)
 {
@@ -77,6 +85,7 @@ bool gfx_open(struct gfx_chan *g, HANDLE vcm, rdpContext *ctx, int wake_fd, stru
 	g->ctx->custom = g;
 	g->ctx->CapsAdvertise = on_caps_advertise;
 	g->ctx->FrameAcknowledge = on_frame_ack;
+	g->ctx->ChannelIdAssigned = on_channel_id;
 	if (!g->ctx->Open(g->ctx)) {
 		rdpgfx_server_context_free(g->ctx);
 		g->ctx = NULL;
@@ -93,6 +102,7 @@ void gfx_close(struct gfx_chan *g)
 		rdpgfx_server_context_free(g->ctx); /* stops its thread first */
 		g->ctx = NULL;
 	}
+	g->channel_id = 0;
 	g->state = GFX_OFF;
 	g->surface = false;
 }
@@ -269,7 +279,7 @@ static bool send_units(struct gfx_chan *g, struct picture *p, struct frame *f, i
 		pace_need_full(&p->pace);
 		return true;
 	}
-	if (p->pace.need_full) {
+	if (pace_needs_full(&p->pace, now_ms)) {
 		g->last_unit = 0; /* rejoin at a key frame */
 		p->pace.need_full = false;
 	}

@@ -29,6 +29,7 @@ enum gfx_state {
 
 struct gfx_chan {
 	RdpgfxServerContext *ctx;
+	uint32_t channel_id; /* FreeRDP's dynamic channel id (0: not open) */
 	enum gfx_state state;
 	int64_t deadline_ms; /* GFX_WAITING past this: fall back to bitmap updates */
 	int wake_fd;

@@ -1,6 +1,7 @@
 #include "rdp/logon.h"
 
 #include <netdb.h>
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,11 @@ bool logon_configure(rdpContext *ctx, const struct host_state *st, UINT32 width,
 	for (size_t i = 0; ok && i < sizeof(flags) / sizeof(flags[0]); i++) {
 		ok = freerdp_settings_set_bool(s, flags[i].key, flags[i].value);
 	}
-	return ok && freerdp_settings_set_uint32(s, FreeRDP_ColorDepth, (UINT32)st->color_depth) &&
+	/* TLS 1.2 at least, said here: FreeRDP's default minimum is 1.0, and
+	 * that older versions fail today only through OpenSSL's security
+	 * level (no usable signature), which a build or a setting can lower */
+	return ok && freerdp_settings_set_uint16(s, FreeRDP_TLSMinVersion, TLS1_2_VERSION) &&
+	       freerdp_settings_set_uint32(s, FreeRDP_ColorDepth, (UINT32)st->color_depth) &&
 	       freerdp_settings_set_uint32(s, FreeRDP_FrameAcknowledge, 2) &&
 	       freerdp_settings_set_uint32(s, FreeRDP_DesktopWidth, width) &&
 	       freerdp_settings_set_uint32(s, FreeRDP_DesktopHeight, height);
@@ -117,14 +122,18 @@ struct host_member *logon_admit(freerdp_peer *peer, const struct rdp_host *host,
 	const char *shell = freerdp_settings_get_string(st, FreeRDP_AlternateShell);
 	const char *workdir = freerdp_settings_get_string(st, FreeRDP_ShellWorkingDirectory);
 	const char *user = freerdp_settings_get_string(st, FreeRDP_Username);
-	/* Remote Assistance logon ([MS-RA] 2.2.7.2, what `xfreerdp /assistance`
-	 * and WDS viewers send): password "*", the invitation password in the
-	 * alternate shell, the ticket in the working directory. Anything else
-	 * is a plain logon whose password picks the invitation. */
-	bool ra = password && strcmp(password, "*") == 0 && shell && shell[0];
+	/* Remote Assistance logon ([MS-RA] 2.2.7.2, what `xfreerdp3 FILE
+	 * /assistance:PW`, WDS viewers and rdpview with a connection string
+	 * send): password "*", the ticket in the working directory, the
+	 * invitation password in the alternate shell ("*", or nothing at all
+	 * from FreeRDP, when the invitation has none). A logon presents a ticket
+	 * exactly when it is one of these with a working directory; anything
+	 * else is a plain logon whose password picks the invitation, and never
+	 * one without a password. */
+	bool ra = password && strcmp(password, "*") == 0 && workdir && workdir[0];
 	struct admission adm = {
 	    .ticket = ra ? workdir : NULL,
-	    .password = ra ? shell : (password ? password : ""),
+	    .password = ra ? (shell ? shell : "") : (password ? password : ""),
 	    .name = user && user[0] ? user : "viewer",
 	    .peer_ip = e->peer_ip,
 	    .local_ip = e->local_ip,

@@ -1,5 +1,6 @@
 #include "rdp/pace.h"
 
+#include <limits.h>
 #include <string.h>
 
 void pace_init(struct pace *p, const struct pace_sink *sink, size_t max_unsent)
@@ -19,6 +20,7 @@ void pace_restart(struct pace *p, bool use_acks, int max_in_flight)
 	p->use_acks = use_acks;
 	pace_set_max_in_flight(p, max_in_flight);
 	p->need_full = true;
+	p->forced_deferred = false; /* the whole picture comes anyway */
 	atomic_store(&p->in_flight, 0);
 }
 
@@ -32,6 +34,42 @@ void pace_need_full(struct pace *p)
 	p->need_full = true;
 }
 
+void pace_force_full(struct pace *p, int64_t now)
+{
+	if (p->need_full) {
+		return; /* one is due already: this adds nothing */
+	}
+	if (now >= p->forced_next) {
+		p->need_full = true;
+		p->forced_next = now + PACE_FORCED_FULL_MS;
+	} else {
+		p->forced_deferred = true;
+	}
+}
+
+/* A deferred whole picture whose time has come is needed from now on. */
+static void forced_due(struct pace *p, int64_t now)
+{
+	if (p->forced_deferred && now >= p->forced_next) {
+		p->forced_deferred = false;
+		if (!p->need_full) {
+			p->need_full = true;
+			p->forced_next = now + PACE_FORCED_FULL_MS;
+		}
+	}
+}
+
+bool pace_needs_full(struct pace *p, int64_t now)
+{
+	forced_due(p, now);
+	return p->need_full;
+}
+
+void pace_set_max_unsent(struct pace *p, size_t max_unsent)
+{
+	p->max_unsent = max_unsent;
+}
+
 void pace_hold(struct pace *p, int64_t until)
 {
 	p->hold_until = until;
@@ -42,7 +80,7 @@ bool pace_held(const struct pace *p, int64_t now)
 	return p->hold_until && now < p->hold_until;
 }
 
-static bool behind_on_socket(const struct pace *p)
+bool pace_behind(const struct pace *p)
 {
 	return p->sink.unsent && p->sink.unsent(p->sink.ctx) > p->max_unsent;
 }
@@ -58,12 +96,13 @@ bool pace_may_send(struct pace *p)
 		}
 		atomic_store(&p->want_wake, false);
 	}
-	return !behind_on_socket(p);
+	return !pace_behind(p);
 }
 
 enum pace_plan pace_plan(struct pace *p, uint64_t seq, bool full, int64_t now, uint64_t *since)
 {
 	*since = 0;
+	forced_due(p, now);
 	if (seq == p->sent_seq && !p->need_full) {
 		return PACE_IDLE;
 	}
@@ -111,12 +150,16 @@ void pace_acked(struct pace *p)
 
 int pace_timeout(struct pace *p, int64_t now)
 {
-	if (behind_on_socket(p)) {
+	if (pace_behind(p)) {
 		return PACE_BEHIND_RETRY_MS;
 	}
+	forced_due(p, now);
+	int64_t wait = -1;
 	if (pace_held(p, now)) {
-		int64_t left = p->hold_until - now;
-		return left > 0 ? (int)left : 0;
+		wait = p->hold_until - now;
 	}
-	return -1;
+	if (p->forced_deferred && (wait < 0 || p->forced_next - now < wait)) {
+		wait = p->forced_next - now;
+	}
+	return wait < 0 ? -1 : wait > INT_MAX ? INT_MAX : (int)wait;
 }

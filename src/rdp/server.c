@@ -158,6 +158,34 @@ static void guard_pending(struct server *srv, const char *ip)
 	}
 }
 
+/* Connections told to end that have not by their deadline are cut (their
+ * thread may be stuck writing to a viewer that reads nothing). Returns how
+ * long until the next deadline (ms, at most max_ms); *running: how many
+ * have not finished. */
+static int cut_overdue(struct server *srv, int max_ms, int *running)
+{
+	int64_t now = util_clock_ms();
+	int64_t wait = max_ms;
+	*running = 0;
+	pthread_mutex_lock(&srv->lock);
+	for (struct conn *c = srv->conns; c; c = conn_next(c)) {
+		if (!conn_finished(c)) {
+			(*running)++;
+		}
+		int64_t by = conn_leave_by(c);
+		if (!by) {
+			continue;
+		}
+		if (now >= by) {
+			conn_cut(c);
+		} else if (by - now < wait) {
+			wait = by - now;
+		}
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return (int)wait;
+}
+
 static void reap(struct server *srv, bool all)
 {
 	pthread_mutex_lock(&srv->lock);
@@ -199,10 +227,15 @@ static void *accept_main(void *arg)
 			pfd[i] = (struct pollfd){srv->fds[i], POLLIN, 0};
 		}
 		pfd[srv->n_fds] = (struct pollfd){srv->wake_fd, POLLIN, 0};
-		/* Wake at least once a second to reap finished connections. */
-		if (poll(pfd, (nfds_t)srv->n_fds + 1, 1000) < 0 && errno != EINTR) {
+		/* Wake at least once a second to reap finished connections, and
+		 * when one told to end is due to be cut. */
+		int running;
+		int timeout = cut_overdue(srv, 1000, &running);
+		if (poll(pfd, (nfds_t)srv->n_fds + 1, timeout) < 0 && errno != EINTR) {
 			break;
 		}
+		util_wake_drain(srv->wake_fd);
+		cut_overdue(srv, 1000, &running);
 		reap(srv, false);
 		pthread_mutex_lock(&srv->lock);
 		guard_pending(srv, NULL);
@@ -336,6 +369,16 @@ void server_stop(struct server *srv)
 		conn_close_silently(c);
 	}
 	pthread_mutex_unlock(&srv->lock);
+	/* each has its grace period to say goodbye; one stuck writing to a
+	 * viewer that reads nothing is cut then, so the joins below end */
+	int running;
+	for (;;) {
+		int wait = cut_overdue(srv, 1000, &running);
+		if (running == 0) {
+			break;
+		}
+		poll(NULL, 0, wait < 10 ? wait : 10);
+	}
 	reap(srv, true);
 	close(srv->wake_fd);
 	pthread_mutex_destroy(&srv->lock);
@@ -366,6 +409,13 @@ void server_roster_changed(struct server *srv)
 uint64_t server_roster_gen(struct server *srv)
 {
 	return atomic_load(&srv->roster_gen);
+}
+
+void server_wake(struct server *srv)
+{
+	if (srv) {
+		util_wake_poke(srv->wake_fd);
+	}
 }
 
 void server_poke_all(struct server *srv)

@@ -47,5 +47,8 @@ uint64_t server_roster_gen(struct server *srv);
 
 /* Wake every connection to re-check shared state (pause, depth). */
 void server_poke_all(struct server *srv);
+/* Wake the thread that reaps connections: one was told to end and has a
+ * deadline to keep (conn_leave_by). Any thread. */
+void server_wake(struct server *srv);
 
 #endif

@@ -16,9 +16,12 @@
 #include "util/keyhash.h"
 #include "rdpshare.h"
 
+/* A new file only: generate() runs when neither file exists, so one that
+ * appears meanwhile, or a symbolic link left in the directory, is refused
+ * rather than written through. */
 static FILE *open_private(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		return NULL;
 	}
@@ -108,6 +111,21 @@ int tls_key_hash_pem(const char *pem_path, char **out)
 	return r == 0 ? RDPSHARE_OK : r == -ENOMEM ? RDPSHARE_E_NOMEM : RDPSHARE_E_TLS;
 }
 
+/* The certificate's SHA-256 fingerprint (util/keyhash.h), for join lines
+ * that pin it with xfreerdp3's /cert:fingerprint. */
+static int cert_sha256_pem(const char *pem_path, char **out)
+{
+	FILE *f = fopen(pem_path, "r");
+	if (!f) {
+		return RDPSHARE_E_TLS;
+	}
+	char buf[16384];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	int r = certhash_sha256_from_pem(buf, n, out);
+	return r == 0 ? RDPSHARE_OK : r == -ENOMEM ? RDPSHARE_E_NOMEM : RDPSHARE_E_TLS;
+}
+
 /* The key must load too: a corrupt key file is an error now, not at the
  * first viewer's handshake. */
 static int check_key(const char *key_path)
@@ -160,6 +178,9 @@ int tls_identity_load(const char *dir, struct tls_identity *out)
 	if (r == RDPSHARE_OK) {
 		r = tls_key_hash_pem(out->cert_path, &out->key_hash);
 	}
+	if (r == RDPSHARE_OK) {
+		r = cert_sha256_pem(out->cert_path, &out->cert_sha256);
+	}
 	if (r != RDPSHARE_OK) {
 		tls_identity_clear(out);
 	}
@@ -171,5 +192,6 @@ void tls_identity_clear(struct tls_identity *id)
 	free(id->cert_path);
 	free(id->key_path);
 	free(id->key_hash);
+	free(id->cert_sha256);
 	memset(id, 0, sizeof(*id));
 }

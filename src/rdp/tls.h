@@ -7,7 +7,8 @@
 struct tls_identity {
 	char *cert_path;
 	char *key_path;
-	char *key_hash; /* base64 SHA-1 of the DER SubjectPublicKeyInfo */
+	char *key_hash;    /* base64 SHA-1 of the DER SubjectPublicKeyInfo */
+	char *cert_sha256; /* lowercase hex SHA-256 of the DER certificate */
 };
 
 /* Load or create the identity in dir (created 0700 if missing). Returns 0,

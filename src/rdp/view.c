@@ -114,7 +114,10 @@ int view_timeout(struct view *v, int64_t now_ms)
 	if (gfx_pending(v, now_ms)) {
 		return GFX_POLL_MS; /* the pipeline's deadline */
 	}
-	return v->gfx_wait_ms >= 0 ? v->gfx_wait_ms : t; /* a key frame or a lossless pass */
+	if (v->gfx_wait_ms >= 0 && (t < 0 || v->gfx_wait_ms < t)) {
+		return v->gfx_wait_ms; /* a key frame or a lossless pass */
+	}
+	return t; /* a hold, or a whole picture the viewer asked for */
 }
 
 void view_finish(struct view *v)

@@ -35,3 +35,35 @@ int keyhash_from_pem(const char *pem, size_t len, char **out)
 	*out = b64;
 	return 0;
 }
+
+int certhash_sha256_from_pem(const char *pem, size_t len, char **out)
+{
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	if (!bio) {
+		return -ENOMEM;
+	}
+	X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	if (!x) {
+		return -EINVAL;
+	}
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	int ok = X509_digest(x, EVP_sha256(), md, &n);
+	X509_free(x);
+	if (!ok || n != SHA256_DIGEST_LENGTH) {
+		return -EINVAL;
+	}
+	char *hex = malloc(2 * SHA256_DIGEST_LENGTH + 1);
+	if (!hex) {
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		static const char digits[] = "0123456789abcdef";
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	*out = hex;
+	return 0;
+}

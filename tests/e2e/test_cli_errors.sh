@@ -16,6 +16,7 @@ expect_error() { # NAME STATUS PATTERN -- ARGS...
 
 "$BIN/rdpshare" --help >"$WORK/help" || fail "--help failed"
 grep -q -- '--invitation-file' "$WORK/help" || fail "--help lacks the options"
+grep -q -- '--no-password' "$WORK/help" || fail "--help lacks --no-password"
 expect_error "unknown option" 2 "usage:" -- --bogus
 expect_error "bad limit" 2 "limit" -- --demo --limit -3
 expect_error "bad rect" 2 "rect" -- --demo --rect 1,2,3

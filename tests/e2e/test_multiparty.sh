@@ -48,7 +48,9 @@ has ann '"event":"participant_removed","id":3,"type":2' || fail "mallory's leavi
 track $!
 sharer_has 'control-request id=4 name=cat level=interactive policy=ask' || fail "no request from cat"
 has cat '"id":4,"name":"cat","level":"view","self":true' || fail "cat not at view"
-ctl grant 4 >/dev/null || fail "ctl grant"
+# ctl grant and deny take the request id the control-request line shows
+req_of() { sed -n "s/^control-request id=$1 .*request=\([0-9]*\).*/\1/p" "$WORK/sharer.out" | tail -n1; }
+ctl grant "$(req_of 4)" | grep -q '"ok":true' || fail "ctl grant"
 has cat '"event":"control_response","level":"interactive","reason":0' || fail "no grant response"
 has cat '"id":4,"name":"cat","level":"interactive","self":true' || fail "cat not raised"
 
@@ -57,10 +59,21 @@ has cat '"id":4,"name":"cat","level":"interactive","self":true' || fail "cat not
 	--request-control interactive "$CONNSTR" >"$WORK/dan.events" 2>&1 &
 track $!
 sharer_has 'control-request id=5 name=dan' || fail "no request from dan"
-ctl deny 5 >/dev/null || fail "ctl deny"
+ctl deny "$(req_of 5)" | grep -q '"ok":true' || fail "ctl deny"
 has dan '"event":"control_response","level":"interactive","reason":1' || fail "no deny response"
 sleep 1
 grep -q '"id":5,"name":"dan","level":"interactive"' "$WORK/dan.events" && fail "deny raised the level"
+
+# a flood of requests (300 in one message, levels alternating) reaches the
+# sharer only a few times a second, and the viewer stays
+flood=$(python3 -c 'print("".join("09000a00%s00000000" % ("0100" if i % 2 else "0200") for i in range(300)))')
+"$BIN/rdpview" --headless --seconds 3 --name eve --password "$PASSWORD" \
+	--encomsp-send "$flood" "$CONNSTR" >/dev/null 2>"$WORK/eve.err" ||
+	fail "a viewer flooding requests was dropped: $(cat "$WORK/eve.err")"
+sharer_has 'attendee-disconnected id=6 name=eve' || fail "eve did not leave"
+n=$(grep -c '^control-request id=6 ' "$WORK/sharer.out")
+log "requests shown of a flood of 300: $n"
+[ "$n" -ge 1 ] && [ "$n" -le 12 ] || fail "a flood of 300 requests showed $n"
 
 # the sharer removes bob: others are told it was the sharer (type 0)
 ctl kick 2 >/dev/null || fail "ctl kick"

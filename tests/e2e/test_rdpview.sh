@@ -4,6 +4,9 @@
 # are tried in order (a dead first one is skipped); a certificate that does
 # not match the invitation's KH is refused (exit 3) and a wrong password
 # reported as refused (exit 4); --stats and --screenshot report what arrived.
+# HOST:PORT is trust on first use: the key is recorded in the known-hosts
+# file, and another sharer (another key) later at the same HOST:PORT is
+# refused (exit 3) before the password is sent, unless --insecure.
 . "$(dirname "$0")/lib.sh"
 start_xvfb SHARED 640 480
 start_xvfb VIEW 800 600
@@ -29,10 +32,16 @@ grep -q '"frames":[1-9]' "$WORK/stats.json" || fail "no frames in stats: $(cat "
 grep -q '"width":640,"height":480' "$WORK/stats.json" || fail "wrong size in stats"
 same_picture "$WORK/shot.png" "$WORK/shared.png" 0.02 || fail "screenshot differs from the sharer"
 
-# HOST:PORT (no KH: accepted, the KH printed)
-"$BIN/rdpview" --headless --name plain --password "$PASSWORD" --frames 1 --seconds 20 \
-	127.0.0.1:$PORT >/dev/null 2>"$WORK/plain.err" || fail "HOST:PORT target failed"
-grep -q 'KH=' "$WORK/plain.err" || fail "HOST:PORT did not print the certificate's KH"
+# HOST:PORT with no pin: accepted on first use, the KH recorded; then again
+KH=$(echo "$CONNSTR" | sed -n 's/.*KH="\([^"]*\)".*/\1/p')
+KNOWN="$XDG_CONFIG_HOME/rdpview/known_hosts"
+for n in plain again; do
+	"$BIN/rdpview" --headless --name $n --password "$PASSWORD" --frames 1 --seconds 20 \
+		127.0.0.1:$PORT >/dev/null 2>"$WORK/$n.err" || fail "HOST:PORT target failed: $(cat "$WORK/$n.err")"
+done
+grep -qxF "127.0.0.1:$PORT $KH" "$KNOWN" 2>/dev/null || fail "HOST:PORT's KH $KH not recorded in $KNOWN"
+[ "$(wc -l <"$KNOWN")" = 1 ] || fail "recorded more than once: $(cat "$KNOWN")"
+grep -q 'first use: recorded' "$WORK/plain.err" || fail "first use not reported"
 
 # a dead first address is skipped
 dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -55,6 +64,31 @@ grep -q 'name=pin' "$WORK/sharer.out" && fail "a viewer with the wrong KH got as
 rc=$?
 [ $rc = 4 ] || fail "wrong password exit $rc, not 4"
 sharer_has 'attendee-refused reason=bad-password name=eve' || fail "no refusal event"
+
+# another sharer, with another key, at the same HOST:PORT: refused in the
+# TLS handshake with the right password (the sharer sees no logon at all);
+# --insecure connects and records nothing
+stop_sharer || fail "sharer did not stop"
+(
+	unset DISPLAY
+	exec "$BIN/rdpshare" --demo --listen 127.0.0.1:$PORT --config-dir "$WORK/other-key" \
+		--password "$PASSWORD" --ctl-socket "$WORK/ctl2.sock"
+) >"$WORK/sharer.out" 2>"$WORK/sharer.err" </dev/null &
+SHARER_PID=$!
+track $SHARER_PID
+wait_for 20 grep -q '^ready' "$WORK/sharer.out" || fail "second sharer not ready on port $PORT"
+grep -q "KH=\"$KH\"" "$WORK/sharer.out" && fail "the second sharer has the same key"
+"$BIN/rdpview" --headless --name impostor --password "$PASSWORD" --seconds 10 127.0.0.1:$PORT \
+	>/dev/null 2>"$WORK/changed.err"
+rc=$?
+[ $rc = 3 ] || fail "changed key exit $rc, not 3: $(cat "$WORK/changed.err")"
+grep -q "another key than the one recorded in $KNOWN line 1" "$WORK/changed.err" ||
+	fail "changed key not explained: $(cat "$WORK/changed.err")"
+"$BIN/rdpview" --headless --insecure --name insecure --password "$PASSWORD" --frames 1 --seconds 20 \
+	127.0.0.1:$PORT >/dev/null 2>"$WORK/insecure.err" || fail "--insecure failed: $(cat "$WORK/insecure.err")"
+sharer_has 'attendee-connected id=1 name=insecure' || fail "--insecure viewer not admitted"
+grep -q 'name=impostor' "$WORK/sharer.out" && fail "the password went to a sharer with a changed key"
+[ "$(cat "$KNOWN")" = "127.0.0.1:$PORT $KH" ] || fail "known_hosts changed: $(cat "$KNOWN")"
 
 # bad targets
 "$BIN/rdpview" --password x --headless 'not a target' 2>/dev/null

@@ -172,6 +172,120 @@ static void test_restart_forgets(void **state)
 	assert_true(pace_may_send(&p));
 }
 
+/* A viewer flooding Refresh Rect: at most one whole picture per
+ * PACE_FORCED_FULL_MS; one asked for inside the window comes when it ends. */
+static void test_forced_full_is_limited(void **state)
+{
+	(void)state;
+	struct pace p;
+	struct fake f;
+	setup(&p, &f, false, 2);
+	uint64_t since;
+	int64_t t = 10000;
+	assert_int_equal(pace_plan(&p, 1, false, t, &since), PACE_OWN); /* the first picture */
+	pace_sent(&p, 1);
+	assert_int_equal(pace_timeout(&p, t), -1);
+	/* the first ask is granted at once */
+	pace_force_full(&p, t);
+	assert_true(pace_needs_full(&p, t));
+	assert_int_equal(pace_plan(&p, 1, false, t, &since), PACE_OWN);
+	assert_int_equal(since, 0);
+	pace_sent(&p, 1);
+	/* a flood inside the window: nothing now, one picture when it ends */
+	for (int i = 1; i < 100; i++) {
+		pace_force_full(&p, t + i);
+		assert_int_equal(pace_plan(&p, 1, false, t + i, &since), PACE_IDLE);
+	}
+	assert_false(pace_needs_full(&p, t + 100));
+	assert_int_equal(pace_timeout(&p, t + 100), PACE_FORCED_FULL_MS - 100);
+	assert_int_equal(pace_plan(&p, 1, false, t + PACE_FORCED_FULL_MS, &since), PACE_OWN);
+	assert_int_equal(since, 0);
+	pace_sent(&p, 1);
+	assert_int_equal(pace_timeout(&p, t + PACE_FORCED_FULL_MS), -1);
+	/* and the next window starts there */
+	pace_force_full(&p, t + PACE_FORCED_FULL_MS + 1);
+	assert_int_equal(pace_plan(&p, 1, false, t + PACE_FORCED_FULL_MS + 1, &since), PACE_IDLE);
+	assert_true(pace_needs_full(&p, t + 2 * PACE_FORCED_FULL_MS));
+
+	/* over ten seconds of asking every millisecond: about two a second */
+	setup(&p, &f, false, 2);
+	pace_sent(&p, 1);
+	int full = 0;
+	for (int64_t now = t; now < t + 10000; now++) {
+		pace_force_full(&p, now);
+		if (pace_plan(&p, 1, false, now, &since) == PACE_OWN) {
+			full++;
+			pace_sent(&p, 1);
+		}
+	}
+	assert_int_equal(full, 10000 / PACE_FORCED_FULL_MS);
+}
+
+/* A picture needed for other reasons (shown again, a restart) is not
+ * limited, and an ask while one is due already costs nothing. */
+static void test_need_full_is_not_limited(void **state)
+{
+	(void)state;
+	struct pace p;
+	struct fake f;
+	setup(&p, &f, false, 2);
+	uint64_t since;
+	pace_sent(&p, 1);
+	pace_force_full(&p, 100);
+	pace_sent(&p, 1);
+	pace_need_full(&p);
+	assert_int_equal(pace_plan(&p, 1, false, 101, &since), PACE_OWN);
+	pace_sent(&p, 1);
+	/* deferred, then a restart brings the whole picture anyway */
+	pace_force_full(&p, 102);
+	assert_int_equal(pace_timeout(&p, 102), PACE_FORCED_FULL_MS - 2);
+	pace_restart(&p, false, 2);
+	assert_int_equal(pace_timeout(&p, 103), -1);
+	assert_true(pace_needs_full(&p, 103));
+	pace_sent(&p, 1);
+	assert_false(pace_needs_full(&p, 2000));
+	/* an ask while a whole picture is due does not use up the window */
+	setup(&p, &f, false, 2);
+	pace_force_full(&p, 5000); /* the first picture is whole anyway */
+	pace_sent(&p, 1);
+	pace_force_full(&p, 5001);
+	assert_true(pace_needs_full(&p, 5001));
+	/* a deferred ask that fell due while nothing was shown (paused) is
+	 * taken by pace_timeout, which then wants no wake-up for it */
+	pace_sent(&p, 1);
+	pace_force_full(&p, 5002);
+	assert_int_equal(pace_timeout(&p, 5002), PACE_FORCED_FULL_MS - 1);
+	assert_int_equal(pace_timeout(&p, 5001 + PACE_FORCED_FULL_MS), -1);
+	assert_true(p.need_full);
+	/* with a hold too, the earlier of the two */
+	pace_sent(&p, 1);
+	int64_t granted = 5501 + PACE_FORCED_FULL_MS;
+	pace_force_full(&p, granted);
+	assert_true(pace_needs_full(&p, granted));
+	pace_sent(&p, 1);
+	pace_force_full(&p, granted + 2);
+	pace_hold(&p, granted + 100);
+	assert_int_equal(pace_timeout(&p, granted + 2), 98);
+	pace_hold(&p, granted + 9000);
+	assert_int_equal(pace_timeout(&p, granted + 2), PACE_FORCED_FULL_MS - 2);
+}
+
+/* Behind from the limit the connection sets (the socket's real buffer). */
+static void test_max_unsent_follows_socket(void **state)
+{
+	(void)state;
+	struct pace p;
+	struct fake f;
+	setup(&p, &f, false, 2);
+	f.unsent = 900;
+	assert_false(pace_behind(&p));
+	pace_set_max_unsent(&p, 500);
+	assert_true(pace_behind(&p));
+	assert_false(pace_may_send(&p));
+	f.unsent = 500;
+	assert_false(pace_behind(&p));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +296,9 @@ int main(void)
 	    cmocka_unit_test(test_behind_on_socket),
 	    cmocka_unit_test(test_hold_off_and_deadline),
 	    cmocka_unit_test(test_restart_forgets),
+	    cmocka_unit_test(test_forced_full_is_limited),
+	    cmocka_unit_test(test_need_full_is_not_limited),
+	    cmocka_unit_test(test_max_unsent_follows_socket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -214,8 +214,14 @@ static void test_lifecycle(void **state)
 	rdpshare_session_destroy(s);
 
 	s = make(NULL, NULL);
+	assert_null(rdpshare_session_get_certificate_fingerprint(s));
 	assert_int_equal(rdpshare_session_open(s), 0);
 	assert_int_equal(rdpshare_session_open(s), RDPSHARE_E_ALREADY_OPEN);
+	/* what /cert:fingerprint:sha256: takes: 64 lowercase hex digits */
+	const char *fp = rdpshare_session_get_certificate_fingerprint(s);
+	assert_non_null(fp);
+	assert_int_equal(strlen(fp), 64);
+	assert_int_equal(strspn(fp, "0123456789abcdef"), 64);
 	const char *addrs[4];
 	assert_int_equal(rdpshare_session_listen_addresses(s, addrs, 4), 1);
 	assert_true(strncmp(addrs[0], "127.0.0.1:", 10) == 0);
@@ -224,6 +230,7 @@ static void test_lifecycle(void **state)
 	assert_int_equal(rdpshare_session_close(s), 0);
 	assert_int_equal(rdpshare_session_open(s), RDPSHARE_E_CLOSED);
 	assert_int_equal(rdpshare_session_pause(s), RDPSHARE_E_CLOSED);
+	assert_ptr_equal(rdpshare_session_get_certificate_fingerprint(s), fp); /* until destroy */
 	rdpshare_session_destroy(s);
 }
 
@@ -598,6 +605,183 @@ static void test_app_filter_model(void **state)
 	rdpshare_session_destroy(s); /* frees the objects still listed */
 }
 
+/* Control requests never change: another level from the same viewer is a
+ * new request (raised anew) that withdraws the older; an answer grants
+ * exactly the level of the request id it names, never a newer one's. */
+static long req_seen[8];
+static int req_levels[8], n_req_seen;
+
+static void on_ctl_request(rdpshare_session *s, rdpshare_attendee *a,
+                           enum rdpshare_ctrl_level level, void *ud)
+{
+	(void)s;
+	(void)ud;
+	enum rdpshare_ctrl_level l = RDPSHARE_CTRL_LEVEL_INVALID;
+	long id = rdpshare_attendee_get_control_request(a, &l);
+	assert_true(id > 0);
+	assert_int_equal(l, level);
+	if (n_req_seen < 8) {
+		req_seen[n_req_seen] = id;
+		req_levels[n_req_seen++] = level;
+	}
+}
+
+static void test_control_requests_immutable(void **state)
+{
+	(void)state;
+	struct rdpshare_callbacks cb = {.size = sizeof(struct rdpshare_callbacks),
+	                                .control_level_change_request = on_ctl_request};
+	rdpshare_session *s = make(&cb, NULL);
+	rdpshare_invitation *inv = NULL;
+	assert_int_equal(rdpshare_session_create_invitation(s, "T1", NULL, "pw", 5, &inv), 0);
+	assert_int_equal(rdpshare_session_open(s), 0);
+	struct admission ad = {.ticket = "T1",
+	                       .password = "pw",
+	                       .name = "ann",
+	                       .peer_ip = "127.0.0.1",
+	                       .local_ip = "127.0.0.1",
+	                       .peer_port = 5000,
+	                       .local_port = 3389};
+	rdpshare_attendee *a = NULL;
+	assert_int_equal(session_admit(s, &ad, &a), 0);
+	session_attendee_ready(s, a);
+	rdpshare_session_dispatch(s);
+	assert_ptr_equal(rdpshare_session_find_attendee(s, a->id), a);
+	assert_int_equal(rdpshare_attendee_get_control_level(a), RDPSHARE_CTRL_LEVEL_NONE);
+	assert_int_equal(rdpshare_attendee_get_control_request(a, NULL), 0);
+	n_req_seen = 0;
+
+	/* VIEW, VIEW again (the same request: raises nothing), then INTERACTIVE */
+	session_post_control_request(s, a, RDPSHARE_CTRL_LEVEL_VIEW);
+	session_post_control_request(s, a, RDPSHARE_CTRL_LEVEL_VIEW);
+	session_post_control_request(s, a, RDPSHARE_CTRL_LEVEL_INTERACTIVE);
+	rdpshare_session_dispatch(s);
+	assert_int_equal(n_req_seen, 2);
+	assert_int_equal(req_levels[0], RDPSHARE_CTRL_LEVEL_VIEW);
+	assert_int_equal(req_levels[1], RDPSHARE_CTRL_LEVEL_INTERACTIVE);
+	assert_true(req_seen[1] != req_seen[0]);
+	/* the VIEW request was withdrawn: granting it changes nothing */
+	assert_int_equal(rdpshare_session_answer_control_request(s, req_seen[0], true),
+	                 RDPSHARE_E_NOT_FOUND);
+	assert_int_equal(rdpshare_attendee_get_control_level(a), RDPSHARE_CTRL_LEVEL_NONE);
+	enum rdpshare_ctrl_level l;
+	assert_int_equal(rdpshare_attendee_get_control_request(a, &l), req_seen[1]);
+	assert_int_equal(l, RDPSHARE_CTRL_LEVEL_INTERACTIVE);
+	/* denied: the level stays, the request is done */
+	assert_int_equal(rdpshare_session_answer_control_request(s, req_seen[1], false), 0);
+	assert_int_equal(rdpshare_attendee_get_control_level(a), RDPSHARE_CTRL_LEVEL_NONE);
+	assert_int_equal(rdpshare_attendee_get_control_request(a, NULL), 0);
+	assert_int_equal(rdpshare_session_answer_control_request(s, req_seen[1], true),
+	                 RDPSHARE_E_NOT_FOUND);
+	int levels[4];
+	long reasons[4];
+	assert_int_equal(attendee_take_outbox(a, levels, reasons, 4), 1);
+	assert_int_equal(levels[0], RDPSHARE_CTRL_LEVEL_INTERACTIVE);
+	assert_int_equal(reasons[0], 1);
+
+	/* INTERACTIVE, then VIEW: granting the VIEW one gives exactly VIEW */
+	session_post_control_request(s, a, RDPSHARE_CTRL_LEVEL_INTERACTIVE);
+	session_post_control_request(s, a, RDPSHARE_CTRL_LEVEL_VIEW);
+	rdpshare_session_dispatch(s);
+	assert_int_equal(n_req_seen, 4);
+	assert_int_equal(req_levels[3], RDPSHARE_CTRL_LEVEL_VIEW);
+	assert_int_equal(rdpshare_session_answer_control_request(s, req_seen[3], true), 0);
+	assert_int_equal(rdpshare_attendee_get_control_level(a), RDPSHARE_CTRL_LEVEL_VIEW);
+	assert_int_equal(attendee_take_outbox(a, levels, reasons, 4), 1);
+	assert_int_equal(levels[0], RDPSHARE_CTRL_LEVEL_VIEW);
+	assert_int_equal(reasons[0], 0);
+	assert_int_equal(rdpshare_session_answer_control_request(s, req_seen[2], true),
+	                 RDPSHARE_E_NOT_FOUND);
+	assert_int_equal(rdpshare_attendee_get_control_level(a), RDPSHARE_CTRL_LEVEL_VIEW);
+	assert_int_equal(rdpshare_session_answer_control_request(s, 0, true),
+	                 RDPSHARE_E_INVALIDARG);
+	session_attendee_gone(s, a, RDPSHARE_DISCONNECT_CLI, 0, true);
+	rdpshare_session_dispatch(s);
+	rdpshare_session_destroy(s);
+}
+
+/* Viewers on the multiparty channel are told only the mapped windows that
+ * meet the shared rect, and only the applications that have one; a window
+ * that leaves is withdrawn and told again when it comes back. */
+static bool told_win(const struct mp_filter *f, uint32_t id)
+{
+	for (int i = 0; i < f->n_wins; i++) {
+		if (f->wins[i].id == id) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool told_app(const struct mp_filter *f, uint32_t id)
+{
+	for (int i = 0; i < f->n_apps; i++) {
+		if (f->apps[i].id == id) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void test_viewers_told_what_they_see(void **state)
+{
+	(void)state;
+	struct rdpshare_callbacks cb = {.size = sizeof(struct rdpshare_callbacks)};
+	rdpshare_session *s = make(&cb, NULL);
+	assert_int_equal(rdpshare_session_set_shared_rect(s, 100, 50, 200, 150), 0);
+	struct cap_window l[] = {cw(1, 7, true, "inside"), cw(2, 8, true, "outside"),
+	                         cw(3, 9, true, "hidden"), cw(4, 7, true, "edge")};
+	l[0].x = 120, l[0].y = 60; /* in the rect */
+	l[1].x = 10, l[1].y = 10;  /* 10..19: left of it */
+	l[2].x = 120, l[2].y = 60; /* in it, but unmapped */
+	l[2].viewable = false;
+	l[3].x = 90, l[3].y = 140; /* its border meets the rect's corner (100..99 + 1) */
+	l[3].w = 11;
+	appfilter_post_windows(s->af, l, 4);
+	rdpshare_session_dispatch(s);
+	struct mp_filter f;
+	uint64_t gen = appfilter_copy_for_viewers(s->af, 0, &f);
+	assert_true(gen > 0);
+	assert_int_equal(f.n_wins, 2);
+	assert_true(told_win(&f, 1));
+	assert_true(told_win(&f, 4));
+	assert_false(told_win(&f, 2)); /* outside the rect */
+	assert_false(told_win(&f, 3)); /* unmapped */
+	assert_int_equal(f.n_apps, 1);
+	assert_true(told_app(&f, 7));
+	assert_false(told_app(&f, 8)); /* no window it can see: nor its process name */
+	mp_filter_free(&f);
+	/* the application still sees every listed window */
+	assert_int_equal(rdpshare_session_window_count(s), 4);
+
+	/* the outside window moves in, the hidden one maps, edge leaves */
+	l[1].x = 150, l[1].y = 100;
+	l[2].viewable = true;
+	l[3].x = 0;
+	appfilter_post_windows(s->af, l, 4);
+	rdpshare_session_dispatch(s);
+	uint64_t gen2 = appfilter_copy_for_viewers(s->af, gen, &f);
+	assert_true(gen2 > gen);
+	assert_true(told_win(&f, 1) && told_win(&f, 2) && told_win(&f, 3));
+	assert_false(told_win(&f, 4));
+	assert_true(told_app(&f, 8) && told_app(&f, 9));
+	mp_filter_free(&f);
+	/* a move inside the rect changes nothing viewers are told: no new copy */
+	l[0].x = 121;
+	appfilter_post_windows(s->af, l, 4);
+	rdpshare_session_dispatch(s);
+	assert_int_equal(appfilter_copy_for_viewers(s->af, gen2, &f), 0);
+	mp_filter_free(&f);
+	/* the rect moves off them all: everything is withdrawn */
+	assert_int_equal(rdpshare_session_set_shared_rect(s, 300, 0, 320, 20), 0);
+	uint64_t gen3 = appfilter_copy_for_viewers(s->af, gen2, &f);
+	assert_true(gen3 > gen2);
+	assert_int_equal(f.n_wins, 0);
+	assert_int_equal(f.n_apps, 0);
+	mp_filter_free(&f);
+	rdpshare_session_destroy(s);
+}
+
 static struct admission adm(const char *ticket, const char *pw)
 {
 	struct admission a = {.ticket = ticket,
@@ -696,6 +880,116 @@ static void test_invitation_rules(void **state)
 	rdpshare_session_destroy(s);
 }
 
+/* An invitation without a password admits only logons that carry its
+ * ticket (the Remote Assistance logon), never a plain empty password. */
+static void test_passwordless_invitation(void **state)
+{
+	(void)state;
+	struct rdpshare_callbacks cb = {.size = sizeof(struct rdpshare_callbacks)};
+	rdpshare_session *s = make(&cb, NULL);
+	rdpshare_invitation *inv = NULL, *inv2 = NULL;
+	assert_int_equal(rdpshare_session_create_invitation(s, "T0", NULL, NULL, 3, &inv), 0);
+	assert_int_equal(rdpshare_session_create_invitation(s, "T9", NULL, "", 3, &inv2), 0);
+	assert_int_equal(rdpshare_session_open(s), 0);
+	rdpshare_attendee *a = NULL, *b = NULL;
+	const char *plain[] = {"", "*", "x"};
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		struct admission ad = adm(NULL, plain[i]);
+		ad.peer_ip = "192.0.2.1";
+		assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_BAD_PASSWORD);
+		assert_null(a);
+	}
+	struct admission ad = adm("T0", "x"); /* a password it does not have */
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_BAD_PASSWORD);
+	ad = adm("T1", ""); /* no such ticket */
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_BAD_PASSWORD);
+	ad = adm("T", "");
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_BAD_PASSWORD);
+	ad = adm("T0", ""); /* FreeRDP sends no alternate shell */
+	assert_int_equal(session_admit(s, &ad, &a), 0);
+	assert_ptr_equal(a->invitation, inv);
+	ad = adm("T9", "*"); /* [MS-RA]: "*" when the invitation has none */
+	assert_int_equal(session_admit(s, &ad, &b), 0);
+	assert_ptr_equal(b->invitation, inv2);
+	session_attendee_gone(s, a, RDPSHARE_DISCONNECT_CLI, 0, false);
+	session_attendee_gone(s, b, RDPSHARE_DISCONNECT_CLI, 0, false);
+	rdpshare_session_destroy(s);
+}
+
+static char throttled_at[64];
+static void ev_throttled(rdpshare_session *s, const char *address, int seconds, void *ud)
+{
+	(void)s;
+	(void)ud;
+	(void)seconds;
+	snprintf(throttled_at, sizeof(throttled_at), "%s", address ? address : "(all)");
+}
+
+/* Strangers guessing from many prefixes lock out plain logons, never a
+ * logon that presents a current invitation's ticket. */
+static void test_ticket_passes_strangers_lock(void **state)
+{
+	(void)state;
+	struct rdpshare_callbacks cb = {.size = sizeof(struct rdpshare_callbacks),
+	                                .auth_throttled = ev_throttled};
+	rdpshare_session *s = make(&cb, NULL);
+	rdpshare_invitation *inv = NULL, *old = NULL;
+	assert_int_equal(rdpshare_session_create_invitation(s, "T1", NULL, "secret", 5, &inv), 0);
+	assert_int_equal(rdpshare_session_create_invitation(s, "T2", NULL, "secret2", 5, &old), 0);
+	assert_int_equal(rdpshare_invitation_set_revoked(old, true), 0);
+	assert_int_equal(rdpshare_session_open(s), 0);
+	rdpshare_attendee *a = NULL;
+	char ip[64];
+	/* one /24 locks after five, whatever the addresses in it */
+	for (int i = 0; i < 5; i++) {
+		snprintf(ip, sizeof(ip), "198.51.100.%d", i + 1);
+		struct admission ad = adm(NULL, "guess");
+		ad.peer_ip = ip;
+		assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_BAD_PASSWORD);
+	}
+	struct admission ad = adm(NULL, "secret");
+	ad.peer_ip = "198.51.100.77";
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_THROTTLED);
+	assert_int_equal(rdpshare_session_dispatch(s), 7);
+	assert_string_equal(throttled_at, "198.51.100.0/24");
+	/* then prefixes enough for the global lock */
+	int why = 0;
+	for (int i = 0; i < 40 && why != RDPSHARE_REFUSED_THROTTLED; i++) {
+		snprintf(ip, sizeof(ip), "10.%d.0.1", i);
+		ad = adm(i % 2 ? "T2" : NULL, i % 3 ? "guess" : "*"); /* revoked: a stranger */
+		ad.peer_ip = ip;
+		why = session_admit(s, &ad, &a);
+	}
+	assert_int_equal(why, RDPSHARE_REFUSED_THROTTLED);
+	rdpshare_session_dispatch(s);
+	assert_string_equal(throttled_at, "(all)");
+	ad = adm(NULL, "secret");
+	ad.peer_ip = "203.0.113.5";
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_THROTTLED);
+	ad = adm("nope", "secret");
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_THROTTLED);
+	/* the ticket passes, even from the prefix locked above */
+	ad = adm("T1", "secret");
+	ad.peer_ip = "198.51.100.77";
+	assert_int_equal(session_admit(s, &ad, &a), 0);
+	session_attendee_gone(s, a, RDPSHARE_DISCONNECT_CLI, 0, false);
+	/* a ticket holder failing the password is still limited per prefix */
+	ad = adm("T1", "wrong");
+	ad.peer_ip = "2001:db8:1:2::1";
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_BAD_PASSWORD);
+	}
+	ad = adm("T1", "secret");
+	ad.peer_ip = "2001:db8:1:2::99";
+	assert_int_equal(session_admit(s, &ad, &a), RDPSHARE_REFUSED_THROTTLED);
+	rdpshare_session_dispatch(s);
+	assert_string_equal(throttled_at, "2001:db8:1:2::/64");
+	ad.peer_ip = "2001:db8:1:3::99";
+	assert_int_equal(session_admit(s, &ad, &a), 0);
+	session_attendee_gone(s, a, RDPSHARE_DISCONNECT_CLI, 0, false);
+	rdpshare_session_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -708,7 +1002,11 @@ int main(void)
 	    cmocka_unit_test(test_channels),
 	    cmocka_unit_test(test_events_in_order_on_owner),
 	    cmocka_unit_test(test_invitation_rules),
+	    cmocka_unit_test(test_passwordless_invitation),
+	    cmocka_unit_test(test_ticket_passes_strangers_lock),
 	    cmocka_unit_test(test_app_filter_model),
+	    cmocka_unit_test(test_viewers_told_what_they_see),
+	    cmocka_unit_test(test_control_requests_immutable),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

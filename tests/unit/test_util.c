@@ -21,6 +21,7 @@
 #include "util/clock.h"
 #include "util/hostaddrs.h"
 #include "util/random.h"
+#include "util/ratelimit.h"
 #include "util/thread.h"
 #include "util/wake.h"
 
@@ -214,6 +215,27 @@ static void test_hostaddrs(void **state)
 	}
 }
 
+static void test_ratelimit(void **state)
+{
+	(void)state;
+	struct ratelimit r = {0};
+	int taken = 0;
+	/* a flood within one window: only the limit passes */
+	for (int i = 0; i < 1000; i++) {
+		taken += ratelimit_take(&r, 5000 + i / 10, 4, 1000);
+	}
+	assert_int_equal(taken, 4);
+	/* the next window takes again */
+	assert_true(ratelimit_take(&r, 6000, 4, 1000));
+	/* a slow, steady peer is never refused */
+	struct ratelimit s = {0};
+	for (int i = 0; i < 100; i++) {
+		assert_true(ratelimit_take(&s, (int64_t)i * 300, 4, 1000));
+	}
+	/* time going backwards does not lock it out */
+	assert_true(ratelimit_take(&s, 10, 4, 1000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +247,7 @@ int main(void)
 	    cmocka_unit_test(test_wake),
 	    cmocka_unit_test(test_thread_blocks_signals),
 	    cmocka_unit_test(test_hostaddrs),
+	    cmocka_unit_test(test_ratelimit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

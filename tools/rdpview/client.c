@@ -16,6 +16,7 @@
 #include "rdpview.h"
 #include "util/clock.h"
 #include "util/keyhash.h"
+#include "util/knownhosts.h"
 
 struct rv_ctx {
 	rdpContext base;
@@ -187,9 +188,55 @@ static void on_post_disconnect(freerdp *instance)
 	gdi_free(instance);
 }
 
-/* The sharer's certificate must carry the invitation's key hash: the TLS
- * channel is only as good as this check. pem: the certificate (the server's
- * first, then its chain). True to accept. */
+/* Trust on first use: the KH recorded for rv->host:port must be this one;
+ * none recorded, this one is recorded. True to accept. */
+static bool check_known_host(struct rv *rv, const char *kh)
+{
+	char *known = NULL;
+	int line = 0;
+	int r = knownhosts_lookup(rv->known_hosts, rv->host, rv->port, &known, &line);
+	if (r < 0) {
+		/* fail closed: an unreadable file may hold the entry */
+		fprintf(stderr, "rdpview: cannot read %s: %s; not connecting to %s:%d\n",
+		        rv->known_hosts, strerror(-r), rv->host, rv->port);
+		rv->kh_mismatch = true;
+		return false;
+	}
+	if (r == 1) {
+		bool same = strcmp(known, kh) == 0;
+		if (!same) {
+			fprintf(
+			    stderr,
+			    "rdpview: WARNING: %s:%d presents another key than the one recorded "
+			    "in %s line %d\n"
+			    "rdpview: recorded KH %s, now KH %s\n"
+			    "rdpview: someone may be posing as the sharer; nothing was sent. If "
+			    "the sharer really changed its key, delete that line (or pin the "
+			    "new one with --kh).\n",
+			    rv->host, rv->port, rv->known_hosts, line, known, kh);
+			rv->kh_mismatch = true;
+		}
+		free(known);
+		return same;
+	}
+	r = knownhosts_add(rv->known_hosts, rv->host, rv->port, kh);
+	if (r < 0) {
+		fprintf(stderr,
+		        "rdpview: %s:%d certificate KH=%s, first use; cannot record it in "
+		        "%s: %s\n",
+		        rv->host, rv->port, kh, rv->known_hosts, strerror(-r));
+	} else {
+		fprintf(stderr, "rdpview: %s:%d certificate KH=%s, first use: recorded in %s\n",
+		        rv->host, rv->port, kh, rv->known_hosts);
+	}
+	return true;
+}
+
+/* The sharer's certificate must carry the pinned key hash (the
+ * invitation's, --kh's or the known-hosts file's): the TLS channel is only as
+ * good as this check, and FreeRDP makes it inside the TLS handshake, before
+ * the Client Info PDU carries the password. pem: the certificate (the
+ * server's first, then its chain). True to accept. */
 static bool check_certificate(struct rv *rv, const char *pem, size_t length, const char *hostname,
                               UINT16 port)
 {
@@ -200,14 +247,25 @@ static bool check_certificate(struct rv *rv, const char *pem, size_t length, con
 		return false;
 	}
 	bool ok = true;
-	if (!rv->expect_kh) {
-		fprintf(stderr, "rdpview: %s:%u certificate KH=%s (not pinned: no KH to check)\n",
+	if (rv->expect_kh) {
+		if (strcmp(kh, rv->expect_kh) != 0) {
+			fprintf(stderr,
+			        "rdpview: %s:%u is not the sharer %s: certificate KH %s, expected "
+			        "KH %s\n",
+			        hostname, port, rv->pin_from ? rv->pin_from : "of this invitation",
+			        kh, rv->expect_kh);
+			rv->kh_mismatch = true;
+			ok = false;
+		}
+	} else if (rv->known_hosts) {
+		ok = check_known_host(rv, kh);
+	} else if (rv->o->insecure) {
+		fprintf(stderr, "rdpview: %s:%u certificate KH=%s (not checked: --insecure)\n",
 		        hostname, port, kh);
-	} else if (strcmp(kh, rv->expect_kh) != 0) {
-		fprintf(stderr,
-		        "rdpview: %s:%u is not the sharer of this invitation: certificate KH %s, "
-		        "invitation KH %s\n",
-		        hostname, port, kh, rv->expect_kh);
+	} else {
+		/* main.c never gets here; should it ever, fail closed */
+		fprintf(stderr, "rdpview: %s:%u certificate KH=%s: nothing to check it against\n",
+		        hostname, port, kh);
 		rv->kh_mismatch = true;
 		ok = false;
 	}
@@ -216,8 +274,11 @@ static bool check_certificate(struct rv *rv, const char *pem, size_t length, con
 }
 
 /* With ExternalCertificateManagement FreeRDP hands every server certificate
- * to this callback (as PEM, the whole chain) and nothing else decides: no
- * known_hosts file is read or written. 2: accepted for this session only. */
+ * to this callback (as PEM, the whole chain) and nothing else decides:
+ * FreeRDP's own known_hosts is neither read nor written (rdpview's is
+ * util/knownhosts.h). It runs inside the TLS handshake, before the Client
+ * Info PDU, so a refused sharer never sees the password. 2: accepted for
+ * this session only (FreeRDP keeps nothing). */
 static int on_verify_x509(freerdp *instance, const BYTE *data, size_t length, const char *hostname,
                           UINT16 port, DWORD flags)
 {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <freerdp/addin.h>
 #include <freerdp/client/channels.h>
@@ -17,6 +18,7 @@
 #include <freerdp/gdi/gfx.h>
 
 #include "rdpview.h"
+#include "util/text.h"
 
 #define PLUGIN_NAME "rdpview-chan"
 
@@ -33,15 +35,27 @@ struct chan_cb {
 static struct rv *the_rv;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static IWTSVirtualChannel *open_channel; /* guarded by out_lock */
+static int to_terminal = -1;             /* stdout is a terminal; guarded by out_lock */
 
 static void emit(const BYTE *data, size_t len)
 {
 	pthread_mutex_lock(&out_lock);
+	if (to_terminal < 0) {
+		to_terminal = isatty(STDOUT_FILENO);
+	}
 	if (the_rv->o->binary) {
 		unsigned char hdr[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
 		                        (unsigned char)(len >> 8), (unsigned char)len};
 		fwrite(hdr, 1, 4, stdout);
 		fwrite(data, 1, len, stdout);
+	} else if (to_terminal) {
+		/* the sharer's text on the user's terminal: escaped and capped, as
+		 * the sharer shows viewers' text (util/text.h); into a pipe it goes
+		 * exactly as sent */
+		char *t = text_terminal((const char *)data, len, TEXT_LINE_MAX, TEXT_BARE);
+		fputs(t ? t : "?", stdout);
+		fputc('\n', stdout);
+		free(t);
 	} else {
 		fwrite(data, 1, len, stdout);
 		fputc('\n', stdout);

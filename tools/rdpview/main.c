@@ -17,22 +17,38 @@
 #include "util/connstr.h"
 #include "util/hostaddrs.h"
 #include "util/hostport.h"
+#include "util/knownhosts.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: rdpview [--name NAME] [--password PW] [options] TARGET\n"
 	        "       rdpview [--name NAME] [--password PW] [options] --listen [ADDR:]PORT\n"
+	        "               (--kh KH | INVITATION | --insecure)\n"
 	        "\n"
 	        "Joins a desktop shared with rdpshare (or any RDP sharer). TARGET is a\n"
 	        "connection string (<E>...</E>), an invitation file, or HOST:PORT. The\n"
-	        "addresses of an invitation are tried in order, and the sharer's certificate\n"
-	        "must match the invitation's key hash (KH).\n"
+	        "addresses of an invitation are tried in order.\n"
+	        "\n"
+	        "The sharer's certificate is checked before the password is sent: it must\n"
+	        "carry the invitation's key hash (KH), else the one given with --kh, else\n"
+	        "(HOST:PORT, an invitation without KH) the one recorded for that HOST:PORT\n"
+	        "in the known-hosts file, $XDG_CONFIG_HOME/rdpview/known_hosts (else\n"
+	        "~/.config/rdpview/known_hosts). A first connection records it there, a\n"
+	        "line \"HOST:PORT KH\" (IPv6 in brackets; '#' starts a comment); a sharer\n"
+	        "that later presents another key is refused (exit 3): delete its line if\n"
+	        "its key really changed. --listen takes no known-hosts entry, since any\n"
+	        "caller could be first: it needs --kh, or the sharer's invitation (only its\n"
+	        "KH is used), or --insecure.\n"
 	        "\n"
 	        "  --name NAME            how the sharer sees you (default $USER)\n"
 	        "  --password PW          the invitation password (else $RDPVIEW_PASSWORD,\n"
 	        "                         else asked on the terminal)\n"
-	        "  --kh KH                pin the certificate of a HOST:PORT target\n"
+	        "  --kh KH                pin the certificate of a HOST:PORT target or of\n"
+	        "                         the sharer that calls --listen\n"
+	        "  --insecure             accept any certificate where no KH pins it (no\n"
+	        "                         known-hosts file): anyone in the middle gets\n"
+	        "                         the password\n"
 	        "  --headless             no window\n"
 	        "  --screenshot F.png     save the desktop as PNG when leaving\n"
 	        "  --frames N             leave after N picture updates\n"
@@ -55,7 +71,8 @@ static void usage(FILE *f)
 	        "\n"
 	        "In the window: Ctrl+Alt+C asks for control, Ctrl+Alt+V gives it back.\n"
 	        "Exit status: 0 done, 1 error, 2 bad arguments, 3 certificate does not match\n"
-	        "the invitation, 4 refused by the sharer, 5 removed by the sharer.\n");
+	        "(the invitation, --kh or the known-hosts file), 4 refused by the sharer, 5\n"
+	        "removed by the sharer.\n");
 }
 
 static int level_arg(const char *s)
@@ -86,6 +103,7 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 		O_BINARY,
 		O_GFX,
 		O_FRAME_TIMES,
+		O_INSECURE,
 		O_HELP
 	};
 	static const struct option longopts[] = {
@@ -106,6 +124,7 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 	    {"binary", no_argument, NULL, O_BINARY},
 	    {"gfx", no_argument, NULL, O_GFX},
 	    {"frame-times", no_argument, NULL, O_FRAME_TIMES},
+	    {"insecure", no_argument, NULL, O_INSECURE},
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -121,7 +140,15 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 			o->password = optarg;
 			break;
 		case O_KH:
+			if (!knownhosts_valid_kh(optarg)) {
+				fprintf(stderr, "rdpview: --kh wants a key hash (28 characters of "
+				                "base64, as in an invitation's KH)\n");
+				return 2;
+			}
 			o->kh = optarg;
+			break;
+		case O_INSECURE:
+			o->insecure = true;
 			break;
 		case O_HEADLESS:
 			o->headless = true;
@@ -196,11 +223,12 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 			return 2;
 		}
 	}
-	if (optind != argc - (o->listen ? 0 : 1)) {
+	/* --listen takes an invitation as its optional TARGET (for its KH) */
+	if (optind != argc - 1 && !(o->listen && optind == argc)) {
 		usage(stderr);
 		return 2;
 	}
-	o->target = o->listen ? NULL : argv[optind];
+	o->target = optind < argc ? argv[optind] : NULL;
 	return 0;
 }
 
@@ -352,19 +380,57 @@ int main(int argc, char **argv)
 	}
 	bool plain = false;
 	int err = 0;
-	char *cs_text = o.listen ? NULL : target_connstr(o.target, &plain, &err);
+	char *cs_text = o.target ? target_connstr(o.target, &plain, &err) : NULL;
 	struct connstr cs = {0};
-	int status = 1;
+	bool have_cs = false;
+	char *kh_path = NULL;
+	int status = 2;
+	if (o.target && !plain) {
+		if (!cs_text || connstr_parse(cs_text, strlen(cs_text), &cs) != 0) {
+			fprintf(stderr, "rdpview: %s: not a valid invitation (%s)\n", o.target,
+			        err ? strerror(-err) : "malformed connection string");
+			goto out;
+		}
+		have_cs = true;
+	}
+	if (o.listen && plain) {
+		fprintf(stderr, "rdpview: with --listen, TARGET is the sharer's invitation (for "
+		                "its KH), not an address\n");
+		goto out;
+	}
+	/* The pin, before anything is sent: the invitation's KH, else --kh,
+	 * else the known-hosts file. A sharer that calls --listen has no name
+	 * to record a key under, and the first caller would be trusted. */
+	if (have_cs && cs.kh) {
+		rv.expect_kh = cs.kh;
+		rv.pin_from = "of this invitation";
+	} else if (o.kh) {
+		rv.expect_kh = (char *)o.kh;
+		rv.pin_from = "pinned by --kh";
+	} else if (o.insecure) {
+		/* the user said so */
+	} else if (o.listen) {
+		fprintf(stderr, "rdpview: --listen needs the sharer's key hash: --kh KH, or its "
+		                "invitation (with KH) as TARGET, or --insecure\n");
+		goto out;
+	} else if (knownhosts_default_path(&kh_path) != 0) {
+		fprintf(stderr, "rdpview: no known-hosts file (neither XDG_CONFIG_HOME nor HOME "
+		                "is set): pin the sharer with --kh KH, or --insecure\n");
+		goto out;
+	} else {
+		rv.known_hosts = kh_path;
+	}
 	if (o.listen) {
 		int fd = wait_for_sharer(o.listen, o.seconds);
 		if (fd < 0) {
-			rv_script_free(rv.script);
-			return 1;
+			status = 1;
+			goto out;
 		}
 		char pipe_host[] = "|"; /* FreeRDP: use the socket given as the port */
 		rv.host = pipe_host;
 		rv.port = fd;
-		rv.expect_kh = (char *)o.kh;
+		/* only the invitation's KH: the logon stays the plain one the
+		 * sharer that dials in expects (its ticket may be another) */
 		status = rv_run(&rv);
 	} else if (plain) {
 		char host[256];
@@ -374,22 +440,13 @@ int main(int argc, char **argv)
 			        "rdpview: %s is no connection string, invitation file or "
 			        "HOST:PORT\n",
 			        o.target);
-			rv_script_free(rv.script);
-			return 2;
+			goto out;
 		}
 		rv.host = host;
 		rv.port = port;
-		rv.expect_kh = (char *)o.kh;
 		status = rv_run(&rv);
-	} else if (!cs_text || connstr_parse(cs_text, strlen(cs_text), &cs) != 0) {
-		fprintf(stderr, "rdpview: %s: not a valid invitation (%s)\n", o.target,
-		        err ? strerror(-err) : "malformed connection string");
-		free(cs_text);
-		rv_script_free(rv.script);
-		return 2;
 	} else {
 		rv.ticket = cs.auth_id && cs.auth_id[0] ? cs.auth_id : NULL;
-		rv.expect_kh = cs.kh ? cs.kh : (char *)o.kh;
 		bool mismatch = false;
 		for (size_t i = 0; i < cs.n_addrs; i++) {
 			rv.host = cs.addrs[i].host;
@@ -406,6 +463,8 @@ int main(int argc, char **argv)
 			status = 3;
 		}
 	}
+out:
+	free(kh_path);
 	connstr_clear(&cs);
 	free(cs_text);
 	rv_script_free(rv.script);

@@ -14,6 +14,7 @@
 #include "rdp/encomsp.h"
 #include "rdpshare.h"
 #include "rdpview.h"
+#include "util/text.h"
 
 static CHANNEL_ENTRY_POINTS_FREERDP_EX entry_points;
 
@@ -29,22 +30,20 @@ static const char *level_name(int level)
 	return rdpshare_ctrl_level_name((enum rdpshare_ctrl_level)level);
 }
 
-/* JSON string body: the name as it came, with quotes, backslashes and
- * control characters escaped. */
+/* A JSON string: the name exactly as it came, escaped so that the line is
+ * valid JSON and inert on a terminal (util/text.h): a hostile sharer chooses
+ * these names. */
 static void print_json_str(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			printf("\\%c", c);
-		} else if (c < 0x20) {
-			printf("\\u%04x", c);
-		} else {
-			putchar(c);
-		}
+	size_t n = strlen(s);
+	char *body = malloc(6 * n + 1);
+	if (!body) {
+		fputs("\"\"", stdout);
+		return;
 	}
-	putchar('"');
+	text_json_body(s, n, body);
+	printf("\"%s\"", body);
+	free(body);
 }
 
 static void handle_pdu(struct rv *rv, const struct encomsp_pdu *p)

@@ -1,8 +1,9 @@
 /* rdpview: the viewer tool. A FreeRDP client that joins a sharer with an
  * invitation (connection string, invitation file) or HOST:PORT, pins the
- * sharer's certificate to the invitation's KH, speaks the multiparty channel
- * itself, and shows the desktop in an X window or headless (screenshots,
- * statistics, scripted input for tests and benchmarks).
+ * sharer's certificate (the invitation's KH, --kh, or a known-hosts file),
+ * speaks the multiparty channel itself, and shows the desktop in an X window
+ * or headless (screenshots, statistics, scripted input for tests and
+ * benchmarks).
  *
  *   main.c     options, targets, trying each address, results
  *   client.c   the FreeRDP client: connect, pictures, the event loop
@@ -27,7 +28,8 @@ struct rv_opts {
 	const char *target;
 	const char *name;
 	const char *password;
-	const char *kh; /* pin for HOST:PORT targets */
+	const char *kh; /* pin for HOST:PORT targets and --listen */
+	bool insecure;  /* no pin and no known-hosts entry needed */
 	bool headless;
 	const char *screenshot;
 	long frames;    /* stop after this many frames (0: no limit) */
@@ -51,8 +53,15 @@ struct rv {
 	/* where and as whom */
 	char *host; /* "|" with port = a connected socket (reverse connect) */
 	int port;
-	char *ticket;    /* invitation auth string; NULL for a plain logon */
-	char *expect_kh; /* pin; NULL accepts any certificate (and prints its KH) */
+	char *ticket; /* invitation auth string; NULL for a plain logon */
+	/* The certificate check, in the TLS handshake, before any credential
+	 * is sent: expect_kh pins (pin_from says whose it is: "of this
+	 * invitation", "pinned by --kh"); else known_hosts is the file of trust on first
+	 * use (util/knownhosts.h); else (--insecure) anything is accepted and
+	 * its KH printed. */
+	char *expect_kh;
+	const char *pin_from;
+	const char *known_hosts;
 	bool kh_mismatch;
 	/* pictures */
 	uint64_t frames;
