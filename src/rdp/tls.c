@@ -98,7 +98,9 @@ out:
 	return ret;
 }
 
-int tls_key_hash_pem(const char *pem_path, char **out)
+/* hash (one of util/keyhash.h's) of the certificate in the PEM file. */
+static int hash_pem_file(const char *pem_path, int (*hash)(const char *, size_t, char **),
+                         char **out)
 {
 	FILE *f = fopen(pem_path, "r");
 	if (!f) {
@@ -107,23 +109,20 @@ int tls_key_hash_pem(const char *pem_path, char **out)
 	char buf[16384];
 	size_t n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	int r = keyhash_from_pem(buf, n, out);
+	int r = hash(buf, n, out);
 	return r == 0 ? RDPSHARE_OK : r == -ENOMEM ? RDPSHARE_E_NOMEM : RDPSHARE_E_TLS;
+}
+
+int tls_key_hash_pem(const char *pem_path, char **out)
+{
+	return hash_pem_file(pem_path, keyhash_from_pem, out);
 }
 
 /* The certificate's SHA-256 fingerprint (util/keyhash.h), for join lines
  * that pin it with xfreerdp3's /cert:fingerprint. */
 static int cert_sha256_pem(const char *pem_path, char **out)
 {
-	FILE *f = fopen(pem_path, "r");
-	if (!f) {
-		return RDPSHARE_E_TLS;
-	}
-	char buf[16384];
-	size_t n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	int r = certhash_sha256_from_pem(buf, n, out);
-	return r == 0 ? RDPSHARE_OK : r == -ENOMEM ? RDPSHARE_E_NOMEM : RDPSHARE_E_TLS;
+	return hash_pem_file(pem_path, certhash_sha256_from_pem, out);
 }
 
 /* The key must load too: a corrupt key file is an error now, not at the

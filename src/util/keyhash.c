@@ -7,16 +7,24 @@
 #include <openssl/x509.h>
 #include <stdlib.h>
 
-int keyhash_from_pem(const char *pem, size_t len, char **out)
+/* The first certificate in pem: 0 and *x (X509_free it), or a negative errno. */
+static int cert_from_pem(const char *pem, size_t len, X509 **x)
 {
 	BIO *bio = BIO_new_mem_buf(pem, (int)len);
 	if (!bio) {
 		return -ENOMEM;
 	}
-	X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	*x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	BIO_free(bio);
-	if (!x) {
-		return -EINVAL;
+	return *x ? 0 : -EINVAL;
+}
+
+int keyhash_from_pem(const char *pem, size_t len, char **out)
+{
+	X509 *x = NULL;
+	int r = cert_from_pem(pem, len, &x);
+	if (r < 0) {
+		return r;
 	}
 	unsigned char *der = NULL;
 	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
@@ -38,14 +46,10 @@ int keyhash_from_pem(const char *pem, size_t len, char **out)
 
 int certhash_sha256_from_pem(const char *pem, size_t len, char **out)
 {
-	BIO *bio = BIO_new_mem_buf(pem, (int)len);
-	if (!bio) {
-		return -ENOMEM;
-	}
-	X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	if (!x) {
-		return -EINVAL;
+	X509 *x = NULL;
+	int r = cert_from_pem(pem, len, &x);
+	if (r < 0) {
+		return r;
 	}
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
