@@ -140,6 +140,7 @@ int chan_guard_chunk(struct chan_guard *g, uint16_t id, const char *name, const 
 	}
 	if (g->ch[slot].skipping) {
 		if (flags & CHAN_GUARD_LAST) {
+			/* the caller resets FreeRDP's reassembly now (chan_guard.h) */
 			g->ch[slot].skipping = false;
 			g->ch[slot].got = 0;
 		}

@@ -108,7 +108,9 @@ void chan_guard_init(struct chan_guard *g, size_t (*dvc_cap)(void *arg, uint32_t
  * as the chunk says) of static channel id named name (NULL: not joined,
  * its data is dropped unbuffered). Call before handing the chunk on.
  * 0: hand it on; CHAN_GUARD_SKIP: do not hand it on, nothing is wrong (a
- * clipboard message over its cap); -EMSGSIZE: over a cap (and every call
+ * clipboard message over its cap; on the skipped message's LAST chunk the
+ * caller hands on an empty FIRST chunk instead, so FreeRDP drops what it
+ * held of that message and both count from zero again); -EMSGSIZE: over a cap (and every call
  * after): refuse it and drop the connection; -ENOSPC: more channels than
  * MCS allows. */
 #define CHAN_GUARD_SKIP 1

@@ -216,10 +216,15 @@ static BOOL on_channel_data(freerdp_peer *peer, UINT16 id, const BYTE *data, siz
 		return FALSE;
 	}
 	if (r == CHAN_GUARD_SKIP) {
-		if ((flags & CHANNEL_FLAG_LAST) && c->stats) {
+		if (!(flags & CHANNEL_FLAG_LAST)) {
+			return TRUE;
+		}
+		if (c->stats) {
 			atomic_fetch_add(&c->stats->channel_dropped, 1);
 		}
-		return TRUE;
+		/* an empty first chunk: FreeRDP forgets the message's start */
+		static const BYTE none[1];
+		return c->receive_channel_data(peer, id, none, 0, CHANNEL_FLAG_FIRST, 0);
 	}
 	return c->receive_channel_data(peer, id, data, size, flags, total);
 }
