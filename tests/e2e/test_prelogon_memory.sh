@@ -7,6 +7,12 @@
 # freed blocks wait in ASan's quarantine: keep it small so it is not growth
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=1:malloc_context_size=4"
 start_demo_sharer
+# less than 2 MB; under ASan 4 MB: its allocator keeps metadata of its own
+# (the stack depot, per-size caches) that grows with new allocation paths
+# (seen: +1.3 to +2.3 MB on trees without a leak, where the normal build
+# grows by 0.02 to 0.3 MB). A leak per connection shows in the normal build.
+limit=2048
+ldd "$BIN/rdpshare" | grep -q libasan && limit=4096
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$SHARER_PID/status"; }
 # connections are reaped behind the last one: wait until none is pending
 settle() {
@@ -29,9 +35,9 @@ for i in $(seq 1 10); do
 	settle
 	after=$(rss)
 	grow=$((after - before))
-	[ "$grow" -lt 2048 ] && break
+	[ "$grow" -lt "$limit" ] && break
 done
 log "RSS before ${before} kB, after 3000 connections ${after} kB: +${grow} kB"
-[ "$grow" -lt 2048 ] || fail "RSS grew by ${grow} kB over 3000 pre-logon connections"
+[ "$grow" -lt "$limit" ] || fail "RSS grew by ${grow} kB over 3000 pre-logon connections"
 kill -0 "$SHARER_PID" || fail "sharer died"
 log "ok"
