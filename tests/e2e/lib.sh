@@ -198,3 +198,48 @@ wait_same_picture() {
 }
 
 json_field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" | head -n1 | tr -d '"'; }
+
+# start_sway WIDTH HEIGHT: a headless sway (pixman renderer, no input devices)
+# as an unprivileged user, since sway refuses to run as root. Sets SWAY_PID,
+# SWAY_RUN (its runtime dir), WAYLAND_DISPLAY (absolute socket path, which
+# libwayland takes as is) and SWAYSOCK (its IPC socket), exported.
+SWAY_USER=rdpshare-wl
+start_sway() {
+	local w=$1 h=$2
+	id "$SWAY_USER" >/dev/null 2>&1 ||
+		useradd -r -M -d /nonexistent -s /usr/sbin/nologin "$SWAY_USER" ||
+		fail "cannot create the user $SWAY_USER for sway"
+	SWAY_RUN="$WORK/sway-run"
+	mkdir -p "$SWAY_RUN"
+	cat >"$SWAY_RUN/config" <<CONF
+output HEADLESS-1 resolution ${w}x${h} position 0,0 bg #204060 solid_color
+default_border none
+focus_follows_mouse no
+CONF
+	chown -R "$SWAY_USER": "$SWAY_RUN"
+	chmod 700 "$SWAY_RUN"
+	chmod o+x "$WORK"
+	(cd / && XDG_RUNTIME_DIR=$SWAY_RUN WLR_BACKENDS=headless WLR_RENDERER=pixman \
+		WLR_LIBINPUT_NO_DEVICES=1 WAYLAND_DISPLAY= DISPLAY= \
+		exec setpriv --reuid="$SWAY_USER" --regid="$SWAY_USER" --clear-groups \
+		sway -c "$SWAY_RUN/config") >"$WORK/sway.log" 2>&1 &
+	SWAY_PID=$!
+	track $SWAY_PID
+	wait_for 15 sh -c "ls '$SWAY_RUN'/sway-ipc.*.sock && test -S '$SWAY_RUN/wayland-1'" ||
+		fail "sway did not start: $(tail -n 5 "$WORK/sway.log")"
+	export WAYLAND_DISPLAY="$SWAY_RUN/wayland-1"
+	SWAYSOCK=$(ls "$SWAY_RUN"/sway-ipc.*.sock | head -n 1)
+	export SWAYSOCK
+	wait_for 10 swaymsg -t get_outputs || fail "sway IPC does not answer"
+}
+
+# sway_client CMD...: run a Wayland client on the test's sway (as root, which
+# may connect to its socket); its pid is tracked and printed.
+sway_client() {
+	"$@" >>"$WORK/client.log" 2>&1 &
+	track $!
+	echo $!
+}
+
+# grim_shot FILE: the compositor's own screenshot.
+grim_shot() { grim "$1"; }
