@@ -102,6 +102,24 @@ enum rdpshare_refusal {
 	RDPSHARE_REFUSED_THROTTLED = 6,    /* too many failed logons: see auth_throttled */
 };
 
+/* Which desktop a session shares (our addition: the original shares the
+ * one Windows desktop). */
+enum rdpshare_backend {
+	/* Mutter's org.gnome.Mutter.RemoteDesktop on the session bus: GNOME;
+	 * else a Wayland display offering zwlr_screencopy_manager_v1: wlroots;
+	 * else $DISPLAY: X11; else the demo desktop. In a Wayland session
+	 * ($WAYLAND_DISPLAY set, or XDG_SESSION_TYPE=wayland) that no Wayland
+	 * back-end can serve, creation fails (RDPSHARE_E_DISPLAY) and
+	 * rdpshare_backend_check says why: the XWayland root, black or nearly,
+	 * is never shared in its place. An explicit display with a ':' (":1",
+	 * "host:0") means X11, any other (a socket name or path) wlroots. */
+	RDPSHARE_BACKEND_AUTO = 0,
+	RDPSHARE_BACKEND_X11 = 1,     /* config.display, else $DISPLAY */
+	RDPSHARE_BACKEND_WLROOTS = 2, /* sway & co.: config.display, else $WAYLAND_DISPLAY */
+	RDPSHARE_BACKEND_GNOME = 3,   /* Mutter, through its D-Bus API and PipeWire */
+	RDPSHARE_BACKEND_DEMO = 4,    /* the built-in animated desktop */
+};
+
 /* How the session was created. Zero-initialise, set size, then set what you need.
  * Only the first size bytes are read; new members are only ever added at the end. */
 struct rdpshare_config {
@@ -126,6 +144,9 @@ struct rdpshare_config {
 	 * RDPSHARE_E_ACCESS, since whoever else can write there could hold the
 	 * lock or replace what is kept beside it. */
 	const char *runtime_dir;
+	/* The desktop back-end (see enum rdpshare_backend). demo = true is the
+	 * same as RDPSHARE_BACKEND_DEMO. */
+	enum rdpshare_backend backend;
 };
 
 /* _IRDPSessionEvents. Any member may be NULL. Pointers handed to a callback
@@ -222,6 +243,22 @@ struct rdpshare_callbacks {
 int rdpshare_session_create(const struct rdpshare_config *config,
                             const struct rdpshare_callbacks *callbacks, void *userdata,
                             rdpshare_session **out);
+
+/* Our addition: which back-end config would share with, without opening
+ * it (AUTO resolved as session_create resolves it). RDPSHARE_OK and *out,
+ * or RDPSHARE_E_DISPLAY (nothing there can be shared), RDPSHARE_E_NOMEM,
+ * RDPSHARE_E_INVALIDARG, and in every case but success a sentence for the
+ * user in *why that names the desktop and what is missing (why may be NULL).
+ * Ownership: *why is malloc'd (NULL on success), free it. */
+int rdpshare_backend_check(const struct rdpshare_config *config, enum rdpshare_backend *out,
+                           char **why);
+
+/* Our addition: the back-end the session shares ("x11", "wlroots",
+ * "gnome", "demo" by rdpshare_backend_name). */
+enum rdpshare_backend rdpshare_session_get_backend(const rdpshare_session *s);
+/* "auto", "x11", "wlroots", "gnome", "demo"; NULL for no such value.
+ * Static storage. */
+const char *rdpshare_backend_name(enum rdpshare_backend b);
 
 /* Our addition: the directory that holds the TLS certificate and key
  * (config.config_dir, else $XDG_CONFIG_HOME/rdpshare or

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "capture/capture.h"
 #include "capture/clipboard.h"
 #include "engine.h"
@@ -90,25 +91,29 @@ static void clipboard_changed(void *ctx)
 
 static int open_capture(rdpshare_session *s)
 {
-	int err = 0;
-	bool demo = s->config.demo || (s->display && strcmp(s->display, "demo") == 0);
-	if (demo) {
+	char why[512] = "";
+	const char *display = s->display;
+	if (display && strcmp(display, "demo") == 0) {
+		s->config.backend = RDPSHARE_BACKEND_DEMO;
+		display = NULL;
+	}
+	int r = backend_resolve(&s->config, display, &s->backend, why, sizeof(why));
+	if (r == RDPSHARE_OK) {
 		int w = s->config.demo_width > 0 ? s->config.demo_width : DEMO_W;
 		int h = s->config.demo_height > 0 ? s->config.demo_height : DEMO_H;
-		s->capture = capture_demo_open(w, h, DEMO_FPS, &err);
-	} else {
-		s->capture = capture_x11_open(s->display, &err);
+		r = backend_open(s->backend, display, w, h, DEMO_FPS, clipboard_changed, s,
+		                 &s->capture, &s->clipboard, why, sizeof(why));
 	}
-	if (!s->capture) {
-		return err == -ENOMEM ? RDPSHARE_E_NOMEM : RDPSHARE_E_DISPLAY;
-	}
-	if (!demo) {
-		/* no clipboard is no reason to refuse sharing: it just stays off */
-		int cerr;
-		s->clipboard = clipboard_x11_open(s->display, clipboard_changed, s, &cerr);
+	if (r != RDPSHARE_OK) {
+		return r;
 	}
 	s->capture->ops->size(s->capture, &s->desk_w, &s->desk_h);
 	return RDPSHARE_OK;
+}
+
+enum rdpshare_backend rdpshare_session_get_backend(const rdpshare_session *s)
+{
+	return s ? s->backend : RDPSHARE_BACKEND_AUTO;
 }
 
 /* The size a caller gave a public struct: at least the size member itself,

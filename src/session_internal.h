@@ -116,6 +116,7 @@ struct rdpshare_session {
 	struct rdpshare_config config;
 	char **listen_cfg; /* copy of config.listen */
 	char *config_dir, *runtime_dir, *display;
+	enum rdpshare_backend backend; /* resolved, never AUTO once created */
 	struct rdpshare_callbacks cb;
 	void *userdata;
 	int lock_fd; /* single-instance lock */

@@ -23,6 +23,8 @@
 struct opts {
 	const char *display;
 	bool demo;
+	int backend; /* enum rdpshare_backend */
+	bool backend_given;
 	const char *listen[MAX_LISTEN + 1];
 	int n_listen;
 	const char *password;
@@ -53,16 +55,24 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: rdpshare [--display :N | --demo] [--listen ADDR:PORT]... [--password PW]\n"
+	    "usage: rdpshare [--backend auto|x11|wlroots|gnome|demo] [--display NAME | --demo]\n"
+	    "                [--listen ADDR:PORT]... [--password PW]\n"
 	    "                [--no-password] [--limit N] [--group NAME] [--rect X,Y,W,H]\n"
 	    "                [--color-depth N] [--invitation-file FILE] [--level none|view]\n"
 	    "                [--json] [--on-request ask|grant|deny] [--connect-to STRING]\n"
 	    "                [--app NAME|PID]... [--ctl-socket PATH] [--config-dir DIR]\n"
 	    "       rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n"
 	    "\n"
-	    "Shares this desktop (the X display in $DISPLAY, or --display) or, with --demo or\n"
-	    "when there is no display, a built-in animated demo desktop, with RDP viewers.\n"
+	    "Shares this desktop with RDP viewers: GNOME (Mutter), sway and other wlroots\n"
+	    "compositors, or X11 ($DISPLAY); with --demo, or when there is no desktop at all,\n"
+	    "a built-in animated demo desktop.\n"
 	    "\n"
+	    "  --backend B            auto (default): GNOME if Mutter's remote desktop is on\n"
+	    "                         the session bus, else wlroots if $WAYLAND_DISPLAY has\n"
+	    "                         wlr-screencopy, else X11 if $DISPLAY is set, else the\n"
+	    "                         demo; a Wayland session none of these serves is an\n"
+	    "                         error (the XWayland root is never shared instead)\n"
+	    "  --display NAME         the X display (:N) or Wayland socket to share\n"
 	    "  --listen ADDR:PORT     listen there (repeatable; default every address, a\n"
 	    "                         free port; port 0 picks a free one)\n"
 	    "  --password PW          the invitation password (default: generated, printed)\n"
@@ -504,11 +514,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		O_CTL,
 		O_CONFIG,
 		O_APP,
+		O_BACKEND,
 		O_HELP
 	};
 	static const struct option longopts[] = {
 	    {"display", required_argument, NULL, O_DISPLAY},
 	    {"demo", no_argument, NULL, O_DEMO},
+	    {"backend", required_argument, NULL, O_BACKEND},
 	    {"listen", required_argument, NULL, O_LISTEN},
 	    {"password", required_argument, NULL, O_PASSWORD},
 	    {"no-password", no_argument, NULL, O_NO_PASSWORD},
@@ -541,6 +553,22 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case O_DEMO:
 			o->demo = true;
 			break;
+		case O_BACKEND: {
+			int b = RDPSHARE_BACKEND_AUTO;
+			while (rdpshare_backend_name(b) &&
+			       strcmp(rdpshare_backend_name(b), optarg)) {
+				b++;
+			}
+			if (!rdpshare_backend_name(b)) {
+				fprintf(stderr,
+				        "rdpshare: --backend wants auto, x11, wlroots, gnome or "
+				        "demo\n");
+				return 2;
+			}
+			o->backend = b;
+			o->backend_given = true;
+			break;
+		}
 		case O_LISTEN:
 			if (o->n_listen >= MAX_LISTEN) {
 				fprintf(stderr, "rdpshare: at most %d --listen\n", MAX_LISTEN);
@@ -670,6 +698,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "rdpshare: --demo and --display exclude each other\n");
 		return 2;
 	}
+	if (o->demo && o->backend_given && o->backend != RDPSHARE_BACKEND_DEMO) {
+		fprintf(stderr, "rdpshare: --demo and --backend %s exclude each other\n",
+		        rdpshare_backend_name(o->backend));
+		return 2;
+	}
+	if (o->demo) {
+		o->backend = RDPSHARE_BACKEND_DEMO;
+	}
+	if (o->display && o->backend == RDPSHARE_BACKEND_DEMO) {
+		fprintf(stderr, "rdpshare: the demo desktop takes no --display\n");
+		return 2;
+	}
 	/* Without a password the invitation file alone lets anyone in: that
 	 * takes saying so, never an empty string that may come from a script's
 	 * unset variable. */
@@ -714,34 +754,46 @@ static rdpshare_session *create_session(const struct opts *o, const struct rdpsh
 	struct rdpshare_config cfg = {.size = sizeof(struct rdpshare_config)};
 	cfg.listen = o->n_listen ? o->listen : NULL;
 	cfg.config_dir = o->config_dir;
-	const char *env_display = getenv("DISPLAY");
+	cfg.display = o->display;
+	cfg.backend = (enum rdpshare_backend)o->backend;
 	rdpshare_session *s = NULL;
-	int r;
-	if (o->demo || (!o->display && (!env_display || !*env_display))) {
-		cfg.demo = true;
+	enum rdpshare_backend chosen = RDPSHARE_BACKEND_AUTO;
+	char *why = NULL;
+	int r = rdpshare_backend_check(&cfg, &chosen, &why);
+	if (r == RDPSHARE_OK) {
+		cfg.backend = chosen;
 		r = rdpshare_session_create(&cfg, cb, NULL, &s);
-	} else {
-		cfg.display = o->display;
+	}
+	if (r == RDPSHARE_E_DISPLAY && chosen == RDPSHARE_BACKEND_X11 && !o->display &&
+	    !o->backend_given && !getenv("WAYLAND_DISPLAY")) {
+		/* $DISPLAY is stale (common over ssh): share the demo rather than
+		 * fail, and say so. An explicit --display or --backend is never
+		 * swapped. */
+		fprintf(stderr, "rdpshare: cannot open display %s; sharing the demo desktop\n",
+		        getenv("DISPLAY"));
+		free(why);
+		why = NULL;
+		cfg.backend = chosen = RDPSHARE_BACKEND_DEMO;
 		r = rdpshare_session_create(&cfg, cb, NULL, &s);
-		if (r == RDPSHARE_E_DISPLAY && !o->display) {
-			/* $DISPLAY is stale (common over ssh): share the demo rather than
-			 * fail, and say so. An explicit --display is never swapped. */
-			fprintf(stderr,
-			        "rdpshare: cannot open display %s; sharing the demo desktop\n",
-			        env_display);
-			cfg.display = NULL;
-			cfg.demo = true;
-			r = rdpshare_session_create(&cfg, cb, NULL, &s);
-		}
 	}
 	if (r != RDPSHARE_OK) {
-		char what[PATH_MAX + 300];
-		snprintf(what, sizeof(what), "cannot share %s",
-		         cfg.demo ? "the demo desktop"
-		                  : (o->display ? o->display : (env_display ? env_display : "")));
+		char what[PATH_MAX + 800];
+		if (!why && r == RDPSHARE_E_DISPLAY) {
+			/* it went away between the check and the open: ask again */
+			enum rdpshare_backend again;
+			rdpshare_backend_check(&cfg, &again, &why);
+		}
+		if (why) {
+			snprintf(what, sizeof(what), "cannot share the desktop: %s", why);
+		} else {
+			snprintf(what, sizeof(what), "cannot share the %s desktop",
+			         rdpshare_backend_name(chosen));
+		}
+		free(why);
 		explain_dirs(o, r, what, sizeof(what));
 		die(what, r);
 	}
+	free(why);
 	return s;
 }
 
@@ -759,7 +811,9 @@ static void print_invitation(rdpshare_session *s, rdpshare_invitation *inv, cons
 	bool no_pw = !*rdpshare_invitation_password(inv);
 	const char *pw_shown = generated ? generated : no_pw ? "" : "<your password>";
 	struct sbuf b = {0};
+	const char *backend = rdpshare_backend_name(rdpshare_session_get_backend(s));
 	if (json_mode) {
+		sb_printf(&b, "{\"event\":\"desktop\",\"backend\":\"%s\"}\n", backend);
 		for (int i = 0; i < n; i++) {
 			sb_printf(&b, "{\"event\":\"listening\",\"address\":");
 			sb_json_str(&b, addrs[i]);
@@ -779,6 +833,7 @@ static void print_invitation(rdpshare_session *s, rdpshare_invitation *inv, cons
 		sb_json_str(&b, ctl_path);
 		sb_printf(&b, "}\n{\"event\":\"ready\"}");
 	} else {
+		sb_printf(&b, "desktop: %s\n", backend);
 		for (int i = 0; i < n; i++) {
 			sb_printf(&b, "listening: %s\n", addrs[i]);
 		}

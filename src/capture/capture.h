@@ -14,6 +14,7 @@
 #define RDPSHARE_CAPTURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct cap_rect {
@@ -118,9 +119,22 @@ struct capture {
  * and sets *err to a negative errno (-ENXIO: no such display, -ENOTSUP: a
  * required extension is missing). */
 struct capture *capture_x11_open(const char *display, int *err);
+/* Can display (NULL: $DISPLAY) be opened? 0 or -ENXIO. */
+int capture_x11_probe(const char *display);
 
 /* The built-in demo desktop of width x height pixels, animated at fps frames a
  * second, with no X server needed. */
 struct capture *capture_demo_open(int width, int height, int fps, int *err);
+
+/* The wlroots back-end (sway and others) on the Wayland display (NULL:
+ * $WAYLAND_DISPLAY; an absolute path is a socket), sharing its first output.
+ * Waits for the first picture (at most 5 s). On failure returns NULL, sets
+ * *err (-ENXIO: no compositor there, -ENOTSUP: no wlr-screencopy) and writes
+ * a sentence for the user into why. */
+struct capture *capture_wlroots_open(const char *display, char *why, size_t why_len, int *err);
+
+/* Would capture_wlroots_open find what it needs there? 0, or its error and
+ * why, without capturing anything. */
+int capture_wlroots_probe(const char *display, char *why, size_t why_len);
 
 #endif

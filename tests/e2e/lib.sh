@@ -5,6 +5,7 @@ set -u
 
 E2E_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rdpshare-e2e-$E2E_NAME.XXXXXX")
+unset WAYLAND_DISPLAY XDG_SESSION_TYPE SWAYSOCK
 export HOME="$WORK/home" XDG_RUNTIME_DIR="$WORK/run" XDG_CONFIG_HOME="$WORK/config"
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME"
 chmod 700 "$XDG_RUNTIME_DIR"

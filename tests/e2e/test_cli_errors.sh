@@ -23,7 +23,7 @@ expect_error "bad rect" 2 "rect" -- --demo --rect 1,2,3
 expect_error "bad depth" 2 "color-depth" -- --demo --color-depth 12
 expect_error "bad listen" 2 "listen" -- --demo --listen 127.0.0.1:http
 expect_error "bad file name" 2 "msrcIncident" -- --demo --invitation-file "$WORK/inv.txt"
-expect_error "no display" 1 "cannot share :" -- --display :999
+expect_error "no display" 1 "cannot open the X display :999" -- --display :999
 
 start_sharer --demo
 # another login session (its own runtime dir) cannot take the same port

@@ -26,9 +26,10 @@ names = [e["event"] for e in events]
 refused = [e for e in events if e["event"] == "attendee_refused"]
 assert refused and all(e["reason"] == "bad-password" and e["name"] == "eve" for e in refused)
 names = [n for n in names if n != "attendee_refused"]
-want = ["listening", "invitation", "ready", "attendee_connected", "graphics_stream_paused",
+want = ["desktop", "listening", "invitation", "ready", "attendee_connected", "graphics_stream_paused",
         "graphics_stream_resumed", "attendee_disconnected", "closed"]
 assert names == want, names
+assert events[0]["backend"] == "demo", events[0]
 conn = next(e for e in events if e["event"] == "attendee_connected")
 gone = next(e for e in events if e["event"] == "attendee_disconnected")
 assert conn["name"] == "bob" and conn["address"].startswith("127.0.0.1:"), conn

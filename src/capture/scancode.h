@@ -1,0 +1,23 @@
+/* RDP keyboard input as Linux key codes. RDP sends PC/AT set 1 scancodes
+ * (0x100 set for the 0xE0-prefixed ones); Linux (evdev) key codes equal them
+ * up to 0x58 and follow a table above. Every back-end injects evdev codes in
+ * the end (X servers add 8, Wayland compositors take them as they are), so
+ * the table lives once, here. Pure. */
+#ifndef RDPSHARE_SCANCODE_H
+#define RDPSHARE_SCANCODE_H
+
+/* The Linux key code of an RDP scancode, or -1 for one no key has. */
+int scancode_to_evdev(int scancode);
+
+/* The keysym a UTF-32 code point types, or 0 where typing makes no sense
+ * (controls other than backspace, tab, return and escape, surrogates, beyond
+ * U+10FFFF). Latin-1 keysyms are the code points; the rest live at
+ * 0x01000000 + U, as X11 and xkbcommon both define. */
+unsigned long scancode_keysym_for(int codepoint);
+
+/* Joins UTF-16 code units into code points: a high surrogate is kept in
+ * *pending and 0 returned; a low one completes it; a lone low one is
+ * dropped (0). Returns the code point or 0. */
+int scancode_utf16_join(int *pending, int unit);
+
+#endif

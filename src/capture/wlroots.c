@@ -1,0 +1,546 @@
+/* wlroots capture back-end (sway and other compositors with the same
+ * protocols): pictures from a copy source (capture/wl_copy.h, screencopy
+ * today), input through a virtual pointer and keyboard (capture/wl_input.h).
+ *
+ * One output is shared: the one named, else the first the compositor
+ * announces. Its pixels are kept in our own desktop image, updated from
+ * every filled buffer by its damage, so grab() reads a complete picture at
+ * any time and never waits on the compositor.
+ *
+ * All our Wayland objects live on a private event queue, dispatched only in
+ * process(): round trips made elsewhere (a keymap upload during inject) read
+ * events into it, so those calls ring an eventfd that sits beside the
+ * Wayland socket in the back-end's epoll set.
+ *
+ * The cursor is composited into the picture by the compositor (wlroots 0.15
+ * tells a client no cursor position or shape), so cursor() reports it hidden
+ * at the place our own pointer last went: viewers see the one in the
+ * picture and no second one. */
+#include "capture/capture.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <wayland-client.h>
+
+#include "capture/damage.h"
+#include "capture/wl_copy.h"
+#include "capture/wl_input.h"
+#include "capture/wl_sync.h"
+#include "util/clock.h"
+#include "util/wake.h"
+#include "virtual-keyboard-unstable-v1-client.h"
+#include "wlr-screencopy-unstable-v1-client.h"
+#include "wlr-virtual-pointer-unstable-v1-client.h"
+
+#define FIRST_FRAME_MS 5000
+#define SYNC_MS 2000
+#define MAX_SIDE 16384
+
+struct wlr {
+	struct capture base;
+	struct wl_display *d;
+	struct wl_event_queue *q;
+	struct wl_registry *reg;
+	struct wl_shm *shm;
+	struct wl_seat *seat;
+	struct wl_output *output;
+	uint32_t output_global;
+	char output_name[64];
+	struct zwlr_screencopy_manager_v1 *screencopy;
+	struct zwlr_virtual_pointer_manager_v1 *pointers;
+	struct zwp_virtual_keyboard_manager_v1 *keyboards;
+	int epfd, evfd;
+	int dead; /* 0 or the negative errno that ended us */
+	struct wl_copy *copy;
+	struct wl_input *input;
+	/* the desktop as last copied */
+	uint8_t *image;
+	int w, h;
+	bool have_frame;
+	struct damage dmg;
+	bool changed;
+};
+
+static struct wlr *wlr_of(struct capture *c)
+{
+	return (struct wlr *)c;
+}
+
+/* ---- the registry ---- */
+
+static void output_name(void *data, struct wl_output *o, const char *name)
+{
+	(void)o;
+	struct wlr *w = data;
+	snprintf(w->output_name, sizeof(w->output_name), "%s", name);
+}
+
+static void output_geometry(void *data, struct wl_output *o, int32_t x, int32_t y, int32_t pw,
+                            int32_t ph, int32_t subpixel, const char *make, const char *model,
+                            int32_t transform)
+{
+	(void)data, (void)o, (void)x, (void)y, (void)pw, (void)ph, (void)subpixel, (void)make,
+	    (void)model, (void)transform;
+}
+
+static void output_mode(void *data, struct wl_output *o, uint32_t flags, int32_t w, int32_t h,
+                        int32_t refresh)
+{
+	(void)data, (void)o, (void)flags, (void)w, (void)h, (void)refresh;
+}
+
+static void output_done(void *data, struct wl_output *o)
+{
+	(void)data, (void)o;
+}
+
+static void output_scale(void *data, struct wl_output *o, int32_t factor)
+{
+	(void)data, (void)o, (void)factor;
+}
+
+static void output_description(void *data, struct wl_output *o, const char *desc)
+{
+	(void)data, (void)o, (void)desc;
+}
+
+static const struct wl_output_listener output_listener = {
+    .geometry = output_geometry,
+    .mode = output_mode,
+    .done = output_done,
+    .scale = output_scale,
+    .name = output_name,
+    .description = output_description,
+};
+
+static uint32_t min_u(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static void global(void *data, struct wl_registry *reg, uint32_t name, const char *iface,
+                   uint32_t version)
+{
+	struct wlr *w = data;
+	if (strcmp(iface, wl_shm_interface.name) == 0 && !w->shm) {
+		w->shm = wl_registry_bind(reg, name, &wl_shm_interface, 1);
+	} else if (strcmp(iface, wl_seat_interface.name) == 0 && !w->seat) {
+		w->seat = wl_registry_bind(reg, name, &wl_seat_interface, 1);
+	} else if (strcmp(iface, wl_output_interface.name) == 0 && !w->output) {
+		/* the name event (version 4) tells which output this is; without it
+		 * only the first can be chosen */
+		w->output = wl_registry_bind(reg, name, &wl_output_interface, min_u(version, 4));
+		w->output_global = name;
+		wl_output_add_listener(w->output, &output_listener, w);
+	} else if (strcmp(iface, zwlr_screencopy_manager_v1_interface.name) == 0) {
+		w->screencopy = wl_registry_bind(reg, name, &zwlr_screencopy_manager_v1_interface,
+		                                 min_u(version, 3));
+	} else if (strcmp(iface, zwlr_virtual_pointer_manager_v1_interface.name) == 0) {
+		w->pointers = wl_registry_bind(
+		    reg, name, &zwlr_virtual_pointer_manager_v1_interface, min_u(version, 2));
+	} else if (strcmp(iface, zwp_virtual_keyboard_manager_v1_interface.name) == 0) {
+		w->keyboards =
+		    wl_registry_bind(reg, name, &zwp_virtual_keyboard_manager_v1_interface, 1);
+	}
+}
+
+static void global_remove(void *data, struct wl_registry *reg, uint32_t name)
+{
+	(void)reg;
+	struct wlr *w = data;
+	if (name == w->output_global && !w->dead) {
+		w->dead = -ENODEV; /* the shared output was unplugged */
+	}
+}
+
+static const struct wl_registry_listener registry_listener = {
+    .global = global,
+    .global_remove = global_remove,
+};
+
+/* ---- pictures ---- */
+
+static void copy_rect(struct wlr *w, const struct wl_copy_frame *f, const struct cap_rect *r)
+{
+	for (int y = r->y; y < r->y + r->h; y++) {
+		int sy = f->y_invert ? f->h - 1 - y : y;
+		const uint8_t *src = f->data + (size_t)sy * (size_t)f->stride + (size_t)r->x * 4;
+		uint8_t *dst = w->image + ((size_t)y * (size_t)w->w + (size_t)r->x) * 4;
+		if (!f->swap_rb) {
+			memcpy(dst, src, (size_t)r->w * 4);
+			continue;
+		}
+		for (int x = 0; x < r->w; x++, src += 4, dst += 4) {
+			dst[0] = src[2];
+			dst[1] = src[1];
+			dst[2] = src[0];
+			dst[3] = 0xff;
+		}
+	}
+}
+
+static void on_frame(void *ctx, const struct wl_copy_frame *f)
+{
+	struct wlr *w = ctx;
+	bool whole = f->whole || !w->have_frame;
+	if (f->w != w->w || f->h != w->h || !w->image) {
+		uint8_t *img = malloc((size_t)f->w * (size_t)f->h * 4);
+		if (!img) {
+			w->dead = -ENOMEM;
+			return;
+		}
+		free(w->image);
+		w->image = img;
+		w->w = f->w;
+		w->h = f->h;
+		whole = true;
+	}
+	if (whole) {
+		struct cap_rect all = {0, 0, w->w, w->h};
+		copy_rect(w, f, &all);
+		damage_full(&w->dmg, w->w, w->h);
+	} else {
+		for (int i = 0; i < f->n_damage; i++) {
+			struct cap_rect r = f->damage[i];
+			if (r.w <= 0 || r.h <= 0 || r.x < 0 || r.y < 0 || r.x + r.w > w->w ||
+			    r.y + r.h > w->h) {
+				continue; /* damage_add clipped it already; be sure */
+			}
+			copy_rect(w, f, &r);
+			damage_add(&w->dmg, &r, w->w, w->h);
+		}
+	}
+	w->have_frame = true;
+	w->changed = true;
+}
+
+static void on_copy_failed(void *ctx, int err)
+{
+	struct wlr *w = ctx;
+	if (!w->dead) {
+		w->dead = err;
+	}
+}
+
+/* ---- the event loop ---- */
+
+/* Read and dispatch what the socket holds, without blocking. */
+static int pump(struct wlr *w)
+{
+	if (wl_display_dispatch_queue_pending(w->d, w->q) < 0) {
+		return -EPIPE;
+	}
+	while (wl_display_prepare_read_queue(w->d, w->q) != 0) {
+		if (wl_display_dispatch_queue_pending(w->d, w->q) < 0) {
+			return -EPIPE;
+		}
+	}
+	/* a full socket (EAGAIN) drains later: requests stay queued in order */
+	if (wl_display_flush(w->d) < 0 && errno != EAGAIN) {
+		wl_display_cancel_read(w->d);
+		return -EPIPE;
+	}
+	struct pollfd p = {wl_display_get_fd(w->d), POLLIN, 0};
+	if (poll(&p, 1, 0) > 0) {
+		if (wl_display_read_events(w->d) < 0) {
+			return -EPIPE;
+		}
+	} else {
+		wl_display_cancel_read(w->d);
+	}
+	if (wl_display_dispatch_queue_pending(w->d, w->q) < 0) {
+		return -EPIPE;
+	}
+	return wl_display_get_error(w->d) ? -EPIPE : 0;
+}
+
+static int wlr_process(struct capture *c)
+{
+	struct wlr *w = wlr_of(c);
+	if (w->dead) {
+		return w->dead;
+	}
+	util_wake_drain(w->evfd);
+	int r = pump(w);
+	if (r < 0 && !w->dead) {
+		w->dead = r;
+	}
+	if (w->dead) {
+		return w->dead;
+	}
+	bool changed = w->changed;
+	w->changed = false;
+	return changed ? 1 : 0;
+}
+
+static int wlr_fd(struct capture *c)
+{
+	return wlr_of(c)->epfd;
+}
+
+static int wlr_take_damage(struct capture *c, struct cap_rect *out, int max)
+{
+	return damage_take(&wlr_of(c)->dmg, out, max);
+}
+
+static int wlr_grab(struct capture *c, const struct cap_rect *r, uint8_t *dst, int dst_stride,
+                    int dst_x, int dst_y)
+{
+	struct wlr *w = wlr_of(c);
+	if (w->dead) {
+		return w->dead;
+	}
+	/* The desktop may have shrunk since the damage was taken. */
+	int x0 = r->x < 0 ? 0 : r->x, y0 = r->y < 0 ? 0 : r->y;
+	int x1 = r->x + r->w > w->w ? w->w : r->x + r->w;
+	int y1 = r->y + r->h > w->h ? w->h : r->y + r->h;
+	for (int y = y0; y < y1; y++) {
+		memcpy(dst + (size_t)(y - dst_y) * (size_t)dst_stride + (size_t)(x0 - dst_x) * 4,
+		       w->image + ((size_t)y * (size_t)w->w + (size_t)x0) * 4,
+		       (size_t)(x1 - x0) * 4);
+	}
+	return 0;
+}
+
+static void wlr_size(struct capture *c, int *wp, int *hp)
+{
+	*wp = wlr_of(c)->w;
+	*hp = wlr_of(c)->h;
+}
+
+static int wlr_cursor(struct capture *c, struct cap_cursor *out)
+{
+	struct wlr *w = wlr_of(c);
+	if (w->dead) {
+		return w->dead;
+	}
+	memset(out, 0, sizeof(*out));
+	int x = w->w / 2, y = w->h / 2;
+	if (w->input) {
+		wl_input_pointer(w->input, &x, &y);
+	}
+	out->x = x;
+	out->y = y;
+	out->visible = false; /* it is in the picture */
+	return 0;
+}
+
+static int wlr_inject(struct capture *c, const struct cap_input *in)
+{
+	struct wlr *w = wlr_of(c);
+	if (w->dead) {
+		return w->dead;
+	}
+	if (!w->input) {
+		return -ENOTSUP;
+	}
+	int r = wl_input_inject(w->input, in, w->w, w->h);
+	if (r == 1) {
+		util_wake_poke(w->evfd); /* the round trip may have read our events */
+		r = 0;
+	}
+	if (wl_display_flush(w->d) < 0 && errno != EAGAIN) {
+		w->dead = -EPIPE;
+		util_wake_poke(w->evfd);
+	}
+	return r;
+}
+
+static void wlr_destroy(struct capture *c)
+{
+	struct wlr *w = wlr_of(c);
+	if (!w) {
+		return;
+	}
+	wl_input_destroy(w->input);
+	if (w->copy) {
+		w->copy->ops->destroy(w->copy);
+	}
+	if (w->keyboards) {
+		zwp_virtual_keyboard_manager_v1_destroy(w->keyboards);
+	}
+	if (w->pointers) {
+		zwlr_virtual_pointer_manager_v1_destroy(w->pointers);
+	}
+	if (w->screencopy) {
+		zwlr_screencopy_manager_v1_destroy(w->screencopy);
+	}
+	if (w->output) {
+		wl_output_destroy(w->output);
+	}
+	if (w->seat) {
+		wl_seat_destroy(w->seat);
+	}
+	if (w->shm) {
+		wl_shm_destroy(w->shm);
+	}
+	if (w->reg) {
+		wl_registry_destroy(w->reg);
+	}
+	if (w->d) {
+		wl_display_flush(w->d);
+		if (w->q) {
+			wl_event_queue_destroy(w->q);
+		}
+		wl_display_disconnect(w->d);
+	}
+	if (w->epfd >= 0) {
+		close(w->epfd);
+	}
+	if (w->evfd >= 0) {
+		close(w->evfd);
+	}
+	free(w->image);
+	free(w);
+}
+
+static const struct capture_ops wlr_ops = {
+    .fd = wlr_fd,
+    .process = wlr_process,
+    .take_damage = wlr_take_damage,
+    .grab = wlr_grab,
+    .size = wlr_size,
+    .cursor = wlr_cursor,
+    .inject = wlr_inject,
+    .destroy = wlr_destroy,
+};
+
+/* ---- opening ---- */
+
+static int make_fds(struct wlr *w)
+{
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epfd < 0) {
+		return -errno;
+	}
+	w->evfd = util_wake_create();
+	if (w->evfd < 0) {
+		return w->evfd;
+	}
+	struct epoll_event ev = {.events = EPOLLIN};
+	ev.data.fd = wl_display_get_fd(w->d);
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) {
+		return -errno;
+	}
+	ev.data.fd = w->evfd;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->evfd, &ev) < 0) {
+		return -errno;
+	}
+	return 0;
+}
+
+/* Connect and learn the globals; *why says what is missing. */
+static int connect_display(struct wlr *w, const char *display, char *why, size_t why_len)
+{
+	w->d = wl_display_connect(display);
+	if (!w->d) {
+		snprintf(why, why_len, "no Wayland compositor answers at %s",
+		         display ? display
+		                 : (getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY")
+		                                              : "wayland-0"));
+		return -ENXIO;
+	}
+	w->q = wl_display_create_queue(w->d);
+	struct wl_display *wrapper = w->q ? wl_proxy_create_wrapper(w->d) : NULL;
+	if (!wrapper) {
+		return -ENOMEM;
+	}
+	wl_proxy_set_queue((struct wl_proxy *)wrapper, w->q);
+	w->reg = wl_display_get_registry(wrapper);
+	wl_proxy_wrapper_destroy(wrapper);
+	if (!w->reg) {
+		return -ENOMEM;
+	}
+	wl_registry_add_listener(w->reg, &registry_listener, w);
+	/* globals, then the events of what was bound (output name) */
+	int r = wl_sync_bounded(w->d, w->q, SYNC_MS);
+	if (r == 0) {
+		r = wl_sync_bounded(w->d, w->q, SYNC_MS);
+	}
+	if (r < 0) {
+		snprintf(why, why_len, "the Wayland compositor does not answer");
+		return r;
+	}
+	if (!w->screencopy || !w->shm) {
+		snprintf(why, why_len,
+		         "the Wayland compositor offers no zwlr_screencopy_manager_v1 (wlroots "
+		         "screen capture)");
+		return -ENOTSUP;
+	}
+	if (!w->output) {
+		snprintf(why, why_len, "the Wayland compositor has no output");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+int capture_wlroots_probe(const char *display, char *why, size_t why_len)
+{
+	struct wlr *w = calloc(1, sizeof(*w));
+	if (!w) {
+		return -ENOMEM;
+	}
+	w->base.ops = &wlr_ops;
+	w->epfd = -1;
+	w->evfd = -1;
+	int r = connect_display(w, display, why, why_len);
+	wlr_destroy(&w->base);
+	return r;
+}
+
+struct capture *capture_wlroots_open(const char *display, char *why, size_t why_len, int *err)
+{
+	struct wlr *w = calloc(1, sizeof(*w));
+	if (!w) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	w->base.ops = &wlr_ops;
+	w->epfd = -1;
+	w->evfd = -1;
+	int r = connect_display(w, display, why, why_len);
+	if (r == 0) {
+		r = make_fds(w);
+	}
+	if (r == 0) {
+		w->input = wl_input_create(w->d, w->seat, w->output, w->pointers, w->keyboards, &r);
+		if (!w->input) {
+			snprintf(why, why_len, "remote input could not be set up (%s)",
+			         strerror(-r));
+		}
+	}
+	if (r == 0) {
+		struct wl_copy_sink sink = {.ctx = w, .frame = on_frame, .failed = on_copy_failed};
+		w->copy = wl_copy_screencopy_create(w->shm, w->screencopy, w->output, &sink, &r);
+	}
+	/* the first picture, so size() and grab() mean something from the start */
+	int64_t end = util_clock_ms() + FIRST_FRAME_MS;
+	while (r == 0 && !w->have_frame && !w->dead) {
+		int64_t left = end - util_clock_ms();
+		if (left <= 0) {
+			r = -ETIMEDOUT;
+			snprintf(why, why_len, "the Wayland compositor sent no picture in %d s",
+			         FIRST_FRAME_MS / 1000);
+			break;
+		}
+		r = wl_sync_bounded(w->d, w->q, (int)left);
+	}
+	if (r == 0 && w->dead) {
+		r = w->dead;
+		snprintf(why, why_len, "the Wayland compositor refused to copy the screen (%s)",
+		         strerror(-r));
+	}
+	if (r < 0) {
+		wlr_destroy(&w->base);
+		*err = r;
+		return NULL;
+	}
+	util_wake_poke(w->evfd); /* whatever the waits above read is processed */
+	return &w->base;
+}
