@@ -148,12 +148,14 @@ static void start_copy(struct screencopy *s)
 		fail(s, -ENOTSUP); /* no shared-memory format we can read */
 		return;
 	}
+	/* a new size is a new picture: copy it at once, not when it next changes */
+	bool fresh = s->first || s->w != s->buf_w || s->h != s->buf_h;
 	int r = make_buffer(s);
 	if (r < 0) {
 		fail(s, r);
 		return;
 	}
-	if (s->first) {
+	if (fresh) {
 		zwlr_screencopy_frame_v1_copy(s->frame, s->buffer);
 	} else {
 		zwlr_screencopy_frame_v1_copy_with_damage(s->frame, s->buffer);

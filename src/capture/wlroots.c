@@ -257,6 +257,11 @@ static int pump(struct wlr *w)
 	if (wl_display_dispatch_queue_pending(w->d, w->q) < 0) {
 		return -EPIPE;
 	}
+	/* what the listeners just asked for (the next copy) goes out now: the
+	 * compositor answers nothing until it has it */
+	if (wl_display_flush(w->d) < 0 && errno != EAGAIN) {
+		return -EPIPE;
+	}
 	return wl_display_get_error(w->d) ? -EPIPE : 0;
 }
 

@@ -1,0 +1,369 @@
+/* The wlroots capture back-end against a private headless sway (pixman, as
+ * the unprivileged user rdpshare-wl): open errors, the first full frame at
+ * the output's size, damage and exact pixels for a window of a known
+ * colour, grab() offsets, silence when still, the pointer's motion,
+ * following an output resize, and a clean error when the compositor dies.
+ * The tests share one compositor and one back-end and run in order; the
+ * last one kills the compositor. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "util/clock.h"
+
+#define W 640
+#define H 480
+#define COLOR 0x12c034u /* R 0x12, G 0xc0, B 0x34: catches swapped channels */
+#define USER "rdpshare-wl"
+
+static char dir[64], sock[128];
+static pid_t sway_pid = -1, foot_pid = -1;
+static struct capture *cap;
+
+static pid_t spawn(char *const argv[], char *const envp[])
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int run(const char *cmd)
+{
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool start_sway(void)
+{
+	if (run("id " USER " >/dev/null 2>&1 || useradd -r -M -d /nonexistent -s "
+	        "/usr/sbin/nologin " USER) != 0) {
+		return false;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/rdpshare-wlr-XXXXXX");
+	if (!mkdtemp(dir)) {
+		return false;
+	}
+	char cmd[512], config[128];
+	snprintf(config, sizeof(config), "%s/config", dir);
+	FILE *f = fopen(config, "w");
+	if (!f) {
+		return false;
+	}
+	fprintf(f,
+	        "output HEADLESS-1 resolution %dx%d position 0,0 bg #000000 solid_color\n"
+	        "default_border none\n",
+	        W, H);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "chown -R " USER ": %s && chmod 700 %s", dir, dir);
+	if (run(cmd) != 0) {
+		return false;
+	}
+	char xdg[96];
+	snprintf(xdg, sizeof(xdg), "XDG_RUNTIME_DIR=%s", dir);
+	char *envp[] = {xdg,
+	                "WLR_BACKENDS=headless",
+	                "WLR_RENDERER=pixman",
+	                "WLR_LIBINPUT_NO_DEVICES=1",
+	                "PATH=/usr/bin:/bin",
+	                NULL};
+	char *argv[] = {"/usr/bin/setpriv",
+	                "--reuid=" USER,
+	                "--regid=" USER,
+	                "--clear-groups",
+	                "/usr/bin/sway",
+	                "-c",
+	                config,
+	                NULL};
+	sway_pid = spawn(argv, envp);
+	snprintf(sock, sizeof(sock), "%s/wayland-1", dir);
+	for (int i = 0; i < 100; i++) {
+		struct stat st;
+		if (stat(sock, &st) == 0) {
+			return true;
+		}
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (!start_sway()) {
+		fprintf(stderr, "cannot start sway\n");
+		return -1;
+	}
+	char why[256] = "";
+	int err = 0;
+	cap = capture_wlroots_open(sock, why, sizeof(why), &err);
+	if (!cap) {
+		fprintf(stderr, "capture_wlroots_open: %d: %s\n", err, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	if (cap) {
+		cap->ops->destroy(cap);
+	}
+	if (foot_pid > 0) {
+		kill(foot_pid, SIGKILL);
+		waitpid(foot_pid, NULL, 0);
+	}
+	if (sway_pid > 0) {
+		kill(sway_pid, SIGTERM);
+		waitpid(sway_pid, NULL, 0);
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	run(cmd);
+	return 0;
+}
+
+static int pump(int ms)
+{
+	struct pollfd p = {cap->ops->fd(cap), POLLIN, 0};
+	if (poll(&p, 1, ms) <= 0) {
+		return 0;
+	}
+	return cap->ops->process(cap);
+}
+
+static bool covered(const struct cap_rect *r, int n, int x, int y)
+{
+	for (int i = 0; i < n; i++) {
+		if (x >= r[i].x && x < r[i].x + r[i].w && y >= r[i].y && y < r[i].y + r[i].h) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Collect damage for up to ms until (x, y) is covered; the count. */
+static int damage_until(struct cap_rect *all, int max, int x, int y, int ms)
+{
+	int n = 0;
+	for (int64_t end = util_clock_ms() + ms; util_clock_ms() < end;) {
+		assert_true(pump(50) >= 0);
+		n += cap->ops->take_damage(cap, all + n, max - n > 64 ? 64 : max - n);
+		if (covered(all, n, x, y) || n >= max) {
+			break;
+		}
+	}
+	return n;
+}
+
+static void pixel(int x, int y, uint8_t px[4])
+{
+	struct cap_rect one = {x, y, 1, 1};
+	assert_int_equal(cap->ops->grab(cap, &one, px, 4, x, y), 0);
+}
+
+static void test_open_errors(void **state)
+{
+	(void)state;
+	char why[256] = "";
+	int err = 0;
+	assert_null(capture_wlroots_open("/nonexistent/wayland-9", why, sizeof(why), &err));
+	assert_int_equal(err, -ENXIO);
+	assert_non_null(strstr(why, "/nonexistent/wayland-9"));
+	assert_int_equal(capture_wlroots_probe("/nonexistent/wayland-9", why, sizeof(why)), -ENXIO);
+	assert_int_equal(capture_wlroots_probe(sock, why, sizeof(why)), 0);
+}
+
+static void test_first_damage_is_full(void **state)
+{
+	(void)state;
+	int w = 0, h = 0;
+	cap->ops->size(cap, &w, &h);
+	assert_int_equal(w, W);
+	assert_int_equal(h, H);
+	struct cap_rect r[64];
+	assert_int_equal(cap->ops->take_damage(cap, r, 64), 1);
+	assert_int_equal(r[0].x, 0);
+	assert_int_equal(r[0].y, 0);
+	assert_int_equal(r[0].w, W);
+	assert_int_equal(r[0].h, H);
+	uint8_t px[4];
+	pixel(W - 1, H - 1, px); /* the black background, far from the pointer */
+	assert_int_equal(px[0] | px[1] | px[2], 0);
+}
+
+static void test_window_damage_and_pixels(void **state)
+{
+	(void)state;
+	/* the pointer out of the way, in the top-left corner */
+	struct cap_input mv = {.kind = CAP_INPUT_MOTION, .x = 0, .y = 0};
+	assert_int_equal(cap->ops->inject(cap, &mv), 0);
+	char xdg[96], wl[160];
+	snprintf(xdg, sizeof(xdg), "XDG_RUNTIME_DIR=%s", dir);
+	snprintf(wl, sizeof(wl), "WAYLAND_DISPLAY=%s", sock);
+	char *envp[] = {xdg, wl, "HOME=/tmp", "PATH=/usr/bin:/bin", NULL};
+	char *argv[] = {"/usr/bin/foot",
+	                "-o",
+	                "colors.background=12c034",
+	                "-o",
+	                "cursor.color=12c034 12c034",
+	                "sh",
+	                "-c",
+	                "sleep 600",
+	                NULL};
+	foot_pid = spawn(argv, envp);
+	struct cap_rect all[256];
+	uint8_t px[4] = {0};
+	for (int64_t end = util_clock_ms() + 5000; util_clock_ms() < end;) {
+		damage_until(all, 256, W / 2, H / 2, 200);
+		pixel(W / 2, H / 2, px);
+		if (px[1] == 0xc0) {
+			break;
+		}
+	}
+	assert_int_equal(px[0], COLOR & 0xff);
+	assert_int_equal(px[1], (COLOR >> 8) & 0xff);
+	assert_int_equal(px[2], (COLOR >> 16) & 0xff);
+
+	/* a rect lands at the caller's offset */
+	uint8_t buf[20 * 10 * 4];
+	memset(buf, 0xaa, sizeof(buf));
+	struct cap_rect r = {W - 20, H - 10, 20, 10};
+	assert_int_equal(cap->ops->grab(cap, &r, buf, 20 * 4, W - 20, H - 10), 0);
+	for (int i = 0; i < 20 * 10; i++) {
+		assert_int_equal(buf[i * 4 + 1], 0xc0);
+	}
+	/* a rect reaching past the desktop is cut, nothing written outside */
+	memset(buf, 0xaa, sizeof(buf));
+	struct cap_rect past = {W - 10, H - 5, 20, 10};
+	assert_int_equal(cap->ops->grab(cap, &past, buf, 20 * 4, W - 10, H - 5), 0);
+	assert_int_equal(buf[(0 * 20 + 5) * 4 + 1], 0xc0);
+	assert_int_equal(buf[(0 * 20 + 15) * 4 + 1], 0xaa);
+	assert_int_equal(buf[(7 * 20 + 5) * 4 + 1], 0xaa);
+}
+
+static void test_still_is_silent(void **state)
+{
+	(void)state;
+	struct cap_rect r[64];
+	/* let the window settle */
+	for (int64_t end = util_clock_ms() + 1000; util_clock_ms() < end;) {
+		pump(100);
+		cap->ops->take_damage(cap, r, 64);
+	}
+	int wakeups = 0, n = 0;
+	for (int64_t end = util_clock_ms() + 1500; util_clock_ms() < end;) {
+		struct pollfd p = {cap->ops->fd(cap), POLLIN, 0};
+		if (poll(&p, 1, 100) > 0) {
+			wakeups++;
+			assert_true(cap->ops->process(cap) >= 0);
+		}
+		n += cap->ops->take_damage(cap, r, 64);
+	}
+	assert_int_equal(n, 0);
+	assert_true(wakeups <= 1);
+}
+
+static void test_pointer_motion_damages(void **state)
+{
+	(void)state;
+	struct cap_input mv = {.kind = CAP_INPUT_MOTION, .x = 400, .y = 300};
+	assert_int_equal(cap->ops->inject(cap, &mv), 0);
+	struct cap_rect all[256];
+	int n = damage_until(all, 256, 401, 301, 3000);
+	assert_true(covered(all, n, 401, 301)); /* the cursor drawn at its new place */
+	for (int i = 0; i < n; i++) {
+		assert_true(all[i].w < W || all[i].h < H); /* damage, not whole frames */
+	}
+	struct cap_cursor c;
+	assert_int_equal(cap->ops->cursor(cap, &c), 0);
+	assert_int_equal(c.x, 400);
+	assert_int_equal(c.y, 300);
+	assert_false(c.visible); /* drawn into the picture, not sent apart */
+	/* out-of-range motion is clamped, never an error */
+	struct cap_input far = {.kind = CAP_INPUT_MOTION, .x = 99999, .y = -5};
+	assert_int_equal(cap->ops->inject(cap, &far), 0);
+	assert_int_equal(cap->ops->cursor(cap, &c), 0);
+	assert_int_equal(c.x, W - 1);
+	assert_int_equal(c.y, 0);
+	struct cap_input bad = {.kind = CAP_INPUT_BUTTON, .code = 7};
+	assert_int_equal(cap->ops->inject(cap, &bad), -EINVAL);
+	struct cap_input nokey = {.kind = CAP_INPUT_KEY_SCANCODE, .code = 0x7f, .down = true};
+	assert_int_equal(cap->ops->inject(cap, &nokey), -EINVAL);
+}
+
+static void test_output_resize(void **state)
+{
+	(void)state;
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd),
+	         "SWAYSOCK=$(ls %s/sway-ipc.*.sock | head -n 1) swaymsg output HEADLESS-1 "
+	         "resolution 800x600 >/dev/null",
+	         dir);
+	assert_int_equal(run(cmd), 0);
+	int w = 0, h = 0;
+	struct cap_rect r[64];
+	int n = 0;
+	for (int64_t end = util_clock_ms() + 5000; util_clock_ms() < end && w != 800;) {
+		assert_true(pump(100) >= 0);
+		cap->ops->size(cap, &w, &h);
+		n = cap->ops->take_damage(cap, r, 64);
+	}
+	assert_int_equal(w, 800);
+	assert_int_equal(h, 600);
+	/* the new size arrives as one whole frame */
+	assert_true(n >= 1 && covered(r, n, 0, 0) && covered(r, n, 799, 599));
+}
+
+static void test_compositor_death(void **state)
+{
+	(void)state;
+	kill(sway_pid, SIGKILL);
+	waitpid(sway_pid, NULL, 0);
+	sway_pid = -1;
+	int r = 0;
+	for (int64_t end = util_clock_ms() + 3000; r >= 0 && util_clock_ms() < end;) {
+		r = pump(100);
+	}
+	assert_true(r < 0);
+	uint8_t px[4];
+	struct cap_rect one = {0, 0, 1, 1};
+	assert_true(cap->ops->grab(cap, &one, px, 4, 0, 0) < 0);
+	struct cap_input mv = {.kind = CAP_INPUT_MOTION, .x = 1, .y = 1};
+	assert_true(cap->ops->inject(cap, &mv) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_open_errors),
+	    cmocka_unit_test(test_first_damage_is_full),
+	    cmocka_unit_test(test_window_damage_and_pixels),
+	    cmocka_unit_test(test_still_is_silent),
+	    cmocka_unit_test(test_pointer_motion_damages),
+	    cmocka_unit_test(test_output_resize),
+	    cmocka_unit_test(test_compositor_death),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
