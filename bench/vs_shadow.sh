@@ -17,7 +17,12 @@
 # cell, then a table with rdpshare/shadow ratios and the RSS each viewer past
 # the first costs.
 #   bench/vs_shadow.sh [BUILD_DIR] [SECONDS] [N...]   (default: build 15 1 4 16)
-#   WORKLOADS="still typing" VIEWER_ARGS="--gfx" bench/vs_shadow.sh ...
+#   WORKLOADS="still typing" VIEWER_ARGS="--gfx" DESKTOPS="x11 sway" bench/vs_shadow.sh ...
+# DESKTOPS (default x11): x11 is the Xvfb desktop above; sway is a headless
+# sway (pixman) of the same size shared through the wlroots back-end, with the
+# same X workload clients running in its XWayland (xwork's window is tiled to
+# the whole output there). FreeRDP's shadow server cannot share Wayland, so
+# the sway rows are rdpshare's alone.
 # Installs freerdp3-shadow-x11 if missing (root, scripts/deps.sh --test). Not a test: it measures.
 # Everything runs on this machine: viewers decoding compete with the sharers
 # for the same cores, equally for both.
@@ -37,12 +42,13 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_xvfb SHARED 1920 1080
+DESKTOPS=${DESKTOPS:-x11}
 RESULTS=$WORK/results.jsonl
 
 start_server() { # rdpshare|shadow: sets SRV_PID, TARGET, PW
 	if [ "$1" = rdpshare ]; then
-		start_sharer --display "$SHARED" --password benchpw --limit 64
+		# shellcheck disable=SC2086
+		start_sharer $SHARE_ARGS --password benchpw --limit 64
 		SRV_PID=$SHARER_PID
 		TARGET=127.0.0.1:$PORT
 	else
@@ -138,7 +144,7 @@ print("%.2f %.2f" % (sum(p50) / len(p50) / 1000, sum(p95) / len(p95) / 1000) if 
 import json, sys
 a = sys.argv[1:]
 num = lambda v: None if v == "null" else float(v)
-print(json.dumps({"server": a[0], "workload": a[1], "viewers": int(a[2]),
+print(json.dumps({"desktop": a[16], "server": a[0], "workload": a[1], "viewers": int(a[2]),
     "cpu_percent": round(100.0 * int(a[3]) / int(a[4]) / float(a[5]), 2),
     "fps_per_viewer": float(a[6]), "bytes_per_second_per_viewer": int(a[7]),
     "rss_kb": int(a[8]), "codec": a[9] or None,
@@ -146,9 +152,21 @@ print(json.dumps({"server": a[0], "workload": a[1], "viewers": int(a[2]),
     "typed_matched": int(a[12]), "typed": int(a[13]),
     "damage_to_socket_p50_ms": num(a[14]), "damage_to_socket_p95_ms": num(a[15])}))
 ' "$server" "$workload" "$n" $((t1 - t0)) "$hz" "$SECS" "$fps" "$bytes" "$mem" "$codec" \
-		"$1" "$2" "$3" "$4" "$5" "$6" | tee -a "$RESULTS"
+		"$1" "$2" "$3" "$4" "$5" "$6" "$DESKTOP" | tee -a "$RESULTS"
 }
 
+run_desktop() { # x11|sway
+	DESKTOP=$1
+	if [ "$DESKTOP" = sway ]; then
+		start_sway 1920 1080 xwayland
+		SHARED=$SWAY_XDISPLAY
+		SHARE_ARGS="--backend wlroots"
+		SERVERS=rdpshare
+	else
+		start_xvfb SHARED 1920 1080
+		SHARE_ARGS="--display $SHARED"
+		SERVERS="rdpshare shadow"
+	fi
 for workload in $WORKLOADS; do
 	case $workload in
 	still) start_pattern "$SHARED" ;;
@@ -168,8 +186,9 @@ for workload in $WORKLOADS; do
 	*) fail "unknown workload $workload" ;;
 	esac
 	for n in $COUNTS; do
-		cell rdpshare "$workload" "$n"
-		cell shadow "$workload" "$n"
+		for server in $SERVERS; do
+			cell "$server" "$workload" "$n"
+		done
 	done
 	case $workload in
 	still) kill "$PATTERN" ;;
@@ -178,20 +197,29 @@ for workload in $WORKLOADS; do
 	esac
 	sleep 0.5
 done
+	[ "$DESKTOP" = sway ] && kill "$SWAY_PID" 2>/dev/null
+	return 0
+}
+
+for d in $DESKTOPS; do
+	run_desktop "$d"
+done
 
 python3 - "$RESULTS" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 cells = {}
 for r in rows:
-    cells.setdefault((r["workload"], r["viewers"]), {})[r["server"]] = r
+    w = r["workload"] if r.get("desktop", "x11") == "x11" else r["workload"] + "@" + r["desktop"]
+    cells.setdefault((w, r["viewers"]), {})[r["server"]] = r
 order = {"still": 0, "typing": 1, "drag": 2, "motion": 3}
 metrics = ("cpu_percent", "fps_per_viewer", "bytes_per_second_per_viewer", "rss_kb",
            "typed_to_viewer_p50_ms", "typed_to_viewer_p95_ms",
            "damage_to_socket_p50_ms", "damage_to_socket_p95_ms")
 print("\n| workload | viewers | metric | rdpshare | shadow | rdpshare/shadow |")
 print("|---|---|---|---|---|---|")
-for (w, n), c in sorted(cells.items(), key=lambda k: (order.get(k[0][0], 9), k[0][1])):
+key = lambda k: (k[0][0].partition("@")[2], order.get(k[0][0].partition("@")[0], 9), k[0][1])
+for (w, n), c in sorted(cells.items(), key=key):
     for m in metrics:
         a, b = c.get("rdpshare", {}).get(m), c.get("shadow", {}).get(m)
         if a is None and b is None:
@@ -201,7 +229,7 @@ for (w, n), c in sorted(cells.items(), key=lambda k: (order.get(k[0][0], 9), k[0
 # what a viewer past the first costs in memory, and CPU with N against 1
 print("\n| workload | server | RSS per extra viewer (kB) | CPU(Nmax)/CPU(1) |")
 print("|---|---|---|---|")
-for w in sorted({k[0] for k in cells}, key=lambda x: order.get(x, 9)):
+for w in sorted({k[0] for k in cells}, key=lambda x: (x.partition("@")[2], order.get(x.partition("@")[0], 9))):
     for s in ("rdpshare", "shadow"):
         rs = sorted((n, c[s]) for (ww, n), c in cells.items() if ww == w and s in c)
         if len(rs) < 2:

@@ -124,8 +124,10 @@ enum rdpshare_backend {
  * Only the first size bytes are read; new members are only ever added at the end. */
 struct rdpshare_config {
 	size_t size; /* sizeof(struct rdpshare_config) */
-	/* What to share: NULL = the X display in $DISPLAY; "demo" (or demo=true)
-	 * = the built-in animated demo desktop, no X server needed. */
+	/* What to share: the X display (x11) or the Wayland socket name or path
+	 * (wlroots; its first output is shared) of the back-end below; NULL =
+	 * $DISPLAY or $WAYLAND_DISPLAY. "demo" (or demo=true) = the built-in
+	 * animated demo desktop, no display needed. */
 	const char *display;
 	bool demo;
 	int demo_width, demo_height; /* 0: 1024x768 */

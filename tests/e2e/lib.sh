@@ -200,13 +200,17 @@ wait_same_picture() {
 
 json_field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" | head -n1 | tr -d '"'; }
 
-# start_sway WIDTH HEIGHT: a headless sway (pixman renderer, no input devices)
-# as an unprivileged user, since sway refuses to run as root. Sets SWAY_PID,
-# SWAY_RUN (its runtime dir), WAYLAND_DISPLAY (absolute socket path, which
-# libwayland takes as is) and SWAYSOCK (its IPC socket), exported.
+# start_sway WIDTH HEIGHT [xwayland]: a headless sway (pixman renderer, no
+# input devices) as an unprivileged user, since sway refuses to run as root.
+# Sets SWAY_PID, SWAY_RUN (its runtime dir), WAYLAND_DISPLAY (absolute socket
+# path, which libwayland takes as is) and SWAYSOCK (its IPC socket),
+# exported. XWayland stays off (a killed sway would leave its X socket
+# behind) unless asked for: then SWAY_XDISPLAY is its X display.
 SWAY_USER=rdpshare-wl
 start_sway() {
-	local w=$1 h=$2
+	local w=$1 h=$2 xw=disable before
+	[ "${3:-}" = xwayland ] && xw=force
+	before=$(ls /tmp/.X11-unix/ 2>/dev/null)
 	id "$SWAY_USER" >/dev/null 2>&1 ||
 		useradd -r -M -d /nonexistent -s /usr/sbin/nologin "$SWAY_USER" ||
 		fail "cannot create the user $SWAY_USER for sway"
@@ -216,6 +220,7 @@ start_sway() {
 output HEADLESS-1 resolution ${w}x${h} position 0,0 bg #204060 solid_color
 default_border none
 focus_follows_mouse no
+xwayland $xw
 CONF
 	chown -R "$SWAY_USER": "$SWAY_RUN"
 	chmod 700 "$SWAY_RUN"
@@ -232,6 +237,23 @@ CONF
 	SWAYSOCK=$(ls "$SWAY_RUN"/sway-ipc.*.sock | head -n 1)
 	export SWAYSOCK
 	wait_for 10 swaymsg -t get_outputs || fail "sway IPC does not answer"
+	SWAY_XDISPLAY=""
+	if [ $xw = force ]; then
+		local i x
+		for i in $(seq 1 50); do
+			for x in $(ls /tmp/.X11-unix/ 2>/dev/null); do
+				echo "$before" | grep -qx "$x" || SWAY_XDISPLAY=":${x#X}"
+			done
+			[ -n "$SWAY_XDISPLAY" ] && break
+			sleep 0.1
+		done
+		[ -n "$SWAY_XDISPLAY" ] || fail "sway started no XWayland"
+		# XWayland admits only its own user: let root's clients in
+		wait_for 10 setpriv --reuid="$SWAY_USER" --regid="$SWAY_USER" --clear-groups \
+			env DISPLAY="$SWAY_XDISPLAY" xhost +si:localuser:root ||
+			fail "cannot open XWayland $SWAY_XDISPLAY to root"
+		wait_for 10 xdpyinfo -display "$SWAY_XDISPLAY" || fail "XWayland $SWAY_XDISPLAY does not answer"
+	fi
 }
 
 # sway_client CMD...: run a Wayland client on the test's sway (as root, which

@@ -72,7 +72,7 @@ static bool start_sway(void)
 	}
 	fprintf(f,
 	        "output HEADLESS-1 resolution %dx%d position 0,0 bg #000000 solid_color\n"
-	        "default_border none\n",
+	        "default_border none\nxwayland disable\n",
 	        W, H);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "chown -R " USER ": %s && chmod 700 %s", dir, dir);
