@@ -503,6 +503,12 @@ int rdpshare_invitation_attendee_count(const rdpshare_invitation *inv);
 bool rdpshare_session_get_filter_enabled(const rdpshare_session *s);
 /* Raises filter_updated when the state changes. */
 int rdpshare_session_set_filter_enabled(rdpshare_session *s, bool enabled);
+/* Our addition: does this desktop list its windows, so the filter can show
+ * some? False for the demo desktop, GNOME (Mutter tells no window
+ * positions) and wlroots compositors without sway's IPC; there the filter on
+ * shows only the background colour. *why (may be NULL) gets a sentence for
+ * the user when false (static storage). */
+bool rdpshare_session_has_window_list(const rdpshare_session *s, const char **why);
 
 int rdpshare_session_app_count(rdpshare_session *s);
 rdpshare_app *rdpshare_session_app_at(rdpshare_session *s, int index);

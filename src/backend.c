@@ -111,6 +111,22 @@ int backend_open(enum rdpshare_backend b, const char *display, int demo_w, int d
 	return RDPSHARE_OK;
 }
 
+const char *backend_no_windows_why(enum rdpshare_backend b)
+{
+	switch (b) {
+	case RDPSHARE_BACKEND_DEMO:
+		return "the demo desktop has no windows";
+	case RDPSHARE_BACKEND_GNOME:
+		return "GNOME (Mutter) tells no application where its windows are, so rdpshare "
+		       "cannot show some and hide the rest";
+	case RDPSHARE_BACKEND_WLROOTS:
+		return "rdpshare reads the windows of a wlroots compositor from sway's IPC, and "
+		       "there is none ($SWAYSOCK is not set or does not answer)";
+	default:
+		return "this desktop lists no windows";
+	}
+}
+
 const char *rdpshare_backend_name(enum rdpshare_backend b)
 {
 	static const char *const names[] = {"auto", "x11", "wlroots", "gnome", "demo"};

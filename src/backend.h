@@ -23,4 +23,8 @@ int backend_open(enum rdpshare_backend b, const char *display, int demo_w, int d
                  void (*on_change)(void *ctx), void *ctx, struct capture **cap,
                  struct clipboard **board, char *why, size_t why_len);
 
+/* Why back-end b has no window list (the filter then shows nothing), for a
+ * capture whose windows operation is NULL. Static storage. */
+const char *backend_no_windows_why(enum rdpshare_backend b);
+
 #endif

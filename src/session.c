@@ -111,6 +111,15 @@ static int open_capture(rdpshare_session *s)
 	return RDPSHARE_OK;
 }
 
+bool rdpshare_session_has_window_list(const rdpshare_session *s, const char **why)
+{
+	bool has = s && s->capture && s->capture->ops->windows;
+	if (why) {
+		*why = has ? NULL : backend_no_windows_why(s ? s->backend : RDPSHARE_BACKEND_AUTO);
+	}
+	return has;
+}
+
 enum rdpshare_backend rdpshare_session_get_backend(const rdpshare_session *s)
 {
 	return s ? s->backend : RDPSHARE_BACKEND_AUTO;

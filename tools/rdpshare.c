@@ -923,6 +923,12 @@ int main(int argc, char **argv)
 	apps_init(o.json, o.apps, o.n_apps);
 	apps_callbacks(&cb);
 	rdpshare_session *s = create_session(&o, &cb);
+	const char *no_windows = NULL;
+	if (o.n_apps > 0 && !rdpshare_session_has_window_list(s, &no_windows)) {
+		char what[512];
+		snprintf(what, sizeof(what), "--app: %s", no_windows);
+		die(what, RDPSHARE_E_UNSUPPORTED);
+	}
 	if (o.n_apps > 0 && (r = rdpshare_session_set_filter_enabled(s, true)) != RDPSHARE_OK) {
 		die("--app", r);
 	}

@@ -67,6 +67,9 @@ rc=$?
 [ "$rc" = 2 ] || fail "a bad --backend name: exit $rc, wanted 2 (usage)"
 grep -q -- "--backend wants" "$WORK/bad-name.err" || fail "a bad --backend name is not explained"
 
+# the application filter where the desktop lists no windows: said, not a blank picture
+expect_refusal demo-app "the demo desktop has no windows" -- --demo --app xterm
+
 # what is there is found
 expect_desktop x11 x11 DISPLAY="$XD" --
 expect_desktop demo demo --
