@@ -185,10 +185,13 @@ build-fuzz/fuzz_ctl: tools/parse.c
 build-fuzz/fuzz_vcframe: tools/rdpview/framing.c
 build-fuzz/fuzz_changuard: src/rdp/chan_guard.c
 build-fuzz/fuzz_throttle: src/throttle.c
+build-fuzz/fuzz_swaytree: src/capture/swaytree.c
+# and the libraries such a parser needs (none for the helpers)
+build-fuzz/fuzz_swaytree: FUZZ_LIBS := -ljson-c
 build-fuzz/fuzz_%: fuzz/fuzz_%.c build-fuzz/libutil-fuzz.a
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
-		-o $@ $(filter %.c,$^) build-fuzz/libutil-fuzz.a
+		-o $@ $(filter %.c,$^) build-fuzz/libutil-fuzz.a $(FUZZ_LIBS)
 
 soak: tests fuzz
 	$(MAKE) SAN=1 BUILD=build-asan tests
