@@ -29,6 +29,8 @@
 #include <wayland-client.h>
 
 #include "capture/damage.h"
+#include "capture/swayipc.h"
+#include "capture/swaysock.h"
 #include "capture/wl_copy.h"
 #include "capture/wl_input.h"
 #include "capture/wl_sync.h"
@@ -59,6 +61,7 @@ struct wlr {
 	int dead; /* 0 or the negative errno that ended us */
 	struct wl_copy *copy;
 	struct wl_input *input;
+	struct swayipc *ipc; /* the window list, where sway's IPC answers */
 	/* the desktop as last copied */
 	uint8_t *image;
 	int w, h;
@@ -281,6 +284,15 @@ static int wlr_process(struct capture *c)
 	}
 	bool changed = w->changed;
 	w->changed = false;
+	if (w->ipc) {
+		r = swayipc_process(w->ipc);
+		if (r == 1) {
+			changed = true;
+		} else if (r < 0 && r != -ETIMEDOUT) {
+			w->dead = r; /* sway went away: its display with it */
+			return r;
+		}
+	}
 	return changed ? 1 : 0;
 }
 
@@ -357,12 +369,30 @@ static int wlr_inject(struct capture *c, const struct cap_input *in)
 	return r;
 }
 
+static int wlr_windows(struct capture *c, const struct cap_window **out, uint64_t *serial)
+{
+	return swayipc_windows(wlr_of(c)->ipc, out, serial);
+}
+
+static int wlr_raise(struct capture *c, uint32_t id)
+{
+	struct wlr *w = wlr_of(c);
+	return w->dead ? w->dead : swayipc_raise(w->ipc, id);
+}
+
+static int wlr_focus(struct capture *c, uint32_t *id)
+{
+	struct wlr *w = wlr_of(c);
+	return w->dead ? w->dead : swayipc_focus(w->ipc, id);
+}
+
 static void wlr_destroy(struct capture *c)
 {
 	struct wlr *w = wlr_of(c);
 	if (!w) {
 		return;
 	}
+	swayipc_destroy(w->ipc);
 	wl_input_destroy(w->input);
 	if (w->copy) {
 		w->copy->ops->destroy(w->copy);
@@ -415,6 +445,42 @@ static const struct capture_ops wlr_ops = {
     .inject = wlr_inject,
     .destroy = wlr_destroy,
 };
+
+/* the same with sway's window list, for the application filter */
+static const struct capture_ops wlr_sway_ops = {
+    .fd = wlr_fd,
+    .process = wlr_process,
+    .take_damage = wlr_take_damage,
+    .grab = wlr_grab,
+    .size = wlr_size,
+    .cursor = wlr_cursor,
+    .inject = wlr_inject,
+    .windows = wlr_windows,
+    .raise = wlr_raise,
+    .focus = wlr_focus,
+    .destroy = wlr_destroy,
+};
+
+/* The window list where sway answers; without it the back-end shares the
+ * picture and input alone (rdpshare_session_has_window_list says why). */
+static int open_windows(struct wlr *w, const char *display)
+{
+	char path[600];
+	if (!swaysock_find(display, path, sizeof(path))) {
+		return 0;
+	}
+	int err = 0;
+	w->ipc = swayipc_create(path, w->output_name[0] ? w->output_name : NULL, &err);
+	if (!w->ipc) {
+		return err == -ENOMEM ? err : 0;
+	}
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = swayipc_fd(w->ipc)};
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) {
+		return -errno;
+	}
+	w->base.ops = &wlr_sway_ops;
+	return 0;
+}
 
 /* ---- opening ---- */
 
@@ -512,6 +578,9 @@ struct capture *capture_wlroots_open(const char *display, char *why, size_t why_
 	int r = connect_display(w, display, why, why_len);
 	if (r == 0) {
 		r = make_fds(w);
+	}
+	if (r == 0) {
+		r = open_windows(w, display);
 	}
 	if (r == 0) {
 		w->input = wl_input_create(w->d, w->seat, w->output, w->pointers, w->keyboards, &r);
