@@ -1,7 +1,9 @@
-/* The sharer's clipboard: the X CLIPBOARD selection as UTF-8 text, read
- * when another X client takes it (XFixes tells us, no polling) and owned by
- * us when a viewer copies something. Its own X connection and thread, so it
- * never waits on capture or on a viewer. Knows no protocol. */
+/* The sharer's clipboard as UTF-8 text, read when another client takes it
+ * (no polling) and owned by us when a viewer copies something: the X
+ * CLIPBOARD selection (XFixes tells us), or on wlroots compositors the
+ * Wayland selection through wlr-data-control. Each has its own display
+ * connection and thread, so it never waits on capture or on a viewer; the
+ * calls below are the same for both. Knows no protocol. */
 #ifndef RDPSHARE_CLIPBOARD_H
 #define RDPSHARE_CLIPBOARD_H
 
@@ -16,6 +18,18 @@ struct clipboard;
  * *err (negative errno) on failure. */
 struct clipboard *clipboard_x11_open(const char *display, void (*on_change)(void *ctx), void *ctx,
                                      int *err);
+/* Open on the wlroots compositor at wayland_display (NULL:
+ * $WAYLAND_DISPLAY; a name in $XDG_RUNTIME_DIR or an absolute path), with
+ * the same promises: on_change(ctx) runs on the clipboard's thread when
+ * another client set new text. Text only (text/plain;charset=utf-8,
+ * UTF8_STRING, text/plain). NULL and *err on failure: -ENXIO (no such
+ * display), -ENOTSUP (no wlr-data-control or no seat), -ENOMEM. When the
+ * compositor goes away the thread ends; the calls keep working on the last
+ * text (clipboard_set then fails). */
+struct clipboard *clipboard_wlr_open(const char *wayland_display, void (*on_change)(void *ctx),
+                                     void *ctx, int *err);
+
+/* Stop the clipboard's thread and free it (NULL: nothing). */
 void clipboard_close(struct clipboard *c);
 
 /* The clipboard's text now and its generation (bumped on every change, ours
@@ -24,7 +38,7 @@ uint64_t clipboard_get(struct clipboard *c, char **text);
 /* Only the generation: cheap enough for every wake-up. */
 uint64_t clipboard_gen(struct clipboard *c);
 
-/* Put utf8 on the X clipboard (we own it until another client copies).
+/* Put utf8 on the clipboard (we own it until another client copies).
  * Returns the new generation, or 0 on failure. Thread-safe. */
 uint64_t clipboard_set(struct clipboard *c, const char *utf8);
 

@@ -1,4 +1,4 @@
-#include "capture/clipboard.h"
+#include "capture/clipboard_impl.h"
 
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
@@ -16,7 +16,8 @@
 #include "util/thread.h"
 #include "util/wake.h"
 
-struct clipboard {
+struct x11_clipboard {
+	struct clipboard base; /* first: text, generation, lock, on_change */
 	Display *dpy;
 	struct xguard g;
 	Window win;
@@ -25,31 +26,13 @@ struct clipboard {
 	int cmd_fd;
 	pthread_t thread;
 	atomic_bool stop;
-	void (*on_change)(void *);
-	void *ctx;
-
-	pthread_mutex_t lock; /* guards the fields below */
-	char *text;           /* the clipboard's text as we know it */
-	uint64_t gen;
-	char *pending_set; /* text to own, from clipboard_set */
+	char *pending_set; /* text to own, from clipboard_set (under base.lock) */
 	bool owner;        /* we own CLIPBOARD (thread only) */
 };
 
-static void store(struct clipboard *c, char *text, bool ours)
-{
-	pthread_mutex_lock(&c->lock);
-	free(c->text);
-	c->text = text;
-	c->gen++;
-	pthread_mutex_unlock(&c->lock);
-	if (!ours && c->on_change) {
-		c->on_change(c->ctx);
-	}
-}
-
 /* Another client's selection arrived in our property. INCR transfers (very
  * large texts) are not taken: they exceed what we share anyway. */
-static void read_selection(struct clipboard *c)
+static void read_selection(struct x11_clipboard *c)
 {
 	Atom type;
 	int format;
@@ -64,7 +47,7 @@ static void read_selection(struct clipboard *c)
 		if (text) {
 			memcpy(text, data, n);
 			text[n] = '\0';
-			store(c, text, false);
+			clipboard_store(&c->base, text);
 		}
 	}
 	if (data) {
@@ -72,7 +55,7 @@ static void read_selection(struct clipboard *c)
 	}
 }
 
-static void answer_request(struct clipboard *c, XSelectionRequestEvent *rq)
+static void answer_request(struct x11_clipboard *c, XSelectionRequestEvent *rq)
 {
 	XSelectionEvent ev = {.type = SelectionNotify,
 	                      .display = rq->display,
@@ -88,23 +71,23 @@ static void answer_request(struct clipboard *c, XSelectionRequestEvent *rq)
 		                (unsigned char *)list, 4);
 		ev.property = prop;
 	} else if (rq->target == c->utf8 || rq->target == XA_STRING || rq->target == c->text_atom) {
-		pthread_mutex_lock(&c->lock);
-		const char *t = c->text ? c->text : "";
+		pthread_mutex_lock(&c->base.lock);
+		const char *t = c->base.text ? c->base.text : "";
 		XChangeProperty(c->dpy, rq->requestor, prop,
 		                rq->target == XA_STRING ? XA_STRING : c->utf8, 8, PropModeReplace,
 		                (const unsigned char *)t, (int)strlen(t));
-		pthread_mutex_unlock(&c->lock);
+		pthread_mutex_unlock(&c->base.lock);
 		ev.property = prop;
 	}
 	XSendEvent(c->dpy, rq->requestor, False, 0, (XEvent *)&ev);
 }
 
-static void take_pending(struct clipboard *c)
+static void take_pending(struct x11_clipboard *c)
 {
-	pthread_mutex_lock(&c->lock);
+	pthread_mutex_lock(&c->base.lock);
 	char *t = c->pending_set;
 	c->pending_set = NULL;
-	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_unlock(&c->base.lock);
 	if (!t) {
 		return;
 	}
@@ -115,7 +98,7 @@ static void take_pending(struct clipboard *c)
 
 static void *clip_main(void *arg)
 {
-	struct clipboard *c = arg;
+	struct x11_clipboard *c = arg;
 	while (!atomic_load(&c->stop) && !c->g.dead) {
 		XFlush(c->dpy);
 		struct pollfd pfd[2] = {{ConnectionNumber(c->dpy), POLLIN, 0},
@@ -152,16 +135,43 @@ static void *clip_main(void *arg)
 	return NULL;
 }
 
+static int own(struct clipboard *base, const char *utf8)
+{
+	struct x11_clipboard *c = (struct x11_clipboard *)base;
+	char *t = strdup(utf8);
+	if (!t) {
+		return -ENOMEM;
+	}
+	free(c->pending_set);
+	c->pending_set = t;
+	util_wake_poke(c->cmd_fd);
+	return 0;
+}
+
+static void destroy(struct clipboard *base)
+{
+	struct x11_clipboard *c = (struct x11_clipboard *)base;
+	atomic_store(&c->stop, true);
+	util_wake_poke(c->cmd_fd);
+	pthread_join(c->thread, NULL);
+	XDestroyWindow(c->dpy, c->win);
+	XCloseDisplay(c->dpy);
+	close(c->cmd_fd);
+	clipboard_finish(&c->base);
+	free(c->pending_set);
+	free(c);
+}
+
+static const struct clipboard_ops x11_ops = {.own = own, .destroy = destroy};
+
 struct clipboard *clipboard_x11_open(const char *display, void (*on_change)(void *), void *ctx,
                                      int *err)
 {
-	struct clipboard *c = calloc(1, sizeof(*c));
+	struct x11_clipboard *c = calloc(1, sizeof(*c));
 	if (!c) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	c->on_change = on_change;
-	c->ctx = ctx;
 	c->cmd_fd = util_wake_create();
 	c->dpy = XOpenDisplay(display);
 	int fixes_error;
@@ -178,7 +188,7 @@ struct clipboard *clipboard_x11_open(const char *display, void (*on_change)(void
 		return NULL;
 	}
 	xguard_install(c->dpy, &c->g); /* a dead X server must not end the process */
-	pthread_mutex_init(&c->lock, NULL);
+	clipboard_init(&c->base, &x11_ops, on_change, ctx);
 	c->win = XCreateSimpleWindow(c->dpy, DefaultRootWindow(c->dpy), -10, -10, 1, 1, 0, 0, 0);
 	c->clipboard = XInternAtom(c->dpy, "CLIPBOARD", False);
 	c->utf8 = XInternAtom(c->dpy, "UTF8_STRING", False);
@@ -195,65 +205,9 @@ struct clipboard *clipboard_x11_open(const char *display, void (*on_change)(void
 		*err = -ENOMEM;
 		XCloseDisplay(c->dpy);
 		close(c->cmd_fd);
-		pthread_mutex_destroy(&c->lock);
+		clipboard_finish(&c->base);
 		free(c);
 		return NULL;
 	}
-	return c;
-}
-
-void clipboard_close(struct clipboard *c)
-{
-	if (!c) {
-		return;
-	}
-	atomic_store(&c->stop, true);
-	util_wake_poke(c->cmd_fd);
-	pthread_join(c->thread, NULL);
-	XDestroyWindow(c->dpy, c->win);
-	XCloseDisplay(c->dpy);
-	close(c->cmd_fd);
-	pthread_mutex_destroy(&c->lock);
-	free(c->text);
-	free(c->pending_set);
-	free(c);
-}
-
-uint64_t clipboard_get(struct clipboard *c, char **text)
-{
-	pthread_mutex_lock(&c->lock);
-	*text = c->text ? strdup(c->text) : NULL;
-	uint64_t gen = c->gen;
-	pthread_mutex_unlock(&c->lock);
-	return gen;
-}
-
-uint64_t clipboard_gen(struct clipboard *c)
-{
-	pthread_mutex_lock(&c->lock);
-	uint64_t gen = c->gen;
-	pthread_mutex_unlock(&c->lock);
-	return gen;
-}
-
-uint64_t clipboard_set(struct clipboard *c, const char *utf8)
-{
-	if (strlen(utf8) > CLIPBOARD_MAX_TEXT) {
-		return 0;
-	}
-	char *t = strdup(utf8), *own = strdup(utf8);
-	if (!t || !own) {
-		free(t);
-		free(own);
-		return 0;
-	}
-	pthread_mutex_lock(&c->lock);
-	free(c->text);
-	c->text = t;
-	uint64_t gen = ++c->gen;
-	free(c->pending_set);
-	c->pending_set = own;
-	pthread_mutex_unlock(&c->lock);
-	util_wake_poke(c->cmd_fd);
-	return gen;
+	return &c->base;
 }

@@ -5,12 +5,13 @@
  * and SWAYSOCK are absolute paths into it. Every process started here is
  * stopped by pid, and dies with the test if the test dies first
  * (PR_SET_PDEATHSIG; setpriv sets it for sway after changing user). Header
- * only: each test includes it once. */
+ * only (static inline: a test uses what it needs). */
 #ifndef RDPSHARE_TEST_SWAY_HEADLESS_H
 #define RDPSHARE_TEST_SWAY_HEADLESS_H
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -33,7 +34,7 @@ struct headless_sway {
 	char client_run[96]; /* XDG_RUNTIME_DIR of the clients we start */
 };
 
-static bool sway_find(struct headless_sway *s)
+static inline bool sway_find(struct headless_sway *s)
 {
 	DIR *d = opendir(s->run);
 	if (!d) {
@@ -56,7 +57,7 @@ static bool sway_find(struct headless_sway *s)
 
 /* Start sway with one output of w x h and the config lines extra (NULL:
  * none); false (and a message) on failure. */
-static bool sway_start(struct headless_sway *s, int w, int h, const char *extra)
+static inline bool sway_start(struct headless_sway *s, int w, int h, const char *extra)
 {
 	memset(s, 0, sizeof(*s));
 	s->pid = -1;
@@ -102,6 +103,7 @@ static bool sway_start(struct headless_sway *s, int w, int h, const char *extra)
 		return false;
 	}
 	if (s->pid == 0) {
+		setpgid(0, 0); /* sway and its swaybg end together (sway_reap) */
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd >= 0) {
 			dup2(fd, 1);
@@ -146,18 +148,24 @@ static bool sway_start(struct headless_sway *s, int w, int h, const char *extra)
 	return false;
 }
 
-/* Run argv as a Wayland client of s (as the test's user); its pid. */
-static pid_t sway_client(struct headless_sway *s, char *const argv[])
+/* Run argv as a Wayland client of s (as the test's user) in its own
+ * process group, stdin from in (NULL: /dev/null), stdout to the fd out (-1:
+ * /dev/null); its pid. */
+static inline pid_t sway_client_io(struct headless_sway *s, char *const argv[], const char *in,
+                                   int out)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
+		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		int fd = open("/dev/null", O_RDWR);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
+		int null = open("/dev/null", O_RDWR);
+		int fd = in ? open(in, O_RDONLY) : null;
+		if (fd < 0 || null < 0) {
+			_exit(126);
 		}
+		dup2(fd, 0);
+		dup2(out >= 0 ? out : null, 1);
+		dup2(null, 2);
 		setenv("WAYLAND_DISPLAY", s->wayland, 1);
 		setenv("XDG_RUNTIME_DIR", s->client_run, 1);
 		unsetenv("DISPLAY");
@@ -167,25 +175,74 @@ static pid_t sway_client(struct headless_sway *s, char *const argv[])
 	return pid;
 }
 
-/* Stop pid (SIGTERM, then SIGKILL after a second) and reap it. */
-static void sway_reap(pid_t pid)
+static inline pid_t sway_client(struct headless_sway *s, char *const argv[])
+{
+	return sway_client_io(s, argv, NULL, -1);
+}
+
+/* Stop pid and its process group (SIGTERM, then SIGKILL after a second)
+ * and reap it. */
+static inline void sway_reap(pid_t pid)
 {
 	if (pid <= 0) {
 		return;
 	}
+	kill(-pid, SIGTERM);
 	kill(pid, SIGTERM);
 	for (int i = 0; i < 100; i++) {
 		if (waitpid(pid, NULL, WNOHANG) == pid) {
+			kill(-pid, SIGKILL); /* what the group leader left behind */
 			return;
 		}
 		usleep(10 * 1000);
 	}
+	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 }
 
+/* Run argv as a client and collect its stdout (at most size - 1 bytes, NUL
+ * added) until it exits or ms pass; its exit status, -1 when it had to be
+ * stopped. */
+static inline int sway_run(struct headless_sway *s, char *const argv[], char *buf, size_t size,
+                           int ms)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		return -1;
+	}
+	pid_t pid = sway_client_io(s, argv, NULL, p[1]);
+	close(p[1]);
+	size_t n = 0;
+	struct pollfd pfd = {p[0], POLLIN, 0};
+	for (int waited = 0; waited < ms && poll(&pfd, 1, 50) >= 0; waited += 50) {
+		if (!(pfd.revents & (POLLIN | POLLHUP))) {
+			continue;
+		}
+		ssize_t r = read(p[0], buf + n, size - 1 - n);
+		if (r <= 0) {
+			break;
+		}
+		n += (size_t)r;
+		if (n == size - 1) {
+			break;
+		}
+	}
+	buf[n] = '\0';
+	close(p[0]);
+	int st = 0;
+	for (int i = 0; i < 40; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		}
+		usleep(50 * 1000);
+	}
+	sway_reap(pid);
+	return -1;
+}
+
 /* Stop sway (when still running) and remove its dir. */
-static void sway_stop(struct headless_sway *s)
+static inline void sway_stop(struct headless_sway *s)
 {
 	sway_reap(s->pid);
 	s->pid = -1;
