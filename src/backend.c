@@ -97,6 +97,10 @@ int backend_open(enum rdpshare_backend b, const char *display, int demo_w, int d
 		break;
 	case RDPSHARE_BACKEND_WLROOTS:
 		*cap = capture_wlroots_open(display, why, why_len, &err);
+		if (*cap) {
+			/* wlr-data-control; without it the clipboard stays off */
+			*board = clipboard_wlr_open(display, on_change, ctx, &cerr);
+		}
 		break;
 	case RDPSHARE_BACKEND_GNOME:
 		snprintf(why, why_len, "the GNOME back-end is not part of this build");

@@ -33,6 +33,7 @@ struct swayipc {
 	int ev;       /* subscribed to events; its replies are only counted */
 	int cmd;      /* get_tree and commands; -1 until (re)connected */
 	int timer;
+	bool armed; /* the one-shot refresh timer runs */
 	int ep;
 	unsigned char hdr[HEADER_LEN]; /* the event being read: header, then */
 	size_t hdr_have;
@@ -371,6 +372,7 @@ int swayipc_process(struct swayipc *s)
 	uint64_t ticks;
 	if (read(s->timer, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks)) {
 		s->dirty = true;
+		s->armed = false;
 	}
 	int r = read_events(s);
 	if (r < 0) {
@@ -378,6 +380,19 @@ int swayipc_process(struct swayipc *s)
 		return r;
 	}
 	return s->dirty ? refresh(s) : 0;
+}
+
+void swayipc_touch(struct swayipc *s)
+{
+	if (!s || s->dead || s->armed) {
+		return;
+	}
+	/* one fetch per period at most, however much changes: a one-shot timer,
+	 * so a still screen costs no wake-up at all */
+	struct itimerspec once = {{0, 0}, {0, SWAYIPC_REFRESH_MS * 1000000L}};
+	if (timerfd_settime(s->timer, 0, &once, NULL) == 0) {
+		s->armed = true;
+	}
 }
 
 int swayipc_fd(struct swayipc *s)
@@ -454,12 +469,9 @@ static int watch(struct swayipc *s)
 	if (s->ep < 0 || s->timer < 0) {
 		return -errno;
 	}
-	struct itimerspec every = {{0, SWAYIPC_REFRESH_MS * 1000000L},
-	                           {0, SWAYIPC_REFRESH_MS * 1000000L}};
 	struct epoll_event e1 = {.events = EPOLLIN, .data.fd = s->ev};
 	struct epoll_event e2 = {.events = EPOLLIN, .data.fd = s->timer};
-	if (timerfd_settime(s->timer, 0, &every, NULL) < 0 ||
-	    epoll_ctl(s->ep, EPOLL_CTL_ADD, s->ev, &e1) < 0 ||
+	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, s->ev, &e1) < 0 ||
 	    epoll_ctl(s->ep, EPOLL_CTL_ADD, s->timer, &e2) < 0) {
 		return -errno;
 	}

@@ -1,9 +1,11 @@
 /* The window list of one sway output, for the application filter of the
  * wlroots back-end, kept from sway's IPC (the socket in $SWAYSOCK): one
  * connection subscribed to window, workspace and output events, a second
- * one for get_tree and commands. An event, or the refresh timer (floating
- * moves and resizes raise no event in sway 1.7), makes process() fetch the
- * tree again; the serial changes only when the list did. Every round trip
+ * one for get_tree and commands. An event, or a touch (floating moves and
+ * resizes raise no event in sway 1.7, but they do change the picture: the
+ * back-end touches on damage), makes process() fetch the tree again; the
+ * serial changes only when the list did. Nothing happens while nothing
+ * changes. Every round trip
  * is bounded (SWAYIPC_TIMEOUT_MS) and every reply capped
  * (SWAYTREE_MAX_JSON). Like the back-ends, it is used from one thread (the
  * engine's) and needs no locking. */
@@ -15,7 +17,7 @@
 #include "capture/capture.h"
 
 #define SWAYIPC_TIMEOUT_MS 500 /* one request and its reply */
-#define SWAYIPC_REFRESH_MS 250 /* get_tree this often even without events */
+#define SWAYIPC_REFRESH_MS 250 /* after a touch, get_tree this much later (at most this often) */
 
 struct swayipc;
 
@@ -27,7 +29,12 @@ struct swayipc;
  * destroys it with swayipc_destroy. */
 struct swayipc *swayipc_create(const char *sock_path, const char *output, int *err);
 
-/* Readable (level-triggered) while events or the refresh timer wait; an
+/* The screen changed (damage): a window may have moved without an event.
+ * The tree is fetched again SWAYIPC_REFRESH_MS later, once however many
+ * touches come meanwhile. */
+void swayipc_touch(struct swayipc *s);
+
+/* Readable (level-triggered) while events or a touched refresh wait; an
  * epoll set, so it sits in the caller's own epoll set. Never changes. */
 int swayipc_fd(struct swayipc *s);
 

@@ -221,6 +221,7 @@ static void on_frame(void *ctx, const struct wl_copy_frame *f)
 	}
 	w->have_frame = true;
 	w->changed = true;
+	swayipc_touch(w->ipc); /* a floating window may have moved: sway says nothing */
 }
 
 static void on_copy_failed(void *ctx, int err)

@@ -220,7 +220,18 @@ static void test_move_without_event(void **unused)
 	         "swaymsg -s '%s' '[app_id=rdpshare-float] move position 40 30' >/dev/null",
 	         sway.ipc);
 	assert_int_equal(system(cmd), 0);
+	/* the capture back-end saw the picture change */
+	swayipc_touch(ipc);
 	assert_true(pump_until(beta_moved, 3000) >= 0);
+}
+
+/* nothing changes, nothing is touched: no wake-up at all */
+static void test_still_is_silent(void **unused)
+{
+	(void)unused;
+	pump_until(NULL, 500);
+	struct pollfd p = {swayipc_fd(ipc), POLLIN, 0};
+	assert_int_equal(poll(&p, 1, 1200), 0);
 }
 
 static bool only_beta(const struct cap_window *w, int n)
@@ -424,9 +435,10 @@ static void test_hostile_server(void **unused)
 int main(void)
 {
 	const struct CMUnitTest sway_tests[] = {
-	    cmocka_unit_test(test_errors), cmocka_unit_test(test_two_windows),
-	    cmocka_unit_test(test_raise),  cmocka_unit_test(test_move_without_event),
-	    cmocka_unit_test(test_close),  cmocka_unit_test(test_sway_gone),
+	    cmocka_unit_test(test_errors),          cmocka_unit_test(test_two_windows),
+	    cmocka_unit_test(test_raise),           cmocka_unit_test(test_move_without_event),
+	    cmocka_unit_test(test_still_is_silent), cmocka_unit_test(test_close),
+	    cmocka_unit_test(test_sway_gone),
 	};
 	const struct CMUnitTest fake_tests[] = {
 	    cmocka_unit_test(test_hostile_server),
