@@ -6,9 +6,11 @@
 # never shared in its place; an explicit --backend is obeyed or refused.
 . "$(dirname "$0")/lib.sh"
 
-# expect_refusal NAME PATTERN ENV... -- ARGS...: exit 1, no "ready", PATTERN on stderr
-expect_refusal() {
-	local name=$1 pat=$2
+# launch NAME fg|bg ENV... -- ARGS...: rdpshare on loopback with only the
+# ENV given of DISPLAY, WAYLAND_DISPLAY and XDG_SESSION_TYPE; fg waits (its
+# status is the result), bg sets LAUNCHED to its pid
+launch() {
+	local name=$1 mode=$2
 	shift 2
 	local envs=()
 	while [ "$1" != -- ]; do
@@ -16,9 +18,24 @@ expect_refusal() {
 		shift
 	done
 	shift
-	env -u DISPLAY -u WAYLAND_DISPLAY -u XDG_SESSION_TYPE "${envs[@]}" \
-		timeout 20 "$BIN/rdpshare" --listen 127.0.0.1:0 --ctl-socket "$WORK/ctl-$name.sock" \
-		"$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null
+	local cmd=(env -u DISPLAY -u WAYLAND_DISPLAY -u XDG_SESSION_TYPE "${envs[@]}")
+	if [ "$mode" = fg ]; then
+		"${cmd[@]}" timeout 20 "$BIN/rdpshare" --listen 127.0.0.1:0 \
+			--ctl-socket "$WORK/ctl-$name.sock" "$@" \
+			>"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null
+		return
+	fi
+	"${cmd[@]}" "$BIN/rdpshare" --listen 127.0.0.1:0 --ctl-socket "$WORK/ctl-$name.sock" "$@" \
+		>"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
+	LAUNCHED=$!
+	track $LAUNCHED
+}
+
+# expect_refusal NAME PATTERN ENV... -- ARGS...: exit 1, no "ready", PATTERN on stderr
+expect_refusal() {
+	local name=$1 pat=$2
+	shift 2
+	launch "$name" fg "$@"
 	local rc=$?
 	[ "$rc" = 1 ] || fail "$name: exit $rc, wanted 1 ($(cat "$WORK/$name.err"))"
 	grep -q ready "$WORK/$name.out" && fail "$name: became ready"
@@ -30,17 +47,8 @@ expect_refusal() {
 expect_desktop() {
 	local name=$1 want=$2
 	shift 2
-	local envs=()
-	while [ "$1" != -- ]; do
-		envs+=("$1")
-		shift
-	done
-	shift
-	env -u DISPLAY -u WAYLAND_DISPLAY -u XDG_SESSION_TYPE "${envs[@]}" \
-		"$BIN/rdpshare" --listen 127.0.0.1:0 --ctl-socket "$WORK/ctl-$name.sock" "$@" \
-		>"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
-	local pid=$!
-	track $pid
+	launch "$name" bg "$@"
+	local pid=$LAUNCHED
 	wait_for 20 grep -q '^ready' "$WORK/$name.out" || fail "$name: not ready: $(cat "$WORK/$name.err")"
 	grep -q "^desktop: $want\$" "$WORK/$name.out" ||
 		fail "$name: shares $(sed -n 's/^desktop: //p' "$WORK/$name.out"), wanted $want"
