@@ -1,0 +1,100 @@
+/* Set 1 scancodes equal Linux key codes up to 0x58 (both descend from the
+ * PC/AT keyboard); the few above and the E0-prefixed ones need a table. */
+#include "capture/scancode.h"
+
+#include <linux/input-event-codes.h>
+#include <stddef.h>
+#include <stdint.h>
+
+static const struct {
+	uint16_t scancode;
+	uint16_t key;
+} scancode_keys[] = {
+    {0x59, KEY_KPEQUAL},
+    {0x64, KEY_F13},
+    {0x65, KEY_F14},
+    {0x66, KEY_F15},
+    {0x67, KEY_F16},
+    {0x68, KEY_F17},
+    {0x69, KEY_F18},
+    {0x6a, KEY_F19},
+    {0x6b, KEY_F20},
+    {0x6c, KEY_F21},
+    {0x6d, KEY_F22},
+    {0x6e, KEY_F23},
+    {0x70, KEY_KATAKANAHIRAGANA},
+    {0x73, KEY_RO},
+    {0x76, KEY_F24},
+    {0x79, KEY_HENKAN},
+    {0x7b, KEY_MUHENKAN},
+    {0x7d, KEY_YEN},
+    {0x7e, KEY_KPCOMMA},
+    {0x110, KEY_PREVIOUSSONG},
+    {0x119, KEY_NEXTSONG},
+    {0x11c, KEY_KPENTER},
+    {0x11d, KEY_RIGHTCTRL},
+    {0x120, KEY_MUTE},
+    {0x121, KEY_CALC},
+    {0x122, KEY_PLAYPAUSE},
+    {0x124, KEY_STOPCD},
+    {0x12e, KEY_VOLUMEDOWN},
+    {0x130, KEY_VOLUMEUP},
+    {0x132, KEY_HOMEPAGE},
+    {0x135, KEY_KPSLASH},
+    {0x137, KEY_SYSRQ},
+    {0x138, KEY_RIGHTALT},
+    {0x146, KEY_PAUSE},
+    {0x147, KEY_HOME},
+    {0x148, KEY_UP},
+    {0x149, KEY_PAGEUP},
+    {0x14b, KEY_LEFT},
+    {0x14d, KEY_RIGHT},
+    {0x14f, KEY_END},
+    {0x150, KEY_DOWN},
+    {0x151, KEY_PAGEDOWN},
+    {0x152, KEY_INSERT},
+    {0x153, KEY_DELETE},
+    {0x15b, KEY_LEFTMETA},
+    {0x15c, KEY_RIGHTMETA},
+    {0x15d, KEY_COMPOSE},
+    {0x15e, KEY_POWER},
+    {0x15f, KEY_SLEEP},
+    {0x163, KEY_WAKEUP},
+    {0x165, KEY_SEARCH},
+    {0x166, KEY_BOOKMARKS},
+    {0x167, KEY_REFRESH},
+    {0x168, KEY_STOP},
+    {0x169, KEY_FORWARD},
+    {0x16a, KEY_BACK},
+};
+
+int scancode_to_evdev(int code)
+{
+	if (code >= 0x01 && code <= 0x58) {
+		return code;
+	}
+	for (size_t i = 0; i < sizeof(scancode_keys) / sizeof(scancode_keys[0]); i++) {
+		if (scancode_keys[i].scancode == code) {
+			return scancode_keys[i].key;
+		}
+	}
+	return -1;
+}
+
+int scancode_utf16_join(int *high, int unit)
+{
+	unit &= 0xffff;
+	if (unit >= 0xd800 && unit <= 0xdbff) {
+		*high = unit;
+		return 0;
+	}
+	int cp = unit;
+	if (unit >= 0xdc00 && unit <= 0xdfff) {
+		if (!*high) {
+			return 0;
+		}
+		cp = 0x10000 + ((*high - 0xd800) << 10) + (unit - 0xdc00);
+	}
+	*high = 0;
+	return cp;
+}
