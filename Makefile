@@ -18,7 +18,8 @@ SONAME := librdpshare.so.0
 FREERDP_PKGS := freerdp3 freerdp-server3 winpr3
 FREERDP_DIRS := src/rdp src/encode tools/rdpview
 FREERDP_CFLAGS := $(shell pkg-config --cflags $(FREERDP_PKGS))
-SYS_PKGS := x11 xext xdamage xfixes xtst xi xres openssl x264 wayland-client xkbcommon json-c
+SYS_PKGS := x11 xext xdamage xfixes xtst xi xres openssl x264 wayland-client xkbcommon json-c \
+	libsystemd libpipewire-0.3
 PKG_CFLAGS := $(shell pkg-config --cflags $(SYS_PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(FREERDP_PKGS) $(SYS_PKGS))
 # FreeRDP's flags for $< when it lives in one of FREERDP_DIRS
