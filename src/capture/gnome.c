@@ -1,6 +1,7 @@
 /* GNOME capture back-end: Mutter's RemoteDesktop and ScreenCast D-Bus
- * interfaces (gnome_dbus.c) for the session and input, a PipeWire stream of
- * the first monitor (gnome_pw.c) for pixels and the cursor.
+ * interfaces for the session (gnome_dbus.c) and input (gnome_input.c), a
+ * PipeWire stream of the first monitor (gnome_pw.c) for pixels and the
+ * cursor.
  *
  * The engine polls one descriptor: an epoll set of the D-Bus socket (for
  * the events sd-bus asks for, which include POLLOUT while output waits), a
@@ -35,6 +36,7 @@ struct gnome {
 	struct gnome_desk desk;
 	struct gnome_bus *bus;
 	struct gnome_pw *pw;
+	struct gnome_input input;
 	int epfd, evfd, tfd;
 	int bus_fd;
 	int bus_events;        /* what the epoll set waits for on bus_fd */
@@ -88,10 +90,11 @@ static int step(struct gnome *g)
 		return g->dead;
 	}
 	util_wake_drain(g->evfd);
+	/* Disarm the timerfd if it fired (EAGAIN if not): the deadline itself
+	 * is sd_bus_process's business, and rearm() sets the next one. */
 	uint64_t ticks;
-	if (read(g->tfd, &ticks, sizeof(ticks)) < 0) {
-		/* EAGAIN: not due; the deadline is handled by sd_bus_process anyway */
-	}
+	ssize_t got = read(g->tfd, &ticks, sizeof(ticks));
+	(void)got;
 	int r = gnome_bus_process(g->bus);
 	if (r == 0) {
 		r = gnome_pw_process(g->pw);
@@ -176,7 +179,7 @@ static int gnome_inject(struct capture *c, const struct cap_input *in)
 	if (g->dead) {
 		return g->dead;
 	}
-	int r = gnome_bus_inject(g->bus, in, g->desk.w, g->desk.h);
+	int r = gnome_input_inject(&g->input, g->bus, in, g->desk.w, g->desk.h);
 	int e = rearm(g); /* what did not fit in the socket waits for POLLOUT */
 	return r < 0 ? r : e;
 }

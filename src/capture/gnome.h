@@ -1,6 +1,7 @@
 /* The GNOME (Mutter) capture back-end's insides, shared by its files:
  * gnome.c the capture_ops and the epoll set that the engine polls,
- * gnome_dbus.c the RemoteDesktop and ScreenCast sessions and input,
+ * gnome_dbus.c the RemoteDesktop and ScreenCast sessions, gnome_input.c
+ * input through them,
  * gnome_pw.c the PipeWire stream that fills struct gnome_desk. Everything
  * runs on the thread that calls the ops (capture.h), so nothing locks. */
 #ifndef RDPSHARE_CAPTURE_GNOME_H
@@ -47,11 +48,24 @@ uint64_t gnome_bus_deadline(struct gnome_bus *b);
 /* Handle what arrived. 0, or a negative errno once the session is gone
  * (Mutter closed it, left the bus, or the bus went away). */
 int gnome_bus_process(struct gnome_bus *b);
-/* Send in to Mutter without waiting for an answer; w x h is the desktop
- * pointer positions are clamped to. */
-int gnome_bus_inject(struct gnome_bus *b, const struct cap_input *in, int w, int h);
+/* Call member of the remote desktop session with the arguments of types,
+ * without waiting for the answer (sent as "no reply expected"). */
+int gnome_bus_notify(struct gnome_bus *b, const char *member, const char *types, ...);
+/* The stream's object path, which absolute pointer positions refer to. */
+const char *gnome_bus_stream_path(struct gnome_bus *b);
 /* Stop the sessions and disconnect. NULL is fine. */
 void gnome_bus_destroy(struct gnome_bus *b);
+
+/* ---- gnome_input.c: input through the bus ---- */
+struct gnome_input {
+	int wheel[2];          /* wheel amounts short of a notch, per axis */
+	int high_surrogate[2]; /* first halves of UTF-16 pairs, up and down */
+};
+
+/* Send in to Mutter; w x h is the desktop that pointer positions are
+ * clamped to. 0, -EINVAL for what has no equivalent, or the bus's error. */
+int gnome_input_inject(struct gnome_input *st, struct gnome_bus *b, const struct cap_input *in,
+                       int w, int h);
 
 /* ---- gnome_pw.c: the stream (libpipewire) ---- */
 struct gnome_pw;

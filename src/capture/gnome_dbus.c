@@ -6,8 +6,8 @@
  * Mutter ties both sessions to our bus connection: if we vanish it closes
  * them, and if it closes them (or leaves the bus) we say so from
  * gnome_bus_process(). Setting up waits for Mutter's replies (bounded by
- * GNOME_OPEN_TIMEOUT_MS each); input never waits: each Notify* goes out
- * flagged "no reply expected". */
+ * GNOME_OPEN_TIMEOUT_MS each); input (gnome_input.c) never waits: each
+ * Notify* goes out flagged "no reply expected". */
 #include "capture/gnome.h"
 
 #include <errno.h>
@@ -20,9 +20,6 @@
 #include <time.h>
 
 #include <systemd/sd-bus.h>
-#include <xkbcommon/xkbcommon.h>
-
-#include "capture/scancode.h"
 
 #define RD_NAME "org.gnome.Mutter.RemoteDesktop"
 #define RD_PATH "/org/gnome/Mutter/RemoteDesktop"
@@ -36,7 +33,6 @@
 #define CURSOR_MODE_METADATA 2u
 #define CONNECTOR_MAX 64
 #define PATH_MAX_LEN 256
-#define WHEEL_MAX (120 * 20) /* notches kept back at most, as x11.c does */
 
 struct gnome_bus {
 	sd_bus *bus;
@@ -46,8 +42,6 @@ struct gnome_bus {
 	bool have_node;
 	uint32_t node;
 	int dead; /* 0, or what gnome_bus_process reports from now on */
-	int wheel[2];
-	int high_surrogate[2];
 };
 
 static uint64_t now_us(void)
@@ -292,6 +286,28 @@ static int subscribe(struct gnome_bus *b)
 
 /* ---- setting up ---- */
 
+/* The remote desktop session's SessionId, read into out (bounded: Mutter
+ * chooses its length). */
+static int session_id(struct gnome_bus *b, char *out, size_t size)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	const char *id = NULL;
+	int r = sd_bus_get_property(b->bus, b->mutter, b->rd_path, RD_SESSION, "SessionId", &e,
+	                            &reply, "s");
+	if (r >= 0) {
+		r = sd_bus_message_read(reply, "s", &id); /* already inside the variant */
+	} else {
+		r = bus_errno(&e, r);
+	}
+	if (r >= 0) {
+		r = copy_str(out, size, id);
+	}
+	sd_bus_message_unref(reply);
+	sd_bus_error_free(&e);
+	return r;
+}
+
 static int create_sessions(struct gnome_bus *b)
 {
 	sd_bus_message *m = NULL;
@@ -301,13 +317,9 @@ static int create_sessions(struct gnome_bus *b)
 		r = call_for_path(b, m, b->rd_path, sizeof(b->rd_path));
 	}
 	m = sd_bus_message_unref(m);
-	char *id = NULL;
+	char id[PATH_MAX_LEN] = "";
 	if (r >= 0) {
-		sd_bus_error e = SD_BUS_ERROR_NULL;
-		r = sd_bus_get_property_string(b->bus, b->mutter, b->rd_path, RD_SESSION,
-		                               "SessionId", &e, &id);
-		r = r < 0 ? bus_errno(&e, r) : 0;
-		sd_bus_error_free(&e);
+		r = session_id(b, id, sizeof(id));
 	}
 	if (r >= 0) {
 		r = sd_bus_message_new_method_call(b->bus, &m, b->mutter, SC_PATH, SC_NAME,
@@ -320,7 +332,6 @@ static int create_sessions(struct gnome_bus *b)
 		r = call_for_path(b, m, b->sc_path, sizeof(b->sc_path));
 	}
 	m = sd_bus_message_unref(m);
-	free(id);
 	return r < 0 ? r : 0;
 }
 
@@ -368,8 +379,6 @@ static int wait_node(struct gnome_bus *b)
 	return 0;
 }
 
-static int notify(struct gnome_bus *b, const char *member, const char *types, ...);
-
 /* Mutter creates the session's virtual keyboard at its first key press;
  * the keyboard then appears on the seat, and that first key reaches no
  * application, because none has a keyboard with focus yet. Press and
@@ -377,8 +386,10 @@ static int notify(struct gnome_bus *b, const char *member, const char *types, ..
  * types, so the first real key finds the keyboard in place. */
 static int warm_up_keyboard(struct gnome_bus *b)
 {
-	int r = notify(b, "NotifyKeyboardKeycode", "ub", (uint32_t)KEY_RESERVED, 1);
-	return r < 0 ? r : notify(b, "NotifyKeyboardKeycode", "ub", (uint32_t)KEY_RESERVED, 0);
+	int r = gnome_bus_notify(b, "NotifyKeyboardKeycode", "ub", (uint32_t)KEY_RESERVED, 1);
+	return r < 0
+	           ? r
+	           : gnome_bus_notify(b, "NotifyKeyboardKeycode", "ub", (uint32_t)KEY_RESERVED, 0);
 }
 
 int gnome_bus_create(struct gnome_bus **out, uint32_t *node)
@@ -473,8 +484,11 @@ int gnome_bus_process(struct gnome_bus *b)
 
 /* ---- input ---- */
 
-static int notify(struct gnome_bus *b, const char *member, const char *types, ...)
+int gnome_bus_notify(struct gnome_bus *b, const char *member, const char *types, ...)
 {
+	if (b->dead) {
+		return b->dead;
+	}
 	sd_bus_message *m = NULL;
 	int r =
 	    sd_bus_message_new_method_call(b->bus, &m, b->mutter, b->rd_path, RD_SESSION, member);
@@ -492,117 +506,9 @@ static int notify(struct gnome_bus *b, const char *member, const char *types, ..
 	return r < 0 ? r : 0;
 }
 
-static int move_to(struct gnome_bus *b, int x, int y, int w, int h)
+const char *gnome_bus_stream_path(struct gnome_bus *b)
 {
-	x = x < 0 ? 0 : (x >= w ? w - 1 : x);
-	y = y < 0 ? 0 : (y >= h ? h - 1 : y);
-	return notify(b, "NotifyPointerMotionAbsolute", "sdd", b->stream_path, (double)x,
-	              (double)y);
-}
-
-static int button_code(int code)
-{
-	switch (code) {
-	case 1:
-		return BTN_LEFT;
-	case 2:
-		return BTN_MIDDLE;
-	case 3:
-		return BTN_RIGHT;
-	case 8:
-		return BTN_SIDE;
-	case 9:
-		return BTN_EXTRA;
-	default:
-		return -1;
-	}
-}
-
-/* Whole notches go out as discrete steps, fractions wait for more. RDP's
- * positive is up (or right); Mutter's vertical axis 0 counts down. */
-static int inject_wheel(struct gnome_bus *b, const struct cap_input *in)
-{
-	int axis = in->code ? 1 : 0;
-	long acc = (long)b->wheel[axis] + in->amount;
-	acc = acc > WHEEL_MAX ? WHEEL_MAX : (acc < -WHEEL_MAX ? -WHEEL_MAX : acc);
-	int notches = (int)(acc / 120);
-	b->wheel[axis] = (int)(acc - (long)notches * 120);
-	if (notches == 0) {
-		return 0;
-	}
-	return notify(b, "NotifyPointerAxisDiscrete", "ui", (uint32_t)axis,
-	              axis == 0 ? -notches : notches);
-}
-
-static uint32_t keysym_for(int cp)
-{
-	switch (cp) {
-	case 0x0a:
-	case 0x0d:
-		return XKB_KEY_Return;
-	default:
-		break;
-	}
-	if (cp < 0x20 && cp != 0x08 && cp != 0x09 && cp != 0x1b) {
-		return XKB_KEY_NoSymbol;
-	}
-	if (cp >= 0x80 && cp < 0xa0) {
-		return XKB_KEY_NoSymbol;
-	}
-	return xkb_utf32_to_keysym((uint32_t)cp);
-}
-
-/* A character types at once on "down" (press and release); Mutter finds a
- * key for the keysym in its keymap and drops characters it has none for. */
-static int inject_unicode(struct gnome_bus *b, const struct cap_input *in)
-{
-	int cp = scancode_utf16_join(&b->high_surrogate[in->down ? 1 : 0], in->code);
-	if (cp == 0 || !in->down) {
-		return 0;
-	}
-	uint32_t ks = keysym_for(cp);
-	if (ks == XKB_KEY_NoSymbol) {
-		return 0;
-	}
-	int r = notify(b, "NotifyKeyboardKeysym", "ub", ks, 1);
-	if (r >= 0) {
-		r = notify(b, "NotifyKeyboardKeysym", "ub", ks, 0);
-	}
-	return r;
-}
-
-int gnome_bus_inject(struct gnome_bus *b, const struct cap_input *in, int w, int h)
-{
-	if (b->dead) {
-		return b->dead;
-	}
-	if (w <= 0 || h <= 0) {
-		return -EAGAIN;
-	}
-	switch (in->kind) {
-	case CAP_INPUT_KEY_SCANCODE: {
-		int key = scancode_to_evdev(in->code);
-		if (key < 0) {
-			return -EINVAL;
-		}
-		return notify(b, "NotifyKeyboardKeycode", "ub", (uint32_t)key, (int)in->down);
-	}
-	case CAP_INPUT_KEY_UNICODE:
-		return inject_unicode(b, in);
-	case CAP_INPUT_MOTION:
-		return move_to(b, in->x, in->y, w, h);
-	case CAP_INPUT_BUTTON: {
-		int button = button_code(in->code);
-		if (button < 0) {
-			return -EINVAL;
-		}
-		int r = move_to(b, in->x, in->y, w, h);
-		return r < 0 ? r : notify(b, "NotifyPointerButton", "ib", button, (int)in->down);
-	}
-	case CAP_INPUT_WHEEL:
-		return inject_wheel(b, in);
-	}
-	return -EINVAL;
+	return b->stream_path;
 }
 
 void gnome_bus_destroy(struct gnome_bus *b)

@@ -177,6 +177,8 @@ static void take_frame(struct gnome_pw *p, struct spa_buffer *buf)
 	    (hdr && (hdr->flags & SPA_META_HEADER_FLAG_CORRUPTED))) {
 		return; /* a cursor-only update, or nothing usable */
 	}
+	/* MemPtr data is ours to read; MemFd buffers libpipewire mapped once,
+	 * when they were added (PW_STREAM_FLAG_MAP_BUFFERS). */
 	if (sd->type != SPA_DATA_MemFd && sd->type != SPA_DATA_MemPtr) {
 		return;
 	}

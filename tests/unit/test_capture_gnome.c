@@ -372,6 +372,7 @@ static void test_open_destroy(void **state)
 	int err = 0;
 	struct capture *c = capture_gnome_open(&err);
 	if (!c) {
+		fprintf(stderr, "capture_gnome_open: %d\n", err);
 		print_log("mutter");
 	}
 	assert_non_null(c);
@@ -388,6 +389,15 @@ static void test_open_destroy(void **state)
 	for (int64_t end = util_clock_ms() + 10000; bad != 0 && util_clock_ms() < end;) {
 		assert_true(pump(100) >= 0);
 		bad = mismatches(1);
+	}
+	if (bad) {
+		uint8_t px[4];
+		struct cap_rect one = {W / 2, H / 2, 1, 1};
+		c->ops->grab(c, &one, px, 4, W / 2, H / 2);
+		fprintf(stderr, "%d pixels differ; the middle is %02x%02x%02x\n", bad, px[2], px[1],
+		        px[0]);
+		print_log("wlpattern");
+		print_log("mutter");
 	}
 	cap = keep;
 	assert_int_equal(bad, 0);
