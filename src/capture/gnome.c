@@ -40,7 +40,7 @@ struct gnome {
 	int epfd, evfd, tfd;
 	int bus_fd;
 	int bus_events;        /* what the epoll set waits for on bus_fd */
-	uint64_t bus_deadline; /* what tfd is armed for */
+	uint64_t bus_deadline; /* what tfd is armed for; UINT64_MAX: disarmed */
 	int dead;
 };
 
@@ -90,11 +90,13 @@ static int step(struct gnome *g)
 		return g->dead;
 	}
 	util_wake_drain(g->evfd);
-	/* Disarm the timerfd if it fired (EAGAIN if not): the deadline itself
-	 * is sd_bus_process's business, and rearm() sets the next one. */
+	/* A timerfd that fired stays readable until read, and is disarmed
+	 * then: the deadline itself is sd_bus_process's business, and rearm()
+	 * sets the next one even when it is the same (say "now" again). */
 	uint64_t ticks;
-	ssize_t got = read(g->tfd, &ticks, sizeof(ticks));
-	(void)got;
+	if (read(g->tfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks)) {
+		g->bus_deadline = UINT64_MAX;
+	}
 	int r = gnome_bus_process(g->bus);
 	if (r == 0) {
 		r = gnome_pw_process(g->pw);
