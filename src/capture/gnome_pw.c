@@ -201,7 +201,9 @@ static void take_frame(struct gnome_pw *p, struct spa_buffer *buf)
 			if (!spa_meta_region_is_valid(r)) {
 				break;
 			}
-			struct cap_rect c = {r->region.position.x, r->region.position.y,
+			/* Mutter's numbers: bounded before any sum is taken. */
+			struct cap_rect c = {SPA_CLAMP(r->region.position.x, -d->w, d->w),
+			                     SPA_CLAMP(r->region.position.y, -d->h, d->h),
 			                     (int)SPA_MIN(r->region.size.width, (uint32_t)d->w),
 			                     (int)SPA_MIN(r->region.size.height, (uint32_t)d->h)};
 			changed = tiles_update(d->fb, d->stride, src, (int)stride, p->fmt, d->w,
