@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,6 +59,8 @@ static pid_t spawn(const char *name, const char *extra_env, char *const argv[])
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* If the test itself dies before its teardown, so do they. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		int nul = open("/dev/null", O_RDONLY);
 		if (fd >= 0) {
