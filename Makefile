@@ -18,7 +18,8 @@ SONAME := librdpshare.so.0
 FREERDP_PKGS := freerdp3 freerdp-server3 winpr3
 FREERDP_DIRS := src/rdp src/encode tools/rdpview
 FREERDP_CFLAGS := $(shell pkg-config --cflags $(FREERDP_PKGS))
-SYS_PKGS := x11 xext xdamage xfixes xtst xi xres openssl x264 wayland-client xkbcommon json-c
+SYS_PKGS := x11 xext xdamage xfixes xtst xi xres openssl x264 wayland-client xkbcommon json-c \
+	libsystemd libpipewire-0.3
 PKG_CFLAGS := $(shell pkg-config --cflags $(SYS_PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(FREERDP_PKGS) $(SYS_PKGS))
 # FreeRDP's flags for $< when it lives in one of FREERDP_DIRS
@@ -146,6 +147,21 @@ $(BUILD)/tests/refresh_flood: tests/helpers/refresh_flood.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
 		$(shell pkg-config --libs freerdp-client3 freerdp3 winpr3)
+
+# the Wayland pattern client of the GNOME capture test: xdg-shell from the
+# system's wayland-protocols, generated next to our own protocols
+XDG_SHELL_XML := /usr/share/wayland-protocols/stable/xdg-shell/xdg-shell.xml
+$(PROTO_DIR)/xdg-shell-client.h: $(XDG_SHELL_XML)
+	@mkdir -p $(dir $@)
+	wayland-scanner client-header $< $@
+$(PROTO_DIR)/xdg-shell.c: $(XDG_SHELL_XML)
+	@mkdir -p $(dir $@)
+	wayland-scanner private-code $< $@
+$(BUILD)/tests/wlpattern: tests/helpers/wlpattern.c $(PROTO_DIR)/xdg-shell.c \
+		$(PROTO_DIR)/xdg-shell-client.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(PROTO_DIR)/xdg-shell.c \
+		$(shell pkg-config --libs wayland-client xkbcommon)
 
 $(BUILD)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)

@@ -24,6 +24,23 @@ static const char *desktop_name(void)
 	return set(d) ? d : "unknown desktop";
 }
 
+static const char *gnome_why(int err)
+{
+	switch (err) {
+	case -ENXIO:
+		return "GNOME's org.gnome.Mutter.RemoteDesktop and ScreenCast are not on the "
+		       "session bus (not a GNOME session, or DBUS_SESSION_BUS_ADDRESS points "
+		       "elsewhere)";
+	case -ETIMEDOUT:
+		return "Mutter did not answer, or sent no picture, in time";
+	case -ENOTSUP:
+		return "Mutter's screen cast needs PipeWire, a monitor and the RemoteDesktop "
+		       "interface, and one of them is missing (is pipewire running?)";
+	default:
+		return "Mutter's remote desktop session could not be started";
+	}
+}
+
 int backend_resolve(const struct rdpshare_config *config, const char *display,
                     enum rdpshare_backend *out, char *why, size_t why_len)
 {
@@ -41,6 +58,10 @@ int backend_resolve(const struct rdpshare_config *config, const char *display,
 	}
 	if (set(display)) {
 		*out = strchr(display, ':') ? RDPSHARE_BACKEND_X11 : RDPSHARE_BACKEND_WLROOTS;
+		return RDPSHARE_OK;
+	}
+	if (capture_gnome_available()) {
+		*out = RDPSHARE_BACKEND_GNOME;
 		return RDPSHARE_OK;
 	}
 	const char *wl = getenv("WAYLAND_DISPLAY"), *type = getenv("XDG_SESSION_TYPE");
@@ -103,8 +124,11 @@ int backend_open(enum rdpshare_backend b, const char *display, int demo_w, int d
 		}
 		break;
 	case RDPSHARE_BACKEND_GNOME:
-		snprintf(why, why_len, "the GNOME back-end is not part of this build");
-		return RDPSHARE_E_DISPLAY;
+		*cap = capture_gnome_open(&err);
+		if (!*cap) {
+			snprintf(why, why_len, "%s", gnome_why(err));
+		}
+		break;
 	default:
 		snprintf(why, why_len, "no such back-end (%d)", (int)b);
 		return RDPSHARE_E_INVALIDARG;
@@ -164,8 +188,9 @@ int rdpshare_backend_check(const struct rdpshare_config *config, enum rdpshare_b
 			         set(name) ? name : "(none: DISPLAY is not set)");
 			r = RDPSHARE_E_DISPLAY;
 		}
-	} else if (r == RDPSHARE_OK && *out == RDPSHARE_BACKEND_GNOME) {
-		snprintf(msg, sizeof(msg), "the GNOME back-end is not part of this build");
+	} else if (r == RDPSHARE_OK && *out == RDPSHARE_BACKEND_GNOME &&
+	           !capture_gnome_available()) {
+		snprintf(msg, sizeof(msg), "%s", gnome_why(-ENXIO));
 		r = RDPSHARE_E_DISPLAY;
 	}
 	if (r != RDPSHARE_OK && why) {

@@ -122,6 +122,19 @@ struct capture *capture_x11_open(const char *display, int *err);
 /* Can display (NULL: $DISPLAY) be opened? 0 or -ENXIO. */
 int capture_x11_probe(const char *display);
 
+/* Open the GNOME back-end: Mutter's RemoteDesktop and ScreenCast sessions on
+ * the session bus from the environment, the first monitor streamed over
+ * PipeWire. Returns with the first frame in hand. On failure returns NULL
+ * and sets *err to a negative errno (-ENXIO: no org.gnome.Mutter.RemoteDesktop
+ * / ScreenCast on the bus, -ENOTSUP: something required is missing, such as
+ * PipeWire or a monitor, -ETIMEDOUT: Mutter did not answer or stream in
+ * time, -ENOMEM). No windows: the application filter cannot work on it. */
+struct capture *capture_gnome_open(int *err);
+
+/* Whether Mutter's RemoteDesktop name has an owner on the session bus: a
+ * cheap probe for choosing a back-end (waits at most about a second). */
+bool capture_gnome_available(void);
+
 /* The built-in demo desktop of width x height pixels, animated at fps frames a
  * second, with no X server needed. */
 struct capture *capture_demo_open(int width, int height, int fps, int *err);

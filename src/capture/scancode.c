@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <xkbcommon/xkbcommon.h>
+
 /* Extended (0xE0-prefixed) set 1 scancodes and the odd ones above 0x58. */
 static const struct {
 	uint16_t scancode;
@@ -102,7 +104,7 @@ unsigned long scancode_keysym_for(int cp)
 	    cp > 0x10ffff) {
 		return 0;
 	}
-	return cp <= 0xff ? (unsigned long)cp : 0x01000000ul | (unsigned long)cp;
+	return xkb_utf32_to_keysym((uint32_t)cp);
 }
 
 int scancode_utf16_join(int *pending, int unit)

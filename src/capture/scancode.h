@@ -11,8 +11,9 @@ int scancode_to_evdev(int scancode);
 
 /* The keysym a UTF-32 code point types, or 0 where typing makes no sense
  * (controls other than backspace, tab, return and escape, surrogates, beyond
- * U+10FFFF). Latin-1 keysyms are the code points; the rest live at
- * 0x01000000 + U, as X11 and xkbcommon both define. */
+ * U+10FFFF): xkbcommon's keysym for it (Latin-1 keysyms are the code
+ * points, others keep their legacy names like EuroSign, which layouts use,
+ * the rest are 0x01000000 + U), the same numbers in X11. */
 unsigned long scancode_keysym_for(int codepoint);
 
 /* Joins UTF-16 code units into code points: a high surrogate is kept in

@@ -266,3 +266,72 @@ sway_client() {
 
 # grim_shot FILE: the compositor's own screenshot.
 grim_shot() { grim "$1"; }
+
+# start_mutter WIDTH HEIGHT: headless GNOME (mutter 43: --headless --wayland
+# --no-x11 --virtual-monitor) on a private session bus of its own (a
+# dbus-daemon whose config has no service directories, so nothing is
+# activated behind the test's back), with pipewire and wireplumber. Exports
+# DBUS_SESSION_BUS_ADDRESS and MUTTER_WAYLAND (the Wayland display name of
+# its clients); sets MUTTER_PID.
+start_mutter() {
+	local w=$1 h=$2 i
+	local bus="$XDG_RUNTIME_DIR/bus"
+	cat >"$WORK/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=$bus</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/>
+<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
+CONF
+	dbus-daemon --config-file="$WORK/bus.conf" --nofork --nopidfile --nosyslog \
+		>"$WORK/dbus.log" 2>&1 &
+	track $!
+	wait_for 10 test -S "$bus" || fail "dbus-daemon did not start"
+	export DBUS_SESSION_BUS_ADDRESS="unix:path=$bus"
+	export XDG_STATE_HOME="$WORK/state"
+	unset PIPEWIRE_REMOTE PIPEWIRE_RUNTIME_DIR
+	pipewire >"$WORK/pipewire.log" 2>&1 &
+	track $!
+	wait_for 10 test -S "$XDG_RUNTIME_DIR/pipewire-0" || fail "pipewire did not start"
+	wireplumber >"$WORK/wireplumber.log" 2>&1 &
+	track $!
+	MUTTER_WAYLAND=wayland-rdpshare-e2e
+	(unset DISPLAY WAYLAND_DISPLAY
+	exec env GSETTINGS_BACKEND=memory mutter --headless --wayland --no-x11 \
+		--virtual-monitor "${w}x${h}" --wayland-display "$MUTTER_WAYLAND") \
+		>"$WORK/mutter.log" 2>&1 &
+	MUTTER_PID=$!
+	track $MUTTER_PID
+	export MUTTER_WAYLAND
+	for i in $(seq 1 300); do
+		dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+			org.freedesktop.DBus.NameHasOwner string:org.gnome.Mutter.RemoteDesktop 2>/dev/null |
+			grep -q 'boolean true' && return 0
+		kill -0 "$MUTTER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "mutter did not come up on the bus: $(tail -n 5 "$WORK/mutter.log")"
+}
+
+# start_wlpattern: the known picture (tests/helpers/wlpattern) fullscreen on
+# mutter, logging the input it gets; sets WLPATTERN (pid; SIGUSR1 switches
+# the picture).
+start_wlpattern() {
+	WAYLAND_DISPLAY=$MUTTER_WAYLAND "$BIN/tests/wlpattern" >"$WORK/wlpattern.log" 2>&1 &
+	WLPATTERN=$!
+	track $WLPATTERN
+	wait_for 15 grep -q '^drawn' "$WORK/wlpattern.log" ||
+		fail "wlpattern did not draw: $(tail -n 5 "$WORK/wlpattern.log")"
+}
+
+# pattern_png W H FILE [box]: what wlpattern shows (its bars, and with box
+# the second picture's box); W a multiple of 8
+pattern_png() {
+	local w=$1 h=$2 f=$3 i draw=""
+	local bars=(12c034 ff0000 00ff00 0000ff ffffff 000000 ffff00 00ffff)
+	for i in 0 1 2 3 4 5 6 7; do
+		draw="$draw -fill '#${bars[$i]}' -draw 'rectangle $((i * w / 8)),0 $(((i + 1) * w / 8 - 1)),$((h - 1))'"
+	done
+	[ "${4:-}" = box ] && draw="$draw -fill '#c03412' -draw 'rectangle $((w / 4)),$((h / 4)) $((w / 2 - 1)),$((h / 2 - 1))'"
+	eval convert -size "${w}x${h}" xc:black "$draw" "$f"
+}

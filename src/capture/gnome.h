@@ -1,0 +1,83 @@
+/* The GNOME (Mutter) capture back-end's insides, shared by its files:
+ * gnome.c the capture_ops and the epoll set that the engine polls,
+ * gnome_dbus.c the RemoteDesktop and ScreenCast sessions, gnome_input.c
+ * input through them,
+ * gnome_pw.c the PipeWire stream that fills struct gnome_desk. Everything
+ * runs on the thread that calls the ops (capture.h), so nothing locks. */
+#ifndef RDPSHARE_CAPTURE_GNOME_H
+#define RDPSHARE_CAPTURE_GNOME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture/capture.h"
+#include "capture/damage.h"
+
+#define GNOME_CURSOR_SIDE 96       /* capture.h's cursor limit */
+#define GNOME_MAX_SIDE 16384       /* larger frames are refused before allocating */
+#define GNOME_OPEN_TIMEOUT_MS 5000 /* each step of open: a D-Bus reply, the stream */
+
+/* The desktop as the stream last showed it. */
+struct gnome_desk {
+	uint8_t *fb; /* w x h BGRX, stride bytes a row; NULL before the format */
+	int w, h, stride;
+	uint8_t *row; /* scratch for one converted row */
+	struct damage dmg;
+	bool changed;    /* damage or cursor changed since process() looked */
+	bool have_frame; /* a frame was copied into fb */
+	int cur_x, cur_y;
+	bool cur_visible;
+	unsigned long shape_serial; /* 0: no shape yet */
+	int cw, ch, cxhot, cyhot;
+	uint32_t argb[GNOME_CURSOR_SIDE * GNOME_CURSOR_SIDE];
+};
+
+/* ---- gnome_dbus.c: Mutter's sessions over the session bus (sd-bus) ---- */
+struct gnome_bus;
+
+/* Connect to the session bus, create the remote desktop session and its
+ * screen cast of the first monitor with cursor metadata, start it, and wait
+ * for the stream's PipeWire node. 0 and *out, or a negative errno (-ENXIO:
+ * no Mutter on the bus; -ENOTSUP: Mutter lacks something we need). */
+int gnome_bus_create(struct gnome_bus **out, uint32_t *node);
+/* The socket, the poll events it waits for (POLLIN/POLLOUT), and the
+ * absolute CLOCK_MONOTONIC deadline in microseconds (UINT64_MAX: none). */
+int gnome_bus_fd(struct gnome_bus *b);
+int gnome_bus_events(struct gnome_bus *b);
+uint64_t gnome_bus_deadline(struct gnome_bus *b);
+/* Handle what arrived. 0, or a negative errno once the session is gone
+ * (Mutter closed it, left the bus, or the bus went away). */
+int gnome_bus_process(struct gnome_bus *b);
+/* Call member of the remote desktop session with the arguments of types,
+ * without waiting for the answer (sent as "no reply expected"). */
+int gnome_bus_notify(struct gnome_bus *b, const char *member, const char *types, ...);
+/* The stream's object path, which absolute pointer positions refer to. */
+const char *gnome_bus_stream_path(struct gnome_bus *b);
+/* Stop the sessions and disconnect. NULL is fine. */
+void gnome_bus_destroy(struct gnome_bus *b);
+
+/* ---- gnome_input.c: input through the bus ---- */
+struct gnome_input {
+	int wheel[2];          /* wheel amounts short of a notch, per axis */
+	int high_surrogate[2]; /* first halves of UTF-16 pairs, up and down */
+};
+
+/* Send in to Mutter; w x h is the desktop that pointer positions are
+ * clamped to. 0, -EINVAL for what has no equivalent, or the bus's error. */
+int gnome_input_inject(struct gnome_input *st, struct gnome_bus *b, const struct cap_input *in,
+                       int w, int h);
+
+/* ---- gnome_pw.c: the stream (libpipewire) ---- */
+struct gnome_pw;
+
+/* Connect to PipeWire and to node, copying its frames into desk. 0 and
+ * *out, or a negative errno (-ENOTSUP: no PipeWire to connect to). */
+int gnome_pw_create(struct gnome_pw **out, uint32_t node, struct gnome_desk *desk);
+/* The loop's descriptor: readable when process has work. */
+int gnome_pw_fd(struct gnome_pw *p);
+/* Run what is ready without blocking. 0, or a negative errno once the
+ * stream is gone. */
+int gnome_pw_process(struct gnome_pw *p);
+void gnome_pw_destroy(struct gnome_pw *p);
+
+#endif
