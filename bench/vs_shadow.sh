@@ -21,8 +21,10 @@
 # DESKTOPS (default x11): x11 is the Xvfb desktop above; sway is a headless
 # sway (pixman) of the same size shared through the wlroots back-end, with the
 # same X workload clients running in its XWayland (xwork's window is tiled to
-# the whole output there). FreeRDP's shadow server cannot share Wayland, so
-# the sway rows are rdpshare's alone.
+# the whole output there); gnome is a headless Mutter of the same size with
+# Wayland workload clients (tests/helpers/wlpattern: still, typing at 8
+# characters a second, anim at 30 fps; no drag). FreeRDP's shadow server
+# cannot share Wayland, so those rows are rdpshare's alone.
 # Installs freerdp3-shadow-x11 if missing (root, scripts/deps.sh --test). Not a test: it measures.
 # Everything runs on this machine: viewers decoding compete with the sharers
 # for the same cores, equally for both.
@@ -157,7 +159,12 @@ print(json.dumps({"desktop": a[16], "server": a[0], "workload": a[1], "viewers":
 
 run_desktop() { # x11|sway
 	DESKTOP=$1
-	if [ "$DESKTOP" = sway ]; then
+	if [ "$DESKTOP" = gnome ]; then
+		unset DISPLAY
+		start_mutter 1920 1080
+		SHARE_ARGS="--backend gnome"
+		SERVERS=rdpshare
+	elif [ "$DESKTOP" = sway ]; then
 		start_sway 1920 1080 xwayland
 		SHARED=$SWAY_XDISPLAY
 		SHARE_ARGS="--backend wlroots"
@@ -168,6 +175,34 @@ run_desktop() { # x11|sway
 		SERVERS="rdpshare shadow"
 	fi
 for workload in $WORKLOADS; do
+	if [ "$DESKTOP" = gnome ]; then
+		# Wayland clients: Mutter runs no XWayland here
+		case $workload in
+		still) start_wlpattern && PATTERN=$WLPATTERN ;;
+		typing | motion)
+			local mode=typing rate=8
+			[ "$workload" = motion ] && mode=anim rate=30
+			WAYLAND_DISPLAY=$MUTTER_WAYLAND "$BIN/tests/wlpattern" $mode $rate \
+				>"$WORK/work.log" 2>&1 &
+			WORK_PID=$!
+			track $WORK_PID
+			wait_for 10 grep -q '^drawn' "$WORK/work.log" || fail "wlpattern $mode did not start"
+			;;
+		*)
+			log "no $workload workload on GNOME (no window to drag without a window manager's help)"
+			continue
+			;;
+		esac
+		for n in $COUNTS; do
+			cell rdpshare "$workload" "$n"
+		done
+		case $workload in
+		still) kill "$PATTERN" ;;
+		*) kill "$WORK_PID" ;;
+		esac
+		sleep 0.5
+		continue
+	fi
 	case $workload in
 	still) start_pattern "$SHARED" ;;
 	typing | drag)
@@ -198,6 +233,7 @@ for workload in $WORKLOADS; do
 	sleep 0.5
 done
 	[ "$DESKTOP" = sway ] && kill "$SWAY_PID" 2>/dev/null
+	[ "$DESKTOP" = gnome ] && kill "$MUTTER_PID" 2>/dev/null
 	return 0
 }
 

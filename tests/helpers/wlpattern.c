@@ -17,8 +17,16 @@
  * prints "drawn2". SIGUSR2 hides the pointer (wl_pointer.set_cursor with no
  * surface, now and at every later enter) and prints "hidden".
  *
- *   wlpattern              (WAYLAND_DISPLAY and XDG_RUNTIME_DIR from the environment) */
+ *   wlpattern              (WAYLAND_DISPLAY and XDG_RUNTIME_DIR from the environment)
+ *
+ * Workloads for the benchmarks (bench/vs_shadow.sh on GNOME):
+ *   wlpattern anim FPS     every pixel changes FPS times a second
+ *   wlpattern typing CPS   a 7x13 block is "typed" CPS times a second along the
+ *                          bottom line (wrapping, then starting over), and
+ *                          "typed t_us=T" (CLOCK_MONOTONIC) printed once the
+ *                          compositor has the commit (a round trip) */
 #include <errno.h>
+#include <time.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -54,6 +62,9 @@ struct app {
 	int drawn_w, drawn_h, drawn_pattern;
 	bool configured;
 	int pattern; /* 1 or 2 */
+	int mode;    /* 0 still, 1 anim, 2 typing */
+	int rate;    /* frames or characters a second */
+	int frame;   /* anim: frames drawn; typing: characters typed */
 	uint32_t enter_serial;
 	bool hide_cursor;
 	struct xkb_context *xkb;
@@ -72,8 +83,22 @@ static void on_signal(int sig)
 	}
 }
 
+#define GLYPH_W 8
+#define GLYPH_H 14
+
 static uint32_t pixel(const struct app *a, int pattern, int x, int y)
 {
+	if (a->mode == 1) {
+		unsigned v = (unsigned)(x * 3 + y * 5 + a->frame * 7);
+		return (v & 0xff) << 16 | ((v >> 1) & 0xff) << 8 | ((v >> 2) & 0xff);
+	}
+	if (a->mode == 2 && y >= a->h - 2 * GLYPH_H && y < a->h - GLYPH_H && x % GLYPH_W != 7 &&
+	    y != a->h - GLYPH_H - 1) {
+		int cols = a->w / GLYPH_W, n = a->frame % (cols > 0 ? cols : 1);
+		if (x / GLYPH_W < n) {
+			return 0xe0e0e0;
+		}
+	}
 	if (pattern == 2 && x >= a->w / 4 && x < a->w / 4 + a->w / 4 && y >= a->h / 4 &&
 	    y < a->h / 4 + a->h / 4) {
 		return BOX_COLOR;
@@ -130,7 +155,16 @@ static int draw(struct app *a)
 	}
 	wl_buffer_add_listener(b, &buffer_listener, a);
 	wl_surface_attach(a->surface, b, 0, 0);
-	wl_surface_damage_buffer(a->surface, 0, 0, a->w, a->h);
+	if (a->mode == 2 && a->drawn_w == a->w && a->drawn_h == a->h) {
+		/* typing: only the new character changed */
+		int cols = a->w / GLYPH_W > 0 ? a->w / GLYPH_W : 1;
+		int col = (a->frame - 1 + cols) % cols;
+		wl_surface_damage_buffer(a->surface, col == cols - 1 ? 0 : col * GLYPH_W,
+		                         a->h - 2 * GLYPH_H, col == cols - 1 ? a->w : GLYPH_W,
+		                         GLYPH_H);
+	} else {
+		wl_surface_damage_buffer(a->surface, 0, 0, a->w, a->h);
+	}
 	wl_surface_commit(a->surface);
 	a->drawn_w = a->w;
 	a->drawn_h = a->h;
@@ -411,10 +445,42 @@ static void global_remove(void *data, struct wl_registry *r, uint32_t name)
 
 static const struct wl_registry_listener registry_listener = {global, global_remove};
 
-int main(void)
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* One step of a workload: the next picture, or one more character. */
+static void step(struct app *a)
+{
+	a->frame++;
+	if (draw(a) != 0) {
+		return;
+	}
+	if (a->mode == 2) {
+		wl_display_roundtrip(a->dpy);
+		printf("typed t_us=%lld\n", (long long)now_us());
+	}
+}
+
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct app a = {.w = 640, .h = 480, .pattern = 1};
+	if (argc == 3 && (strcmp(argv[1], "anim") == 0 || strcmp(argv[1], "typing") == 0)) {
+		a.mode = argv[1][0] == 'a' ? 1 : 2;
+		a.rate = atoi(argv[2]);
+		if (a.rate < 1 || a.rate > 240) {
+			fprintf(stderr, "wlpattern: a rate from 1 to 240\n");
+			return 2;
+		}
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: wlpattern [anim FPS | typing CPS]\n");
+		return 2;
+	}
+	int64_t next_step = 0;
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
@@ -442,11 +508,25 @@ int main(void)
 
 	struct pollfd p = {wl_display_get_fd(a.dpy), POLLIN, 0};
 	for (;;) {
+		/* a workload's step, while no read is prepared (a round trip) */
+		int timeout = 100;
+		if (a.mode && a.configured) {
+			int64_t now = now_us();
+			if (next_step == 0 || now >= next_step) {
+				step(&a);
+				next_step = (next_step == 0 ? now : next_step) + 1000000 / a.rate;
+				if (next_step < now) {
+					next_step = now; /* fell behind: no burst to catch up */
+				}
+			}
+			timeout = (int)((next_step - now_us()) / 1000) + 1;
+			timeout = timeout < 0 ? 0 : timeout;
+		}
 		while (wl_display_prepare_read(a.dpy) != 0) {
 			wl_display_dispatch_pending(a.dpy);
 		}
 		wl_display_flush(a.dpy);
-		int r = poll(&p, 1, 100);
+		int r = poll(&p, 1, timeout);
 		if (r > 0) {
 			if (wl_display_read_events(a.dpy) < 0) {
 				return 0; /* the compositor went away */
