@@ -46,6 +46,7 @@
 
 struct wlr {
 	struct capture base;
+	struct capture_ops ops; /* with windows where sway's IPC answers */
 	struct wl_display *d;
 	struct wl_event_queue *q;
 	struct wl_registry *reg;
@@ -447,21 +448,6 @@ static const struct capture_ops wlr_ops = {
     .destroy = wlr_destroy,
 };
 
-/* the same with sway's window list, for the application filter */
-static const struct capture_ops wlr_sway_ops = {
-    .fd = wlr_fd,
-    .process = wlr_process,
-    .take_damage = wlr_take_damage,
-    .grab = wlr_grab,
-    .size = wlr_size,
-    .cursor = wlr_cursor,
-    .inject = wlr_inject,
-    .windows = wlr_windows,
-    .raise = wlr_raise,
-    .focus = wlr_focus,
-    .destroy = wlr_destroy,
-};
-
 /* The window list where sway answers; without it the back-end shares the
  * picture and input alone (rdpshare_session_has_window_list says why). */
 static int open_windows(struct wlr *w, const char *display)
@@ -479,7 +465,12 @@ static int open_windows(struct wlr *w, const char *display)
 	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) {
 		return -errno;
 	}
-	w->base.ops = &wlr_sway_ops;
+	/* the same operations, with sway's window list for the application filter */
+	w->ops = wlr_ops;
+	w->ops.windows = wlr_windows;
+	w->ops.raise = wlr_raise;
+	w->ops.focus = wlr_focus;
+	w->base.ops = &w->ops;
 	return 0;
 }
 
