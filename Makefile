@@ -142,6 +142,12 @@ $(BUILD)/tests/chan_flood: tests/helpers/chan_flood.c
 	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
 		$(shell pkg-config --libs freerdp-client3 freerdp3 winpr3)
 
+# a viewer flooding input on FreeRDP's client library (tests/e2e/test_wlroots_input_flood.sh)
+$(BUILD)/tests/input_flood: tests/helpers/input_flood.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
+		$(shell pkg-config --libs freerdp-client3 freerdp3 winpr3)
+
 # a viewer flooding Refresh Rect on FreeRDP's client library (tests/e2e/test_refresh_flood.sh)
 $(BUILD)/tests/refresh_flood: tests/helpers/refresh_flood.c
 	@mkdir -p $(dir $@)

@@ -42,6 +42,7 @@ struct engine {
 	pthread_mutex_t in_lock;
 	struct cap_input inq[ENGINE_INPUT_QUEUE];
 	int in_head, in_count;
+	bool in_backlog; /* input left queued by the last pass (engine thread) */
 	uint32_t raiseq[16];
 	int n_raise;
 	/* the application filter's policy, from the owner thread (filter_lock) */
@@ -311,18 +312,45 @@ static void inject_queued(struct engine *e)
 	for (int i = 0; i < n_raise && e->cap->ops->raise; i++) {
 		e->cap->ops->raise(e->cap, raise[i]);
 	}
-	for (;;) {
+	/* A flood must not starve pictures, other viewers or a stop: at most
+	 * INPUT_BUDGET_MS of injecting a pass, the rest waits for the next. */
+	int64_t end = util_clock_ms() + INPUT_BUDGET_MS;
+	e->in_backlog = false;
+	while (!atomic_load(&e->stop)) {
 		pthread_mutex_lock(&e->in_lock);
 		if (e->in_count == 0) {
 			pthread_mutex_unlock(&e->in_lock);
 			return;
 		}
+		if (util_clock_ms() >= end) {
+			e->in_backlog = true;
+			pthread_mutex_unlock(&e->in_lock);
+			return;
+		}
 		struct cap_input in = e->inq[e->in_head];
+		/* only the last of a run of motions matters: buttons and the wheel
+		 * carry their own position */
+		bool superseded =
+		    in.kind == CAP_INPUT_MOTION && e->in_count > 1 &&
+		    e->inq[(e->in_head + 1) % ENGINE_INPUT_QUEUE].kind == CAP_INPUT_MOTION;
 		e->in_head = (e->in_head + 1) % ENGINE_INPUT_QUEUE;
 		e->in_count--;
 		pthread_mutex_unlock(&e->in_lock);
-		if (e->cap->ops->inject && !hidden_target(e, &in)) {
-			e->cap->ops->inject(e->cap, &in);
+		if (superseded || !e->cap->ops->inject || hidden_target(e, &in)) {
+			continue;
+		}
+		if (e->cap->ops->inject(e->cap, &in) == -EAGAIN) {
+			/* the desktop cannot take more now: back to the head, later */
+			pthread_mutex_lock(&e->in_lock);
+			if (e->in_count < ENGINE_INPUT_QUEUE) {
+				e->in_head =
+				    (e->in_head + ENGINE_INPUT_QUEUE - 1) % ENGINE_INPUT_QUEUE;
+				e->inq[e->in_head] = in;
+				e->in_count++;
+			}
+			e->in_backlog = true;
+			pthread_mutex_unlock(&e->in_lock);
+			return;
 		}
 	}
 }
@@ -338,8 +366,11 @@ int engine_inject(struct engine *e, const struct cap_input *in)
 		d.x = d.x < 0 ? l : d.x + l >= r ? r - 1 : d.x + l;
 		d.y = d.y < 0 ? t : d.y + t >= b ? b - 1 : d.y + t;
 	}
+	/* the last slots are kept for releases, so a flood never leaves a key
+	 * or a button held when its viewer lets go or leaves */
+	bool release = !d.down && (d.kind == CAP_INPUT_KEY_SCANCODE || d.kind == CAP_INPUT_BUTTON);
 	pthread_mutex_lock(&e->in_lock);
-	bool full = e->in_count == ENGINE_INPUT_QUEUE;
+	bool full = e->in_count >= ENGINE_INPUT_QUEUE - (release ? 0 : INPUT_RESERVED);
 	if (!full) {
 		e->inq[(e->in_head + e->in_count) % ENGINE_INPUT_QUEUE] = d;
 		e->in_count++;
@@ -458,6 +489,9 @@ static void *engine_main(void *arg)
 			int64_t interval = atomic_load(&e->interval_ms);
 			int64_t wait = e->last_frame_ms + interval - util_clock_ms();
 			timeout = wait > 0 ? (int)wait : 0;
+		}
+		if (e->in_backlog && (timeout < 0 || timeout > INPUT_RETRY_MS)) {
+			timeout = INPUT_RETRY_MS; /* queued input goes on soon */
 		}
 		struct pollfd pfd[2] = {{e->cap->ops->fd(e->cap), POLLIN, 0},
 		                        {e->wake_fd, POLLIN, 0}};

@@ -50,6 +50,9 @@ struct hub *engine_hub(struct engine *e);
  * engine maps them to the desktop and clamps them to the rect). Thread-safe.
  * -EAGAIN when the queue is full (the event is dropped). */
 #define ENGINE_INPUT_QUEUE 1024
+#define INPUT_RESERVED 128 /* of the queue, for key and button releases only */
+#define INPUT_BUDGET_MS 20 /* of injecting per pass of the engine's loop */
+#define INPUT_RETRY_MS 5   /* until the next pass while input waits */
 struct cap_input;
 int engine_inject(struct engine *e, const struct cap_input *in);
 

@@ -33,11 +33,12 @@ struct cap_cursor {
 	                       * alpha; NULL until the back-end knows a shape */
 };
 
-/* Input an interactive attendee sends (used from the control issue on; back-ends
- * that cannot inject return -ENOTSUP). */
+/* Input an interactive attendee sends (back-ends that cannot inject return
+ * -ENOTSUP; one that cannot take more now, -EAGAIN: the engine keeps the
+ * event and tries again). */
 enum cap_input_kind {
 	CAP_INPUT_KEY_SCANCODE, /* code = RDP scancode (with 0x100 for extended), down */
-	CAP_INPUT_KEY_UNICODE,  /* code = UTF-16 code unit, down */
+	CAP_INPUT_KEY_UNICODE,  /* code = code point (or a UTF-16 code unit), down */
 	CAP_INPUT_MOTION,       /* x, y in desktop coordinates */
 	CAP_INPUT_BUTTON,       /* code = 1 left, 2 middle, 3 right, 8/9 extra; x, y; down */
 	CAP_INPUT_WHEEL, /* code = 0 vertical, 1 horizontal; amount (+ = up/right) in notches*120 */

@@ -109,6 +109,10 @@ unsigned long scancode_keysym_for(int cp)
 
 int scancode_utf16_join(int *pending, int unit)
 {
+	if (unit > 0xffff) {
+		*pending = 0;
+		return unit <= 0x10ffff ? unit : 0; /* joined already */
+	}
 	int u = unit & 0xffff;
 	if (u >= 0xd800 && u <= 0xdbff) {
 		*pending = u;

@@ -18,7 +18,9 @@ unsigned long scancode_keysym_for(int codepoint);
 
 /* Joins UTF-16 code units into code points: a high surrogate is kept in
  * *pending and 0 returned; a low one completes it; a lone low one is
- * dropped (0). Returns the code point or 0. */
+ * dropped (0). A value above 0xFFFF is a code point already (the RDP layer
+ * joins each viewer's pairs itself) and passes through (0 past U+10FFFF).
+ * Returns the code point or 0. */
 int scancode_utf16_join(int *pending, int unit);
 
 #endif

@@ -24,6 +24,7 @@
 #define MAX_EVDEV 256   /* key codes above cannot reach X clients through XWayland */
 #define SYNC_MS 1000    /* a compositor slower than this to answer is stuck */
 #define WHEEL_STEP 15.0 /* libinput's scroll distance of one wheel notch */
+#define STUCK_MS 5000   /* no keymap uploads this long after one went unanswered */
 
 struct wl_input {
 	struct wl_display *d;
@@ -38,8 +39,9 @@ struct wl_input {
 	xkb_keysym_t spare_sym[N_SPARE];
 	int n_spare, next_spare;
 	uint8_t held[MAX_EVDEV / 8];
-	uint32_t mods[4]; /* as last sent: depressed, latched, locked, group */
-	int high[2];      /* pending first half of a UTF-16 pair, up and down */
+	uint32_t mods[4];    /* as last sent: depressed, latched, locked, group */
+	int high[2];         /* pending first half of a UTF-16 pair, up and down */
+	int64_t stuck_until; /* clock ms: the last upload's round trip timed out */
 	/* pointer */
 	unsigned buttons; /* bit per entry of button_codes */
 	int wheel[2];
@@ -168,6 +170,11 @@ static int install(struct wl_input *in, const char *text)
 	}
 	r = wl_sync_bounded(in->d, NULL, SYNC_MS);
 	if (r < 0) {
+		if (r == -ETIMEDOUT) {
+			/* a stopped compositor: no more uploads (each would wait as
+			 * long again) until it has had time to come back */
+			in->stuck_until = util_clock_ms() + STUCK_MS;
+		}
 		return r;
 	}
 	if (in->dummy) {
@@ -178,8 +185,7 @@ static int install(struct wl_input *in, const char *text)
 		                            WL_KEYBOARD_KEY_STATE_RELEASED);
 	}
 	send_mods(in, true);
-	r = wl_sync_bounded(in->d, NULL, SYNC_MS);
-	return r < 0 ? r : 1;
+	return 1;
 }
 
 /* Key codes bound to nothing, from the top of the X range where no layout
@@ -284,6 +290,9 @@ static int unicode(struct wl_input *in, const struct cap_input *ev, int *synced)
 	if (!find_sym(in, ks, &kc, &mods)) {
 		if (in->n_spare == 0) {
 			return -ENOTSUP;
+		}
+		if (util_clock_ms() < in->stuck_until) {
+			return -ETIMEDOUT; /* dropped: the compositor did not answer lately */
 		}
 		int i = in->next_spare;
 		in->next_spare = (in->next_spare + 1) % in->n_spare;

@@ -59,7 +59,8 @@ struct wlr {
 	struct zwlr_virtual_pointer_manager_v1 *pointers;
 	struct zwp_virtual_keyboard_manager_v1 *keyboards;
 	int epfd, evfd;
-	int dead; /* 0 or the negative errno that ended us */
+	int dead;         /* 0 or the negative errno that ended us */
+	bool out_blocked; /* the last flush left requests unsent (EAGAIN) */
 	struct wl_copy *copy;
 	struct wl_input *input;
 	struct swayipc *ipc; /* the window list, where sway's IPC answers */
@@ -246,10 +247,15 @@ static int pump(struct wlr *w)
 			return -EPIPE;
 		}
 	}
-	/* a full socket (EAGAIN) drains later: requests stay queued in order */
-	if (wl_display_flush(w->d) < 0 && errno != EAGAIN) {
-		wl_display_cancel_read(w->d);
-		return -EPIPE;
+	/* a full socket (EAGAIN) drains later; inject writes nothing meanwhile */
+	if (wl_display_flush(w->d) < 0) {
+		if (errno != EAGAIN) {
+			wl_display_cancel_read(w->d);
+			return -EPIPE;
+		}
+		w->out_blocked = true;
+	} else {
+		w->out_blocked = false;
 	}
 	struct pollfd p = {wl_display_get_fd(w->d), POLLIN, 0};
 	if (poll(&p, 1, 0) > 0) {
@@ -264,8 +270,11 @@ static int pump(struct wlr *w)
 	}
 	/* what the listeners just asked for (the next copy) goes out now: the
 	 * compositor answers nothing until it has it */
-	if (wl_display_flush(w->d) < 0 && errno != EAGAIN) {
-		return -EPIPE;
+	if (wl_display_flush(w->d) < 0) {
+		if (errno != EAGAIN) {
+			return -EPIPE;
+		}
+		w->out_blocked = true;
 	}
 	return wl_display_get_error(w->d) ? -EPIPE : 0;
 }
@@ -359,14 +368,32 @@ static int wlr_inject(struct capture *c, const struct cap_input *in)
 	if (!w->input) {
 		return -ENOTSUP;
 	}
+	/* libwayland 1.21 takes a request that finds its 4 KiB output buffer
+	 * full (the compositor not reading) as a fatal error of the whole
+	 * connection: nothing is written until the last flush went through. */
+	if (w->out_blocked) {
+		if (wl_display_flush(w->d) < 0) {
+			if (errno == EAGAIN) {
+				return -EAGAIN; /* the engine keeps the event for later */
+			}
+			w->dead = -EPIPE;
+			util_wake_poke(w->evfd);
+			return w->dead;
+		}
+		w->out_blocked = false;
+	}
 	int r = wl_input_inject(w->input, in, w->w, w->h);
 	if (r == 1) {
 		util_wake_poke(w->evfd); /* the round trip may have read our events */
 		r = 0;
 	}
-	if (wl_display_flush(w->d) < 0 && errno != EAGAIN) {
-		w->dead = -EPIPE;
-		util_wake_poke(w->evfd);
+	if (wl_display_flush(w->d) < 0) {
+		if (errno == EAGAIN) {
+			w->out_blocked = true;
+		} else {
+			w->dead = -EPIPE;
+			util_wake_poke(w->evfd);
+		}
 	}
 	return r;
 }

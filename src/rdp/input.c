@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "capture/capture.h"
+#include "capture/scancode.h"
 #include "engine.h"
 #include "rdp/host.h"
 #include "rdp/peer_ctx.h"
@@ -26,6 +27,8 @@ static void inject(struct input_sink *k, const struct cap_input *in)
 {
 	if (engine_inject(k->engine, in) == 0) {
 		atomic_fetch_add(&k->stats->input_injected, 1);
+	} else {
+		atomic_fetch_add(&k->stats->input_dropped, 1); /* the queue is full */
 	}
 }
 
@@ -60,8 +63,14 @@ void input_unicode(struct input_sink *k, uint16_t flags, uint16_t code)
 	if (!interactive(k)) {
 		return;
 	}
-	struct cap_input in = {
-	    .kind = CAP_INPUT_KEY_UNICODE, .code = code, .down = !(flags & KBD_FLAGS_RELEASE)};
+	/* Surrogate pairs are joined here, per viewer: halves of two viewers'
+	 * pairs must never meet in the back-end. */
+	bool down = !(flags & KBD_FLAGS_RELEASE);
+	int cp = scancode_utf16_join(&k->high_surrogate[down ? 1 : 0], code);
+	if (cp == 0) {
+		return;
+	}
+	struct cap_input in = {.kind = CAP_INPUT_KEY_UNICODE, .code = cp, .down = down};
 	inject(k, &in);
 }
 

@@ -18,9 +18,10 @@ struct input_sink {
 	const struct rdp_host *host;
 	struct host_member *member;
 	struct member_stats *stats;
-	uint64_t keys[8]; /* held scancodes, 0x100 marks extended: 512 bits */
-	uint32_t buttons; /* held buttons, bit n = cap button code n */
-	int x, y;         /* last pointer position, shared-rect coordinates */
+	uint64_t keys[8];      /* held scancodes, 0x100 marks extended: 512 bits */
+	uint32_t buttons;      /* held buttons, bit n = cap button code n */
+	int x, y;              /* last pointer position, shared-rect coordinates */
+	int high_surrogate[2]; /* first half of a UTF-16 pair, up and down */
 };
 
 /* The handlers take the RDP PDU fields as they arrive (MS-RDPBCGR 2.2.8.1.1.3.1.1). */

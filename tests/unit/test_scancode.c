@@ -72,7 +72,12 @@ static void test_utf16(void **state)
 	assert_int_equal(scancode_utf16_join(&pending, 0xd83d), 0);
 	assert_int_equal(scancode_utf16_join(&pending, 'y'), 'y'); /* high half dropped */
 	assert_int_equal(pending, 0);
-	assert_int_equal(scancode_utf16_join(&pending, 0x120041), 'A'); /* only 16 bits count */
+	/* a code point joined already (by the RDP layer) passes, past U+10FFFF
+	 * nothing does */
+	assert_int_equal(scancode_utf16_join(&pending, 0xd83d), 0);
+	assert_int_equal(scancode_utf16_join(&pending, 0x1f600), 0x1f600);
+	assert_int_equal(pending, 0);
+	assert_int_equal(scancode_utf16_join(&pending, 0x120041), 0);
 }
 
 int main(void)
