@@ -104,6 +104,9 @@ unsigned long scancode_keysym_for(int cp)
 	    cp > 0x10ffff) {
 		return 0;
 	}
+	if ((cp & 0xfffe) == 0xfffe || (cp >= 0xfdd0 && cp <= 0xfdef)) {
+		return 0; /* noncharacters: nothing to type */
+	}
 	return xkb_utf32_to_keysym((uint32_t)cp);
 }
 

@@ -10,7 +10,8 @@
 int scancode_to_evdev(int scancode);
 
 /* The keysym a UTF-32 code point types, or 0 where typing makes no sense
- * (controls other than backspace, tab, return and escape, surrogates, beyond
+ * (controls other than backspace, tab, return and escape, surrogates,
+ * noncharacters such as U+FFFF, beyond
  * U+10FFFF): xkbcommon's keysym for it (Latin-1 keysyms are the code
  * points, others keep their legacy names like EuroSign, which layouts use,
  * the rest are 0x01000000 + U), the same numbers in X11. */

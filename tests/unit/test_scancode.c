@@ -57,6 +57,10 @@ static void test_keysyms(void **state)
 	assert_int_equal(scancode_keysym_for(0x85), 0);
 	assert_int_equal(scancode_keysym_for(0xd800), 0);
 	assert_int_equal(scancode_keysym_for(0x110000), 0);
+	assert_int_equal(scancode_keysym_for(0xffff), 0);
+	assert_int_equal(scancode_keysym_for(0xfffe), 0);
+	assert_int_equal(scancode_keysym_for(0x10ffff), 0);
+	assert_int_equal(scancode_keysym_for(0xfdd0), 0);
 	assert_int_equal(scancode_keysym_for(-3), 0);
 }
 
