@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,33 +343,12 @@ static void send_end(struct send *t, bool ok)
 	*t = (struct send){.fd = -1};
 }
 
-/* write() without SIGPIPE for a reader that left: the engine thread blocks
- * every signal, but a caller's thread may not. The pending SIGPIPE the
- * write raised is taken back, unless one was pending already. */
-static ssize_t write_quiet(int fd, const void *p, size_t n)
-{
-	sigset_t pipe_set, old, pending;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	sigpending(&pending);
-	bool was = sigismember(&pending, SIGPIPE);
-	ssize_t r = write(fd, p, n);
-	int e = errno;
-	if (r < 0 && e == EPIPE && !was) {
-		const struct timespec zero = {0, 0};
-		sigtimedwait(&pipe_set, NULL, &zero);
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	errno = e;
-	return r;
-}
-
-/* Write what fits. */
+/* Write what fits. The engine thread blocks every signal (util/thread.h),
+ * so a reader that left gives EPIPE here, not a SIGPIPE to the process. */
 static void send_some(struct send *t)
 {
 	while (t->off < t->len) {
-		ssize_t r = write_quiet(t->fd, t->text + t->off, t->len - t->off);
+		ssize_t r = write(t->fd, t->text + t->off, t->len - t->off);
 		if (r > 0) {
 			t->off += (size_t)r;
 		} else if (r < 0 && errno == EAGAIN) {

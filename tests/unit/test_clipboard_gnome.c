@@ -27,6 +27,7 @@
 
 #include "capture/clipboard.h"
 #include "gnome_headless.h"
+#include "util/thread.h"
 
 static struct capture *cap;
 static struct clipboard *board;
@@ -198,7 +199,8 @@ static int group_setup(void **state)
 		fprintf(stderr, "a second clipboard: %p %d\n", (void *)again, err);
 		return -1;
 	}
-	return pthread_create(&engine, NULL, engine_main, NULL) == 0 ? 0 : -1;
+	/* as the engine's: no signals (a paster that left is EPIPE, not SIGPIPE) */
+	return util_thread_start(&engine, engine_main, NULL) == 0 ? 0 : -1;
 }
 
 static int group_teardown(void **state)
