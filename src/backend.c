@@ -127,6 +127,10 @@ int backend_open(enum rdpshare_backend b, const char *display, int demo_w, int d
 		*cap = capture_gnome_open(&err);
 		if (!*cap) {
 			snprintf(why, why_len, "%s", gnome_why(err));
+		} else {
+			/* through the capture's remote desktop session; a Mutter
+			 * without clipboard calls leaves it off */
+			*board = capture_gnome_clipboard(*cap, on_change, ctx, &cerr);
 		}
 		break;
 	default:

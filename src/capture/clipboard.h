@@ -1,9 +1,11 @@
 /* The sharer's clipboard as UTF-8 text, read when another client takes it
  * (no polling) and owned by us when a viewer copies something: the X
- * CLIPBOARD selection (XFixes tells us), or on wlroots compositors the
- * Wayland selection through wlr-data-control. Each has its own display
- * connection and thread, so it never waits on capture or on a viewer; the
- * calls below are the same for both. Knows no protocol. */
+ * CLIPBOARD selection (XFixes tells us), on wlroots compositors the
+ * Wayland selection through wlr-data-control, on GNOME the selection
+ * through Mutter's remote desktop session. X11 and wlroots have their own
+ * display connection and thread; GNOME's lives on the capture's session
+ * and works on the engine thread, in the capture's process(). None waits on
+ * a viewer; the calls below are the same for all. Knows no protocol. */
 #ifndef RDPSHARE_CLIPBOARD_H
 #define RDPSHARE_CLIPBOARD_H
 
@@ -29,7 +31,24 @@ struct clipboard *clipboard_x11_open(const char *display, void (*on_change)(void
 struct clipboard *clipboard_wlr_open(const char *wayland_display, void (*on_change)(void *ctx),
                                      void *ctx, int *err);
 
-/* Stop the clipboard's thread and free it (NULL: nothing). */
+struct capture;
+/* The clipboard of c, a GNOME capture (capture_gnome_open): Mutter takes
+ * clipboard calls on a remote desktop session from the connection that
+ * created it, so it rides on c's. Call it from the thread that runs c's
+ * operations, before the engine polls c. on_change(ctx) runs on that
+ * thread, inside c's process(), when another client set new text (never
+ * for ours, never after clipboard_close). Text only (text/plain;
+ * charset=utf-8, UTF8_STRING, text/plain, STRING, TEXT). NULL and *err on
+ * failure: -ENOTSUP (this Mutter has no clipboard calls), -EBUSY (c has
+ * one already), -EINVAL (c is no GNOME capture), -EPIPE (Mutter is gone),
+ * -ENOMEM. It works only while c's process() is called; when Mutter goes
+ * away it goes quiet: the calls keep working on the last text
+ * (clipboard_set then fails). Close it before or after destroying c. */
+struct clipboard *capture_gnome_clipboard(struct capture *c, void (*on_change)(void *ctx),
+                                          void *ctx, int *err);
+
+/* Stop the clipboard (its thread, or its work on the GNOME session) and
+ * free it (NULL: nothing). */
 void clipboard_close(struct clipboard *c);
 
 /* The clipboard's text now and its generation (bumped on every change, ours

@@ -1,5 +1,5 @@
-/* What the clipboard implementations (clipboard_x11.c, clipboard_wlr.c)
- * share behind clipboard.h: the text as we know it and its generation,
+/* What the clipboard implementations (clipboard_x11.c, clipboard_wlr.c,
+ * gnome_clip.c) share behind clipboard.h: the text as we know it and its generation,
  * under one lock, and a table of the two operations that differ. Each
  * implementation embeds struct clipboard first in its own state. Only the
  * implementations include this. */
@@ -15,8 +15,9 @@
 struct clipboard_ops {
 	/* Start owning utf8 (copy it): called by clipboard_set, on any
 	 * thread, with lock held, so it only queues the work for the
-	 * clipboard's thread and wakes it. 0, or a negative errno (then
-	 * clipboard_set changes nothing and returns 0). */
+	 * clipboard's thread (GNOME: the engine thread) and wakes it.
+	 * 0, or a negative errno (then clipboard_set changes nothing and
+	 * returns 0). */
 	int (*own)(struct clipboard *c, const char *utf8);
 	/* Stop the thread and free everything, c included. */
 	void (*destroy)(struct clipboard *c);

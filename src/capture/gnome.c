@@ -14,9 +14,10 @@
  * Introspect interface of gnome-shell lists windows without them, and plain
  * Mutter has none), so the application filter cannot work here; the
  * session refuses it for a back-end without windows.
- * No clipboard yet: Mutter's clipboard calls (EnableClipboard,
- * SelectionRead, ...) wait for the clipboard interface to become a table of
- * operations. */
+ *
+ * The clipboard (gnome_clip.c) goes through the same session, so it is
+ * created from an open capture (capture_gnome_clipboard) and does its bus
+ * work in process(); its descriptor is one more member of the epoll set. */
 #include "capture/capture.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture/clipboard.h"
 #include "capture/gnome.h"
 #include "util/wake.h"
 
@@ -37,6 +39,7 @@ struct gnome {
 	struct gnome_bus *bus;
 	struct gnome_pw *pw;
 	struct gnome_input input;
+	struct gnome_clip *clip; /* NULL: none asked for */
 	int epfd, evfd, tfd;
 	int bus_fd;
 	int bus_events;        /* what the epoll set waits for on bus_fd */
@@ -100,6 +103,9 @@ static int step(struct gnome *g)
 	int r = gnome_bus_process(g->bus);
 	if (r == 0) {
 		r = gnome_pw_process(g->pw);
+	}
+	if (g->clip) {
+		gnome_clip_process(g->clip, r); /* what it sent waits for rearm() */
 	}
 	if (r == 0) {
 		r = rearm(g);
@@ -192,6 +198,7 @@ static void gnome_destroy(struct capture *c)
 	if (!g) {
 		return;
 	}
+	gnome_clip_detach(g->clip); /* lets go of the bus before it goes */
 	gnome_pw_destroy(g->pw);
 	gnome_bus_destroy(g->bus);
 	if (g->epfd >= 0) {
@@ -316,4 +323,30 @@ struct capture *capture_gnome_open(int *err)
 	g->desk.changed = false;
 	util_wake_poke(g->evfd); /* whatever the waiting left in sd-bus's queue */
 	return &g->base;
+}
+
+struct clipboard *capture_gnome_clipboard(struct capture *c, void (*on_change)(void *ctx),
+                                          void *ctx, int *err)
+{
+	struct gnome *g = c && c->ops == &gnome_ops ? gnome_of(c) : NULL;
+	int r = !g ? -EINVAL : g->dead ? g->dead : g->clip ? -EBUSY : 0;
+	if (r == 0) {
+		r = gnome_clip_create(g->bus, on_change, ctx, &g->clip);
+	}
+	if (r == 0) {
+		r = watch(g, gnome_clip_fd(g->clip), EPOLLIN);
+		if (r < 0) {
+			struct clipboard *board = gnome_clip_board(g->clip);
+			gnome_clip_detach(g->clip);
+			g->clip = NULL;
+			clipboard_close(board);
+		}
+	}
+	if (r < 0) {
+		*err = r;
+		return NULL;
+	}
+	/* Mutter's first owner change came before its answer: process() reads it */
+	util_wake_poke(g->evfd);
+	return gnome_clip_board(g->clip);
 }

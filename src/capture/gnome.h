@@ -1,14 +1,18 @@
 /* The GNOME (Mutter) capture back-end's insides, shared by its files:
  * gnome.c the capture_ops and the epoll set that the engine polls,
  * gnome_dbus.c the RemoteDesktop and ScreenCast sessions, gnome_input.c
- * input through them,
+ * input through them, gnome_clip.c the clipboard through them,
  * gnome_pw.c the PipeWire stream that fills struct gnome_desk. Everything
- * runs on the thread that calls the ops (capture.h), so nothing locks. */
+ * runs on the thread that calls the ops (capture.h), so nothing locks;
+ * the one exception is the clipboard's shared part (clipboard_impl.h),
+ * which other threads read and set under its lock. */
 #ifndef RDPSHARE_CAPTURE_GNOME_H
 #define RDPSHARE_CAPTURE_GNOME_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <systemd/sd-bus.h>
 
 #include "capture/capture.h"
 #include "capture/damage.h"
@@ -51,6 +55,19 @@ int gnome_bus_process(struct gnome_bus *b);
 /* Call member of the remote desktop session with the arguments of types,
  * without waiting for the answer (sent as "no reply expected"). */
 int gnome_bus_notify(struct gnome_bus *b, const char *member, const char *types, ...);
+/* The same with the reply to cb(reply, data), run from gnome_bus_process;
+ * *slot (not NULL) holds the call: unref it to forget the call, and cb is
+ * never run. The reply is an error one after GNOME_OPEN_TIMEOUT_MS. */
+int gnome_bus_call(struct gnome_bus *b, sd_bus_slot **slot, sd_bus_message_handler_t cb, void *data,
+                   const char *member, const char *types, ...);
+/* The same, waiting for the answer (at most GNOME_OPEN_TIMEOUT_MS): 0, or
+ * an errno as gnome_bus_create's. Signals that arrive meanwhile wait for
+ * gnome_bus_process. Only while nothing else uses the bus (setting up). */
+int gnome_bus_call_wait(struct gnome_bus *b, const char *member, const char *types, ...);
+/* cb(message, data) from gnome_bus_process for each signal member of the
+ * remote desktop session that Mutter sends, until *slot is unref'd. */
+int gnome_bus_match(struct gnome_bus *b, sd_bus_slot **slot, const char *member,
+                    sd_bus_message_handler_t cb, void *data);
 /* The stream's object path, which absolute pointer positions refer to. */
 const char *gnome_bus_stream_path(struct gnome_bus *b);
 /* Stop the sessions and disconnect. NULL is fine. */
@@ -66,6 +83,25 @@ struct gnome_input {
  * clamped to. 0, -EINVAL for what has no equivalent, or the bus's error. */
 int gnome_input_inject(struct gnome_input *st, struct gnome_bus *b, const struct cap_input *in,
                        int w, int h);
+
+/* ---- gnome_clip.c: the clipboard through the remote desktop session ---- */
+struct gnome_clip;
+
+/* Enable the session's clipboard, waiting for Mutter's answer. Two
+ * holders: the capture (gnome_clip_detach) and the clipboard.h handle
+ * (clipboard_close); whichever lets go last frees it. 0 and *out, or a
+ * negative errno (-ENOTSUP: this Mutter has no clipboard calls). */
+int gnome_clip_create(struct gnome_bus *b, void (*on_change)(void *ctx), void *ctx,
+                      struct gnome_clip **out);
+/* The handle for clipboard.h's calls. */
+struct clipboard *gnome_clip_board(struct gnome_clip *k);
+/* Readable when gnome_clip_process has work: a set, a transfer, a deadline. */
+int gnome_clip_fd(struct gnome_clip *k);
+/* Do that work, after gnome_bus_process; bus_state is what that returned
+ * (negative: Mutter is gone, and the clipboard goes quiet for good). */
+void gnome_clip_process(struct gnome_clip *k, int bus_state);
+/* The capture lets go (before it destroys the bus). NULL is fine. */
+void gnome_clip_detach(struct gnome_clip *k);
 
 /* ---- gnome_pw.c: the stream (libpipewire) ---- */
 struct gnome_pw;

@@ -494,27 +494,73 @@ int gnome_bus_process(struct gnome_bus *b)
 	return b->dead;
 }
 
-/* ---- input ---- */
+/* ---- calls and signals of the remote desktop session ---- */
 
-int gnome_bus_notify(struct gnome_bus *b, const char *member, const char *types, ...)
+/* A method call of the remote desktop session with its arguments. */
+static int new_call(struct gnome_bus *b, sd_bus_message **m, const char *member, const char *types,
+                    va_list ap)
 {
 	if (b->dead) {
 		return b->dead;
 	}
-	sd_bus_message *m = NULL;
 	int r =
-	    sd_bus_message_new_method_call(b->bus, &m, b->mutter, b->rd_path, RD_SESSION, member);
+	    sd_bus_message_new_method_call(b->bus, m, b->mutter, b->rd_path, RD_SESSION, member);
+	return r < 0 ? r : sd_bus_message_appendv(*m, types, ap);
+}
+
+int gnome_bus_notify(struct gnome_bus *b, const char *member, const char *types, ...)
+{
+	sd_bus_message *m = NULL;
+	va_list ap;
+	va_start(ap, types);
+	int r = new_call(b, &m, member, types, ap);
+	va_end(ap);
+	/* No callback, no slot: sent as "no reply expected". */
+	r = r < 0 ? r : sd_bus_call_async(b->bus, NULL, m, NULL, NULL, 0);
+	sd_bus_message_unref(m);
+	return r < 0 ? r : 0;
+}
+
+int gnome_bus_call(struct gnome_bus *b, sd_bus_slot **slot, sd_bus_message_handler_t cb, void *data,
+                   const char *member, const char *types, ...)
+{
+	sd_bus_message *m = NULL;
+	va_list ap;
+	va_start(ap, types);
+	int r = new_call(b, &m, member, types, ap);
+	va_end(ap);
+	/* the reply's timeout is the connection's (GNOME_OPEN_TIMEOUT_MS) */
+	r = r < 0 ? r : sd_bus_call_async(b->bus, slot, m, cb, data, 0);
+	sd_bus_message_unref(m);
+	return r < 0 ? r : 0;
+}
+
+int gnome_bus_call_wait(struct gnome_bus *b, const char *member, const char *types, ...)
+{
+	sd_bus_message *m = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	va_list ap;
+	va_start(ap, types);
+	int r = new_call(b, &m, member, types, ap);
+	va_end(ap);
 	if (r >= 0) {
-		va_list ap;
-		va_start(ap, types);
-		r = sd_bus_message_appendv(m, types, ap);
-		va_end(ap);
-	}
-	if (r >= 0) {
-		/* No callback, no slot: sent as "no reply expected". */
-		r = sd_bus_call_async(b->bus, NULL, m, NULL, NULL, 0);
+		/* what arrives meanwhile stays queued for gnome_bus_process */
+		r = sd_bus_call(b->bus, m, 0, &e, NULL);
+		r = r < 0 ? bus_errno(&e, r) : 0;
 	}
 	sd_bus_message_unref(m);
+	sd_bus_error_free(&e);
+	return r;
+}
+
+int gnome_bus_match(struct gnome_bus *b, sd_bus_slot **slot, const char *member,
+                    sd_bus_message_handler_t cb, void *data)
+{
+	if (b->dead) {
+		return b->dead;
+	}
+	int r =
+	    sd_bus_match_signal(b->bus, slot, b->mutter, b->rd_path, RD_SESSION, member, cb, data);
 	return r < 0 ? r : 0;
 }
 
