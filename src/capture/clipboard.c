@@ -1,7 +1,12 @@
+/* The part of every clipboard implementation that is the same (see
+ * clipboard_impl.h). */
 #include "capture/clipboard_impl.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/wake.h"
 
 void clipboard_init(struct clipboard *c, const struct clipboard_ops *ops,
                     void (*on_change)(void *ctx), void *ctx)
@@ -79,4 +84,16 @@ uint64_t clipboard_set(struct clipboard *c, const char *utf8)
 	pthread_mutex_unlock(&c->lock);
 	free(t);
 	return gen;
+}
+
+int clipboard_queue_own(char **slot, const char *utf8, int wake_fd)
+{
+	char *t = strdup(utf8);
+	if (!t) {
+		return -ENOMEM;
+	}
+	free(*slot);
+	*slot = t;
+	util_wake_poke(wake_fd);
+	return 0;
 }

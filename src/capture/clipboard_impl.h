@@ -42,4 +42,9 @@ void clipboard_finish(struct clipboard *c);
  * generation and tell on_change, on the calling (the clipboard's) thread. */
 void clipboard_store(struct clipboard *c, char *text);
 
+/* own()'s common part: a copy of utf8 replaces what *slot held (the text
+ * the clipboard's thread will take over), and wake_fd is poked. 0 or
+ * -ENOMEM. Call with the lock held. */
+int clipboard_queue_own(char **slot, const char *utf8, int wake_fd);
+
 #endif

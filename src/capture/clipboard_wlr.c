@@ -477,14 +477,7 @@ static int own(struct clipboard *base, const char *utf8)
 	if (atomic_load(&c->dead)) {
 		return -EPIPE;
 	}
-	char *t = strdup(utf8);
-	if (!t) {
-		return -ENOMEM;
-	}
-	free(c->pending_set);
-	c->pending_set = t;
-	util_wake_poke(c->cmd_fd);
-	return 0;
+	return clipboard_queue_own(&c->pending_set, utf8, c->cmd_fd);
 }
 
 /* Everything but the thread, in reverse order of acquisition. */

@@ -138,14 +138,7 @@ static void *clip_main(void *arg)
 static int own(struct clipboard *base, const char *utf8)
 {
 	struct x11_clipboard *c = (struct x11_clipboard *)base;
-	char *t = strdup(utf8);
-	if (!t) {
-		return -ENOMEM;
-	}
-	free(c->pending_set);
-	c->pending_set = t;
-	util_wake_poke(c->cmd_fd);
-	return 0;
+	return clipboard_queue_own(&c->pending_set, utf8, c->cmd_fd);
 }
 
 static void destroy(struct clipboard *base)

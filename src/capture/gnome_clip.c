@@ -520,14 +520,7 @@ static int own(struct clipboard *base, const char *utf8)
 	if (atomic_load(&k->quiet)) {
 		return -EPIPE;
 	}
-	char *t = strdup(utf8);
-	if (!t) {
-		return -ENOMEM;
-	}
-	free(k->pending_set);
-	k->pending_set = t;
-	util_wake_poke(k->wake_fd);
-	return 0;
+	return clipboard_queue_own(&k->pending_set, utf8, k->wake_fd);
 }
 
 static void destroy(struct clipboard *base)

@@ -340,3 +340,73 @@ pattern_png() {
 	[ "${4:-}" = box ] && draw="$draw -fill '#c03412' -draw 'rectangle $((w / 4)),$((h / 4)) $((w / 2 - 1)),$((h / 2 - 1))'"
 	eval convert -size "${w}x${h}" xc:black "$draw" "$f"
 }
+
+# clipboard_rules NAME: the clipboard's rules between the shared desktop and
+# one xfreerdp3 viewer, on any back-end. The caller defines wl_set TEXT and
+# wl_get (the desktop's clipboard), started the sharer with the password pw
+# and an Xvfb VIEW. With EnableClipboardRedirect on, text goes both ways for
+# an INTERACTIVE attendee, never for a view-only one; nothing with it off.
+clipboard_rules() {
+	local name=$1
+	wl_is() { [ "$(wl_get)" = "$1" ]; }
+	xsel_set() { # TEXT: own the viewer's X clipboard (xclip keeps serving it)
+		printf '%s' "$1" | DISPLAY=$VIEW xclip -selection clipboard -loops 0 -quiet >/dev/null 2>&1 &
+		track $!
+	}
+	xsel_get() { DISPLAY=$VIEW timeout 5 xclip -selection clipboard -o 2>/dev/null; }
+	x_is() { [ "$(xsel_get)" = "$1" ]; }
+	ctl set EnableClipboardRedirect true | grep -q '"ok":true' || fail "cannot enable the clipboard"
+	viewer V "$VIEW" /v:127.0.0.1:$PORT /u:clara /p:pw /size:800x600 +clipboard
+	sharer_has 'attendee-connected id=1 name=clara' || fail "viewer not admitted"
+	sleep 2
+	# view-only: nothing crosses either way
+	wl_set "from-$name-1"
+	xsel_set "from-viewer-1"
+	sleep 3
+	x_is "from-$name-1" && fail "a view-only attendee got the $name clipboard"
+	wl_is "from-viewer-1" && fail "a view-only attendee set the $name clipboard"
+	# interactive: both ways
+	ctl level 1 interactive >/dev/null || fail "ctl level"
+	sleep 1
+	wl_set "from-$name-2 ✓"
+	wait_for 15 x_is "from-$name-2 ✓" || fail "$name's text did not reach the viewer (got '$(xsel_get)')"
+	xsel_set "from-viewer-2 ünï"
+	wait_for 15 wl_is "from-viewer-2 ünï" || fail "viewer's text did not reach $name (got '$(wl_get)')"
+	# the property off: nothing crosses
+	ctl set EnableClipboardRedirect false >/dev/null || fail "cannot disable the clipboard"
+	sleep 1
+	wl_set "from-$name-3"
+	xsel_set "from-viewer-3"
+	sleep 3
+	x_is "from-$name-3" && fail "clipboard crossed with the property off"
+	wl_is "from-viewer-3" && fail "clipboard crossed with the property off"
+}
+
+# desktop_dies PID PASSWORD: with a second viewer (rdpview) watching, kill -9
+# the compositor PID: an error event, the sharer exits 1 and the viewer is
+# told it was removed (rdpview exits 5). Needs --json and the ids so far < 9.
+desktop_dies() {
+	local pid=$1 pw=$2 rc vrc
+	local n=$(grep -c '"event":"attendee_connected"' "$WORK/sharer.out")
+	"$BIN/rdpview" --headless --events --seconds 60 --name watcher --password "$pw" "$CONNSTR" \
+		>"$WORK/watcher.out" 2>"$WORK/watcher.err" &
+	local watcher=$!
+	track $watcher
+	sharer_has '"event":"attendee_connected","id":'"$((n + 1))" || fail "watcher not admitted"
+	sleep 1
+	kill -9 "$pid"
+	sharer_has '"event":"error"' 20 || fail "no error event when the desktop died"
+	grep '"event":"error"' "$WORK/sharer.out" | grep -q 'display' ||
+		fail "the error does not name the display: $(grep '"event":"error"' "$WORK/sharer.out")"
+	wait_for 20 sh -c "! kill -0 $SHARER_PID" || fail "the sharer did not end after the desktop died"
+	wait "$SHARER_PID"
+	rc=$?
+	SHARER_PID=""
+	[ "$rc" = 1 ] || fail "exit status $rc after the desktop died, wanted 1"
+	wait "$watcher"
+	vrc=$?
+	[ "$vrc" = 5 ] || fail "the watching viewer: exit $vrc, wanted 5 (removed by the sharer)"
+	grep -q -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$WORK/sharer.err" &&
+		fail "sanitizer report: $(grep -A20 -E 'Sanitizer|runtime error' "$WORK/sharer.err" | head -n 40)"
+	return 0
+}

@@ -130,23 +130,5 @@ done
 log "wev saw the right button, the wheel, and € ä ! as Unicode input"
 
 # the compositor dies: error event, the viewers are told, exit 1
-"$BIN/rdpview" --headless --events --seconds 60 --name watcher --password pw1 "$CONNSTR" \
-	>"$WORK/watcher.out" 2>"$WORK/watcher.err" &
-WATCHER=$!
-track $WATCHER
-sharer_has '"event":"attendee_connected","id":3' || fail "watcher not admitted"
-sleep 1
-kill -9 "$SWAY_PID"
-sharer_has '"event":"error"' || fail "no error event when the compositor died"
-grep '"event":"error"' "$WORK/sharer.out" | grep -q 'display' || fail "the error does not name the display"
-wait_for 15 sh -c "! kill -0 $SHARER_PID" || fail "the sharer did not end after the compositor died"
-wait "$SHARER_PID"
-rc=$?
-SHARER_PID=""
-[ "$rc" = 1 ] || fail "exit status $rc after the compositor died, wanted 1"
-wait "$WATCHER"
-vrc=$?
-[ "$vrc" = 5 ] || fail "the watching viewer: exit $vrc, wanted 5 (removed by the sharer)"
-grep -q -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$WORK/sharer.err" &&
-	fail "sanitizer report: $(grep -A20 -E 'Sanitizer|runtime error' "$WORK/sharer.err" | head -n 40)"
+desktop_dies "$SWAY_PID" pw1
 log "ok"
