@@ -16,6 +16,7 @@
 
 #include <poll.h>
 
+#include "capture_test.h"
 #include "gnome_headless.h"
 
 #define W 640
@@ -47,11 +48,7 @@ static int group_teardown(void **state)
 
 static int pump(int ms)
 {
-	struct pollfd p = {cap->ops->fd(cap), POLLIN, 0};
-	if (poll(&p, 1, ms) <= 0) {
-		return 0;
-	}
-	return cap->ops->process(cap);
+	return cap_pump(cap, ms);
 }
 
 static bool pattern_logged(const char *line, int ms)
@@ -88,16 +85,6 @@ static int mismatches(int pattern)
 		}
 	}
 	return bad;
-}
-
-static bool covered(const struct cap_rect *r, int n, int x, int y)
-{
-	for (int i = 0; i < n; i++) {
-		if (x >= r[i].x && x < r[i].x + r[i].w && y >= r[i].y && y < r[i].y + r[i].h) {
-			return true;
-		}
-	}
-	return false;
 }
 
 /* ---- tests ---- */
@@ -199,14 +186,14 @@ static void test_damage_covers_change(void **state)
 		done = true;
 		for (int y = H / 4; done && y < H / 2; y++) {
 			for (int x = W / 4; done && x < W / 2; x++) {
-				done = covered(all, n, x, y);
+				done = cap_covered(all, n, x, y);
 			}
 		}
 	}
 	assert_true(done);
 	/* by tiles: the far corner did not change, so it is not damaged */
-	assert_false(covered(all, n, W - 1, H - 1));
-	assert_false(covered(all, n, 0, 0));
+	assert_false(cap_covered(all, n, W - 1, H - 1));
+	assert_false(cap_covered(all, n, 0, 0));
 	assert_int_equal(mismatches(2), 0);
 }
 

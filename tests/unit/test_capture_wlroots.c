@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "capture_test.h"
 #include "sway_headless.h"
 #include "util/clock.h"
 
@@ -63,21 +64,7 @@ static int group_teardown(void **state)
 
 static int pump(int ms)
 {
-	struct pollfd p = {cap->ops->fd(cap), POLLIN, 0};
-	if (poll(&p, 1, ms) <= 0) {
-		return 0;
-	}
-	return cap->ops->process(cap);
-}
-
-static bool covered(const struct cap_rect *r, int n, int x, int y)
-{
-	for (int i = 0; i < n; i++) {
-		if (x >= r[i].x && x < r[i].x + r[i].w && y >= r[i].y && y < r[i].y + r[i].h) {
-			return true;
-		}
-	}
-	return false;
+	return cap_pump(cap, ms);
 }
 
 /* Collect damage for up to ms until (x, y) is covered; the count. */
@@ -87,7 +74,7 @@ static int damage_until(struct cap_rect *all, int max, int x, int y, int ms)
 	for (int64_t end = util_clock_ms() + ms; util_clock_ms() < end;) {
 		assert_true(pump(50) >= 0);
 		n += cap->ops->take_damage(cap, all + n, max - n > 64 ? 64 : max - n);
-		if (covered(all, n, x, y) || n >= max) {
+		if (cap_covered(all, n, x, y) || n >= max) {
 			break;
 		}
 	}
@@ -207,7 +194,7 @@ static void test_pointer_motion_damages(void **state)
 	assert_int_equal(cap->ops->inject(cap, &mv), 0);
 	struct cap_rect all[256];
 	int n = damage_until(all, 256, 401, 301, 3000);
-	assert_true(covered(all, n, 401, 301)); /* the cursor drawn at its new place */
+	assert_true(cap_covered(all, n, 401, 301)); /* the cursor drawn at its new place */
 	for (int i = 0; i < n; i++) {
 		assert_true(all[i].w < W || all[i].h < H); /* damage, not whole frames */
 	}
@@ -245,7 +232,7 @@ static void test_output_resize(void **state)
 	assert_int_equal(w, 800);
 	assert_int_equal(h, 600);
 	/* the new size arrives as one whole frame */
-	assert_true(n >= 1 && covered(r, n, 0, 0) && covered(r, n, 799, 599));
+	assert_true(n >= 1 && cap_covered(r, n, 0, 0) && cap_covered(r, n, 799, 599));
 }
 
 static void test_compositor_death(void **state)

@@ -24,6 +24,7 @@
 #include <X11/keysym.h>
 
 #include "capture/capture.h"
+#include "capture_test.h"
 #include "util/clock.h"
 
 #define W 640
@@ -142,24 +143,9 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-/* Poll and process for up to ms; returns the last process() result or 0. */
 static int pump(int ms)
 {
-	struct pollfd p = {cap->ops->fd(cap), POLLIN, 0};
-	if (poll(&p, 1, ms) <= 0) {
-		return 0;
-	}
-	return cap->ops->process(cap);
-}
-
-static bool covered(const struct cap_rect *r, int n, int x, int y)
-{
-	for (int i = 0; i < n; i++) {
-		if (x >= r[i].x && x < r[i].x + r[i].w && y >= r[i].y && y < r[i].y + r[i].h) {
-			return true;
-		}
-	}
-	return false;
+	return cap_pump(cap, ms);
 }
 
 static void test_open_errors(void **state)
@@ -206,7 +192,7 @@ static void test_window_damage_and_pixels(void **state)
 		done = true;
 		for (int y = 120; done && y < 180; y++) {
 			for (int x = 100; done && x < 180; x++) {
-				done = covered(all, n, x, y);
+				done = cap_covered(all, n, x, y);
 			}
 		}
 	}
