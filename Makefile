@@ -125,7 +125,7 @@ $(BUILD)/rdpshare.pc: rdpshare.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
 # Unit tests link the library's objects directly so they can reach internals.
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(UTIL_LIB)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_OBJ) $(UTIL_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(if $(filter $(UNIT_FREERDP),$(notdir $@)),$(FREERDP_CFLAGS)) \
 		$(LDFLAGS_ALL) -o $@ $< $(LIB_OBJ) $(UTIL_LIB) $(PKG_LIBS) -lcmocka -lpthread
