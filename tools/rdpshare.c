@@ -2,6 +2,7 @@
  * the invitation and how to join, reports who comes and goes, and takes
  * commands on a control socket (`rdpshare ctl`). */
 #include <errno.h>
+#include <malloc.h>
 #include <limits.h>
 #include <getopt.h>
 #include <poll.h>
@@ -892,6 +893,12 @@ int main(int argc, char **argv)
 	on_request_policy = (int)o.on_request;
 	prompt_tty = o.on_request == ON_REQUEST_ASK && isatty(STDIN_FILENO);
 	signal(SIGPIPE, SIG_IGN);
+	/* FreeRDP gives every connection, before any logon, ~6.5 MB of bulk
+	 * compression contexts. glibc's sliding mmap threshold would soon
+	 * serve those from its heaps, which keep them after the connection
+	 * ends: a flood of port probes would raise the sharer's memory for
+	 * good. A fixed threshold sends them back to the kernel on free. */
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	/* Blocked from the start: a signal during set-up waits for the loop,
 	 * which closes the session cleanly. */
 	sigset_t mask;

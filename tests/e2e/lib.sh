@@ -17,6 +17,8 @@ fail() {
 	log "FAIL: $*"
 	[ -f "$WORK/sharer.out" ] && sed 's/^/  sharer: /' "$WORK/sharer.out" | tail -n 30 >&2
 	[ -f "$WORK/sharer.err" ] && sed 's/^/  sharer-err: /' "$WORK/sharer.err" | tail -n 30 >&2
+	# once more last: the runner shows only the tail of a failed test
+	log "FAIL: $*"
 	exit 1
 }
 

@@ -27,8 +27,13 @@ def probe(port):
 
 def main():
     port, count = int(sys.argv[1]), int(sys.argv[2])
-    ok = sum(1 for _ in range(count) if probe(port))
-    print(f"confirmed {ok} of {count}")
+    ok, errors = 0, {}
+    for _ in range(count):
+        try:
+            ok += probe(port)
+        except OSError as e:  # say what went wrong, not only how often
+            errors[str(e)] = errors.get(str(e), 0) + 1
+    print(f"confirmed {ok} of {count}" + "".join(f"; {n}x {e}" for e, n in errors.items()))
     return 0 if ok == count else 1
 
 
