@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/peer_json.h"
 #include "capture/swaytree.h"
 
 static void check(int cond)
@@ -93,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char small[7];
 	memset(small, 'X', sizeof(small));
 	size_t room = size ? 1 + data[0] % 6 : 1;
-	swaytree_copy_text(small, room, (const char *)data, size);
+	peer_json_copy_text(small, room, (const char *)data, size);
 	check_text(small, room);
 	check(room == sizeof(small) || small[room] == 'X');
 	return 0;

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "capture/peer_json.h"
 #include "capture/swaytree.h"
 #include "util/clock.h"
 
@@ -240,7 +241,7 @@ static void name_processes(struct swaytree *t, const struct swaytree *old)
 			n--;
 		}
 		if (n > 0) {
-			swaytree_copy_text(w->app_name, sizeof(w->app_name), buf, (size_t)n);
+			peer_json_copy_text(w->app_name, sizeof(w->app_name), buf, (size_t)n);
 		}
 	}
 }

@@ -9,13 +9,11 @@
 
 #include <json-c/json.h>
 
+#include "capture/peer_json.h"
+
 /* Stacking layers, bottom first: sway draws floating views over the tiling
  * ones and a fullscreen view over both. */
 enum layer { TILING, FLOATING, FULLSCREEN, N_LAYERS };
-
-/* Coordinates past this are a peer's nonsense; clamping keeps the
- * arithmetic of the filter's consumers inside int. */
-#define COORD_MAX (1 << 24)
 
 struct walk {
 	struct swaytree *t;
@@ -27,115 +25,9 @@ struct walk {
 	int layer;            /* the layer being emitted, -1 while counting */
 };
 
-void swaytree_copy_text(char *dst, size_t size, const char *src, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)src;
-	size_t o = 0, i = 0;
-	if (size == 0) {
-		return;
-	}
-	while (i < len && s[i]) {
-		unsigned c = s[i];
-		size_t n = c < 0x80                ? 1
-		           : c >= 0xC2 && c < 0xE0 ? 2
-		           : c >= 0xE0 && c < 0xF0 ? 3
-		           : c >= 0xF0 && c < 0xF5 ? 4
-		                                   : 0;
-		/* the second byte's range rules out overlong forms, surrogates and
-		 * code points past U+10FFFF */
-		unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-		unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-		bool ok = n > 0 && i + n <= len;
-		for (size_t k = 1; ok && k < n; k++) {
-			ok = k == 1 ? s[i + k] >= lo && s[i + k] <= hi : (s[i + k] & 0xC0) == 0x80;
-		}
-		if (!ok) {
-			n = 1;
-		}
-		if (o + n >= size) {
-			break;
-		}
-		if (!ok) {
-			dst[o++] = '?';
-		} else if (c < 0x20 || c == 0x7F || (c == 0xC2 && s[i + 1] < 0xA0)) {
-			dst[o++] = ' '; /* C0, DEL and C1 controls */
-		} else {
-			memcpy(dst + o, s + i, n);
-			o += n;
-		}
-		i += n;
-	}
-	dst[o] = '\0';
-}
-
-static json_object *member(json_object *o, const char *key, json_type type)
-{
-	json_object *v = NULL;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, type)) {
-		return NULL;
-	}
-	return v;
-}
-
-static bool number(json_object *o, const char *key, double *out)
-{
-	json_object *v = NULL;
-	if (!json_object_object_get_ex(o, key, &v)) {
-		return false;
-	}
-	if (json_object_is_type(v, json_type_int)) {
-		*out = (double)json_object_get_int64(v);
-		return true;
-	}
-	if (json_object_is_type(v, json_type_double)) {
-		*out = json_object_get_double(v);
-		return isfinite(*out);
-	}
-	return false;
-}
-
-static const char *string(json_object *o, const char *key, size_t *len)
-{
-	json_object *v = member(o, key, json_type_string);
-	if (!v) {
-		return NULL;
-	}
-	*len = (size_t)json_object_get_string_len(v);
-	return json_object_get_string(v);
-}
-
-static bool is_string(json_object *o, const char *key, const char *want)
-{
-	size_t len;
-	const char *s = string(o, key, &len);
-	return s && strlen(want) == len && memcmp(s, want, len) == 0;
-}
-
-static bool flag(json_object *o, const char *key)
-{
-	json_object *v = member(o, key, json_type_boolean);
-	return v && json_object_get_boolean(v);
-}
-
-static int clamp(double v, double lo)
-{
-	if (!(v >= lo)) {
-		return (int)lo; /* also NaN */
-	}
-	return v > COORD_MAX ? COORD_MAX : (int)(v < 0 ? v - 0.5 : v + 0.5);
-}
-
-static uint32_t fnv1a(const char *s, size_t len, uint32_t h)
-{
-	for (size_t i = 0; i < len; i++) {
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	}
-	return h;
-}
-
 static bool view_id(json_object *node, uint32_t *id)
 {
-	json_object *v = member(node, "id", json_type_int);
+	json_object *v = peer_json_member(node, "id", json_type_int);
 	int64_t n = v ? json_object_get_int64(v) : 0;
 	if (n <= 0 || n > UINT32_MAX) {
 		return false;
@@ -150,24 +42,26 @@ static bool view_id(json_object *node, uint32_t *id)
 static bool is_view(json_object *node)
 {
 	uint32_t id;
-	return (is_string(node, "type", "con") || is_string(node, "type", "floating_con")) &&
+	return (peer_json_is_string(node, "type", "con") ||
+	        peer_json_is_string(node, "type", "floating_con")) &&
 	       view_id(node, &id) &&
-	       (member(node, "pid", json_type_int) || member(node, "app_id", json_type_string) ||
-	        member(node, "window_properties", json_type_object));
+	       (peer_json_member(node, "pid", json_type_int) ||
+	        peer_json_member(node, "app_id", json_type_string) ||
+	        peer_json_member(node, "window_properties", json_type_object));
 }
 
 static void describe(struct walk *w, json_object *node, struct cap_window *out)
 {
 	view_id(node, &out->id);
 	size_t len = 0;
-	const char *app_id = string(node, "app_id", &len), *name = NULL;
-	json_object *props = member(node, "window_properties", json_type_object);
+	const char *app_id = peer_json_string(node, "app_id", &len), *name = NULL;
+	json_object *props = peer_json_member(node, "window_properties", json_type_object);
 	if (app_id && len) {
 		name = app_id;
-	} else if (props && (name = string(props, "class", &len)) && !len) {
+	} else if (props && (name = peer_json_string(props, "class", &len)) && !len) {
 		name = NULL;
 	}
-	json_object *pid = member(node, "pid", json_type_int);
+	json_object *pid = peer_json_member(node, "pid", json_type_int);
 	int64_t p = pid ? json_object_get_int64(pid) : 0;
 	if (p > 0 && p < CAP_APP_SYNTHETIC) {
 		out->app = (uint32_t)p;
@@ -176,30 +70,30 @@ static void describe(struct walk *w, json_object *node, struct cap_window *out)
 		 * per app_id or class, else one per view. */
 		char idbuf[16];
 		int n = snprintf(idbuf, sizeof(idbuf), "#%u", out->id);
-		uint32_t h =
-		    name ? fnv1a(name, len, 2166136261u) : fnv1a(idbuf, (size_t)n, 2166136261u);
+		uint32_t h = name ? peer_json_fnv1a(name, len, 2166136261u)
+		                  : peer_json_fnv1a(idbuf, (size_t)n, 2166136261u);
 		out->app = CAP_APP_SYNTHETIC + (h & (CAP_APP_SYNTHETIC - 1));
 	}
 	if (name) {
-		swaytree_copy_text(out->app_name, sizeof(out->app_name), name, len);
+		peer_json_copy_text(out->app_name, sizeof(out->app_name), name, len);
 	}
 	if (!out->app_name[0]) {
 		snprintf(out->app_name, sizeof(out->app_name), "unknown");
 	}
-	const char *title = string(node, "name", &len);
+	const char *title = peer_json_string(node, "name", &len);
 	if (title) {
-		swaytree_copy_text(out->title, sizeof(out->title), title, len);
+		peer_json_copy_text(out->title, sizeof(out->title), title, len);
 	}
-	json_object *rect = member(node, "rect", json_type_object);
+	json_object *rect = peer_json_member(node, "rect", json_type_object);
 	double x = 0, y = 0, rw = 0, rh = 0;
-	if (rect && number(rect, "x", &x) && number(rect, "y", &y) && number(rect, "width", &rw) &&
-	    number(rect, "height", &rh)) {
-		out->x = clamp((x - w->ox) * w->scale, -COORD_MAX);
-		out->y = clamp((y - w->oy) * w->scale, -COORD_MAX);
-		out->w = clamp(rw * w->scale, 0);
-		out->h = clamp(rh * w->scale, 0);
+	if (rect && peer_json_number(rect, "x", &x) && peer_json_number(rect, "y", &y) &&
+	    peer_json_number(rect, "width", &rw) && peer_json_number(rect, "height", &rh)) {
+		out->x = peer_json_clamp((x - w->ox) * w->scale, -PEER_JSON_COORD_MAX);
+		out->y = peer_json_clamp((y - w->oy) * w->scale, -PEER_JSON_COORD_MAX);
+		out->w = peer_json_clamp(rw * w->scale, 0);
+		out->h = peer_json_clamp(rh * w->scale, 0);
 	}
-	out->viewable = flag(node, "visible");
+	out->viewable = peer_json_flag(node, "visible");
 	out->listed = true;
 	out->owner = 0;
 }
@@ -209,7 +103,7 @@ static void visit(struct walk *w, json_object *node, int depth, bool floating, b
 static void visit_list(struct walk *w, json_object *node, const char *key, int depth, bool floating,
                        bool fullscreen)
 {
-	json_object *a = member(node, key, json_type_array);
+	json_object *a = peer_json_member(node, key, json_type_array);
 	size_t n = a ? json_object_array_length(a) : 0;
 	for (size_t i = 0; i < n; i++) {
 		visit(w, json_object_array_get_idx(a, i), depth + 1, floating, fullscreen);
@@ -221,16 +115,17 @@ static void visit(struct walk *w, json_object *node, int depth, bool floating, b
 	if (depth > SWAYTREE_MAX_DEPTH || !json_object_is_type(node, json_type_object)) {
 		return;
 	}
-	bool con = is_string(node, "type", "con") || is_string(node, "type", "floating_con");
-	json_object *fs = member(node, "fullscreen_mode", json_type_int);
+	bool con = peer_json_is_string(node, "type", "con") ||
+	           peer_json_is_string(node, "type", "floating_con");
+	json_object *fs = peer_json_member(node, "fullscreen_mode", json_type_int);
 	/* a workspace reports fullscreen_mode 1 whatever it holds: only a con's counts */
 	fullscreen = fullscreen || (con && fs && json_object_get_int64(fs) != 0);
-	floating = floating || is_string(node, "type", "floating_con");
+	floating = floating || peer_json_is_string(node, "type", "floating_con");
 	if (is_view(node)) {
 		int layer = fullscreen ? FULLSCREEN : floating ? FLOATING : TILING;
 		if (w->layer < 0) {
 			w->count++;
-			if (flag(node, "focused")) {
+			if (peer_json_flag(node, "focused")) {
 				view_id(node, &w->t->focus);
 			}
 		} else if (layer == w->layer && w->seen++ >= w->skip && w->t->n < w->cap) {
@@ -241,77 +136,22 @@ static void visit(struct walk *w, json_object *node, int depth, bool floating, b
 	visit_list(w, node, "floating_nodes", depth, true, fullscreen);
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Values in the text (one per ',' '[' '{' outside strings, roughly): json-c
- * spends about a hundred bytes on each, so this bounds its memory. */
-static size_t count_tokens(const char *s, size_t len)
-{
-	size_t n = 0;
-	bool in_string = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (in_string) {
-			if (c == '\\') {
-				i++;
-			} else if (c == '"') {
-				in_string = false;
-			}
-		} else if (c == '"') {
-			in_string = true;
-		} else if (c == ',' || c == '[' || c == '{') {
-			n++;
-		}
-	}
-	return n;
-}
-
-static json_object *parse_json(const char *json, size_t len)
-{
-	if (len == 0 || len > SWAYTREE_MAX_JSON || count_tokens(json, len) > SWAYTREE_MAX_TOKENS) {
-		return NULL;
-	}
-	/* each tree level is an object inside a "nodes" array: two JSON levels,
-	 * plus the rect objects of the deepest one */
-	json_tokener *tok = json_tokener_new_ex(2 * SWAYTREE_MAX_DEPTH + 4);
-	if (!tok) {
-		return NULL;
-	}
-	json_object *root = json_tokener_parse_ex(tok, json, (int)len);
-	if (root) {
-		for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
-			if (!is_space(json[i])) {
-				json_object_put(root);
-				root = NULL;
-				break;
-			}
-		}
-	} else if (json_tokener_get_error(tok) == json_tokener_continue) {
-		/* a number at the very end waits for its terminator */
-		root = json_tokener_parse_ex(tok, "", 1);
-	}
-	json_tokener_free(tok);
-	return root;
-}
-
 static json_object *find_output(json_object *root, const char *name)
 {
-	json_object *a = member(root, "nodes", json_type_array);
+	json_object *a = peer_json_member(root, "nodes", json_type_array);
 	size_t n = a ? json_object_array_length(a) : 0;
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(a, i);
 		size_t len;
 		const char *s;
-		if (!json_object_is_type(o, json_type_object) || !is_string(o, "type", "output") ||
-		    !(s = string(o, "name", &len))) {
+		if (!json_object_is_type(o, json_type_object) ||
+		    !peer_json_is_string(o, "type", "output") ||
+		    !(s = peer_json_string(o, "name", &len))) {
 			continue;
 		}
 		/* "__i3" holds the scratchpad: never a real output */
 		if (name ? strlen(name) == len && memcmp(s, name, len) == 0
-		         : flag(o, "active") && strncmp(s, "__", 2) != 0) {
+		         : peer_json_flag(o, "active") && strncmp(s, "__", 2) != 0) {
 			return o;
 		}
 	}
@@ -321,7 +161,8 @@ static json_object *find_output(json_object *root, const char *name)
 int swaytree_parse(struct swaytree *t, const char *json, size_t len, const char *output)
 {
 	memset(t, 0, sizeof(*t));
-	json_object *root = parse_json(json, len);
+	json_object *root = peer_json_parse(json, len, SWAYTREE_MAX_JSON, SWAYTREE_MAX_TOKENS,
+	                                    2 * SWAYTREE_MAX_DEPTH + 4);
 	if (!json_object_is_type(root, json_type_object)) {
 		json_object_put(root);
 		return -EINVAL;
@@ -332,18 +173,18 @@ int swaytree_parse(struct swaytree *t, const char *json, size_t len, const char 
 		return -ENODEV;
 	}
 	size_t nlen = 0;
-	const char *name = string(out, "name", &nlen);
-	swaytree_copy_text(t->output, sizeof(t->output), name, nlen);
+	const char *name = peer_json_string(out, "name", &nlen);
+	peer_json_copy_text(t->output, sizeof(t->output), name, nlen);
 	struct walk w = {.t = t, .scale = 1, .layer = -1};
 	double scale, ow = 0, oh = 0;
-	if (number(out, "scale", &scale) && scale > 0 && scale <= 16) {
+	if (peer_json_number(out, "scale", &scale) && scale > 0 && scale <= 16) {
 		w.scale = scale;
 	}
-	json_object *rect = member(out, "rect", json_type_object);
-	if (rect && number(rect, "x", &w.ox) && number(rect, "y", &w.oy) &&
-	    number(rect, "width", &ow) && number(rect, "height", &oh)) {
-		t->width = clamp(ow * w.scale, 0);
-		t->height = clamp(oh * w.scale, 0);
+	json_object *rect = peer_json_member(out, "rect", json_type_object);
+	if (rect && peer_json_number(rect, "x", &w.ox) && peer_json_number(rect, "y", &w.oy) &&
+	    peer_json_number(rect, "width", &ow) && peer_json_number(rect, "height", &oh)) {
+		t->width = peer_json_clamp(ow * w.scale, 0);
+		t->height = peer_json_clamp(oh * w.scale, 0);
 	} else {
 		w.ox = w.oy = 0;
 	}
@@ -380,10 +221,11 @@ int swaytree_parse(struct swaytree *t, const char *json, size_t len, const char 
 
 int swaytree_success(const char *json, size_t len)
 {
-	json_object *root = parse_json(json, len);
+	json_object *root = peer_json_parse(json, len, SWAYTREE_MAX_JSON, SWAYTREE_MAX_TOKENS,
+	                                    2 * SWAYTREE_MAX_DEPTH + 4);
 	int r = -EINVAL;
 	if (json_object_is_type(root, json_type_object)) {
-		json_object *ok = member(root, "success", json_type_boolean);
+		json_object *ok = peer_json_member(root, "success", json_type_boolean);
 		r = !ok ? -EINVAL : json_object_get_boolean(ok) ? 0 : -ENOENT;
 	} else if (json_object_is_type(root, json_type_array)) {
 		size_t n = json_object_array_length(root);
@@ -391,7 +233,7 @@ int swaytree_success(const char *json, size_t len)
 		for (size_t i = 0; i < n && r != -EINVAL; i++) {
 			json_object *e = json_object_array_get_idx(root, i);
 			json_object *ok = json_object_is_type(e, json_type_object)
-			                      ? member(e, "success", json_type_boolean)
+			                      ? peer_json_member(e, "success", json_type_boolean)
 			                      : NULL;
 			if (!ok) {
 				r = -EINVAL;

@@ -51,10 +51,4 @@ void swaytree_finish(struct swaytree *t);
  * not such a reply. */
 int swaytree_success(const char *json, size_t len);
 
-/* Copy UTF-8 from a peer into dst (size bytes, NUL-terminated): whole
- * sequences only, stopping at a NUL or where the next one would not fit;
- * a byte that does not begin a valid sequence becomes '?', a control
- * character a space. */
-void swaytree_copy_text(char *dst, size_t size, const char *src, size_t len);
-
 #endif

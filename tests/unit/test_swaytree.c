@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/peer_json.h"
 #include "capture/swaytree.h"
 
 /* tests run from the top of the tree (tests/run.sh); the same file seeds the fuzzer */
@@ -343,28 +344,28 @@ static void test_text(void **unused)
 {
 	(void)unused;
 	char out[8];
-	swaytree_copy_text(out, sizeof(out), "abc", 3);
+	peer_json_copy_text(out, sizeof(out), "abc", 3);
 	assert_string_equal(out, "abc");
 	/* a 2-byte sequence that would not fit whole is left out */
-	swaytree_copy_text(out, sizeof(out), "abcdef\xc3\xa9", 8);
+	peer_json_copy_text(out, sizeof(out), "abcdef\xc3\xa9", 8);
 	assert_string_equal(out, "abcdef");
-	swaytree_copy_text(out, sizeof(out), "abcde\xc3\xa9", 7);
+	peer_json_copy_text(out, sizeof(out), "abcde\xc3\xa9", 7);
 	assert_string_equal(out, "abcde\xc3\xa9");
-	swaytree_copy_text(out, sizeof(out), "a\x1b[1m\x7f", 6);
+	peer_json_copy_text(out, sizeof(out), "a\x1b[1m\x7f", 6);
 	assert_string_equal(out, "a [1m ");
-	swaytree_copy_text(out, sizeof(out), "\xc2\x85\xc0\x80", 4); /* NEL, overlong NUL */
+	peer_json_copy_text(out, sizeof(out), "\xc2\x85\xc0\x80", 4); /* NEL, overlong NUL */
 	assert_string_equal(out, " ??");
-	swaytree_copy_text(out, sizeof(out), "\xed\xa0\x80", 3); /* a surrogate */
+	peer_json_copy_text(out, sizeof(out), "\xed\xa0\x80", 3); /* a surrogate */
 	assert_string_equal(out, "???");
-	swaytree_copy_text(out, sizeof(out), "\xf4\x90\x80\x80", 4); /* past U+10FFFF */
+	peer_json_copy_text(out, sizeof(out), "\xf4\x90\x80\x80", 4); /* past U+10FFFF */
 	assert_string_equal(out, "????");
-	swaytree_copy_text(out, sizeof(out), "\xe2\x82", 2); /* cut short */
+	peer_json_copy_text(out, sizeof(out), "\xe2\x82", 2); /* cut short */
 	assert_string_equal(out, "??");
-	swaytree_copy_text(out, sizeof(out), "ab\0cd", 5);
+	peer_json_copy_text(out, sizeof(out), "ab\0cd", 5);
 	assert_string_equal(out, "ab");
-	swaytree_copy_text(out, sizeof(out), "\xf0\x9f\x98\x80!", 5);
+	peer_json_copy_text(out, sizeof(out), "\xf0\x9f\x98\x80!", 5);
 	assert_string_equal(out, "\xf0\x9f\x98\x80!");
-	swaytree_copy_text(out, 1, "abc", 3);
+	peer_json_copy_text(out, 1, "abc", 3);
 	assert_string_equal(out, "");
 
 	/* a long title of 2-byte characters is cut on a boundary */
