@@ -15,6 +15,7 @@
 
 #include "capture/peer_json.h"
 #include "capture/swaytree.h"
+#include "capture/winlist.h"
 #include "util/clock.h"
 
 /* i3-ipc framing: magic, payload length, message type, in host order */
@@ -212,61 +213,6 @@ static int command(struct swayipc *s, uint32_t type, const char *payload, uint32
 	return r;
 }
 
-/* Name the processes: /proc/PID/comm as X11's list does, read once per
- * window (a view keeps its pid for life). */
-static void name_processes(struct swaytree *t, const struct swaytree *old)
-{
-	for (int i = 0; i < t->n; i++) {
-		struct cap_window *w = &t->v[i];
-		if (w->app >= CAP_APP_SYNTHETIC) {
-			continue;
-		}
-		const struct cap_window *o = NULL;
-		for (int k = 0; k < old->n && !o; k++) {
-			o = old->v[k].id == w->id && old->v[k].app == w->app ? &old->v[k] : NULL;
-		}
-		if (o) {
-			memcpy(w->app_name, o->app_name, sizeof(w->app_name));
-			continue;
-		}
-		char path[32], buf[CAP_NAME_MAX];
-		snprintf(path, sizeof(path), "/proc/%u/comm", w->app);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			continue;
-		}
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0')) {
-			n--;
-		}
-		if (n > 0) {
-			peer_json_copy_text(w->app_name, sizeof(w->app_name), buf, (size_t)n);
-		}
-	}
-}
-
-static bool same_window(const struct cap_window *a, const struct cap_window *b)
-{
-	return a->id == b->id && a->app == b->app && a->owner == b->owner && a->x == b->x &&
-	       a->y == b->y && a->w == b->w && a->h == b->h && a->viewable == b->viewable &&
-	       a->listed == b->listed && strcmp(a->app_name, b->app_name) == 0 &&
-	       strcmp(a->title, b->title) == 0;
-}
-
-static bool same_list(const struct swaytree *a, const struct swaytree *b)
-{
-	if (a->n != b->n) {
-		return false;
-	}
-	for (int i = 0; i < a->n; i++) {
-		if (!same_window(&a->v[i], &b->v[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
 /* Fetch and parse the tree into t (swaytree_parse's errors, or the IPC's). */
 static int fetch(struct swayipc *s, struct swaytree *t)
 {
@@ -280,7 +226,7 @@ static int fetch(struct swayipc *s, struct swaytree *t)
 	r = swaytree_parse(t, json, len, s->output);
 	free(json);
 	if (r == 0) {
-		name_processes(t, &s->tree);
+		winlist_name_processes(t->v, t->n, s->tree.v, s->tree.n);
 	}
 	return r;
 }
@@ -296,7 +242,7 @@ static int refresh(struct swayipc *s)
 		return r; /* -ENODEV: the output went away, so nothing is on it */
 	}
 	s->dirty = false;
-	if (same_list(&t, &s->tree)) {
+	if (winlist_same(t.v, t.n, s->tree.v, s->tree.n)) {
 		s->tree.focus = t.focus;
 		swaytree_finish(&t);
 		return 0;
