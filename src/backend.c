@@ -149,8 +149,8 @@ const char *backend_no_windows_why(enum rdpshare_backend b)
 	case RDPSHARE_BACKEND_DEMO:
 		return "the demo desktop has no windows";
 	case RDPSHARE_BACKEND_GNOME:
-		return "GNOME (Mutter) tells no application where its windows are, so rdpshare "
-		       "cannot show some and hide the rest";
+		return "GNOME tells where windows are only through gnome-shell in unsafe mode, so "
+		       "rdpshare cannot show some and hide the rest";
 	case RDPSHARE_BACKEND_WLROOTS:
 		return "rdpshare reads the windows of a wlroots compositor from sway's IPC, and "
 		       "there is none ($SWAYSOCK is not set or does not answer)";

@@ -115,7 +115,12 @@ bool rdpshare_session_has_window_list(const rdpshare_session *s, const char **wh
 {
 	bool has = s && s->capture && s->capture->ops->windows;
 	if (why) {
-		*why = has ? NULL : backend_no_windows_why(s ? s->backend : RDPSHARE_BACKEND_AUTO);
+		const struct capture_ops *ops = s && s->capture ? s->capture->ops : NULL;
+		const char *own =
+		    !has && ops && ops->why_no_windows ? ops->why_no_windows(s->capture) : NULL;
+		*why = has   ? NULL
+		       : own ? own
+		             : backend_no_windows_why(s ? s->backend : RDPSHARE_BACKEND_AUTO);
 	}
 	return has;
 }

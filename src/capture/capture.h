@@ -109,6 +109,9 @@ struct capture_ops {
 	 * keyboard focus, 1 when they go to whatever lies under the pointer,
 	 * a negative errno when nowhere. NULL where unknown. */
 	int (*focus)(struct capture *c, uint32_t *id);
+	/* Where windows is NULL: why, in a sentence for the user (valid while
+	 * c is). NULL where the back-end's kind says it all. */
+	const char *(*why_no_windows)(struct capture *c);
 	void (*destroy)(struct capture *c);
 };
 
@@ -129,7 +132,7 @@ int capture_x11_probe(const char *display);
  * and sets *err to a negative errno (-ENXIO: no org.gnome.Mutter.RemoteDesktop
  * / ScreenCast on the bus, -ENOTSUP: something required is missing, such as
  * PipeWire or a monitor, -ETIMEDOUT: Mutter did not answer or stream in
- * time, -ENOMEM). No windows: the application filter cannot work on it. */
+ * time, -ENOMEM). Windows where gnome-shell tells them (gnome_windows.c). */
 struct capture *capture_gnome_open(int *err);
 
 /* Whether Mutter's RemoteDesktop name has an owner on the session bus: a

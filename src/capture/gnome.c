@@ -10,10 +10,10 @@
  * process(). Mutter sends a frame only when the screen changed, so a still
  * screen costs no wake-ups.
  *
- * No windows, raise or focus: Mutter 43 tells no window positions (the
- * Introspect interface of gnome-shell lists windows without them, and plain
- * Mutter has none), so the application filter cannot work here; the
- * session refuses it for a back-end without windows.
+ * Windows, raise and focus come from gnome-shell (gnome_windows.c) where it
+ * tells them: not from Mutter alone, nor from a gnome-shell outside unsafe
+ * mode. Then the ops have no windows, the session refuses the application
+ * filter, and why_no_windows says which of the two it is.
  *
  * The clipboard (gnome_clip.c) goes through the same session, so it is
  * created from an open capture (capture_gnome_clipboard) and does its bus
@@ -39,7 +39,9 @@ struct gnome {
 	struct gnome_bus *bus;
 	struct gnome_pw *pw;
 	struct gnome_input input;
-	struct gnome_clip *clip; /* NULL: none asked for */
+	struct gnome_clip *clip;    /* NULL: none asked for */
+	struct gnome_windows *wins; /* NULL: gnome-shell tells no windows */
+	char no_windows[256];       /* why not, for the user */
 	int epfd, evfd, tfd;
 	int bus_fd;
 	int bus_events;        /* what the epoll set waits for on bus_fd */
@@ -103,6 +105,14 @@ static int step(struct gnome *g)
 	int r = gnome_bus_process(g->bus);
 	if (r == 0) {
 		r = gnome_pw_process(g->pw);
+	}
+	if (r == 0 && g->wins) {
+		if (g->desk.dmg.n > 0) {
+			gnome_windows_touch(g->wins); /* a window may have moved */
+		}
+		if (gnome_windows_process(g->wins, g->desk.w, g->desk.h) > 0) {
+			g->desk.changed = true;
+		}
 	}
 	if (g->clip) {
 		gnome_clip_process(g->clip, r); /* what it sent waits for rearm() */
@@ -192,13 +202,41 @@ static int gnome_inject(struct capture *c, const struct cap_input *in)
 	return r < 0 ? r : e;
 }
 
+static int gnome_windows(struct capture *c, const struct cap_window **out, uint64_t *serial)
+{
+	return gnome_windows_list(gnome_of(c)->wins, out, serial);
+}
+
+static int gnome_raise(struct capture *c, uint32_t id)
+{
+	struct gnome *g = gnome_of(c);
+	if (g->dead) {
+		return g->dead;
+	}
+	int r = gnome_windows_raise(g->wins, id);
+	util_wake_poke(g->evfd); /* what came during the wait sits in sd-bus's queue */
+	int e = rearm(g);
+	return r < 0 ? r : e;
+}
+
+static int gnome_focus(struct capture *c, uint32_t *id)
+{
+	return gnome_windows_focus(gnome_of(c)->wins, id);
+}
+
+static const char *gnome_why_no_windows(struct capture *c)
+{
+	return gnome_of(c)->no_windows;
+}
+
 static void gnome_destroy(struct capture *c)
 {
 	struct gnome *g = gnome_of(c);
 	if (!g) {
 		return;
 	}
-	gnome_clip_detach(g->clip); /* lets go of the bus before it goes */
+	gnome_windows_destroy(g->wins); /* its call in flight goes with it */
+	gnome_clip_detach(g->clip);     /* lets go of the bus before it goes */
 	gnome_pw_destroy(g->pw);
 	gnome_bus_destroy(g->bus);
 	if (g->epfd >= 0) {
@@ -223,8 +261,29 @@ static const struct capture_ops gnome_ops = {
     .size = gnome_size,
     .cursor = gnome_cursor,
     .inject = gnome_inject,
+    .why_no_windows = gnome_why_no_windows,
     .destroy = gnome_destroy,
 };
+
+/* The same with gnome-shell's windows. */
+static const struct capture_ops gnome_ops_windows = {
+    .fd = gnome_fd,
+    .process = gnome_process,
+    .take_damage = gnome_take_damage,
+    .grab = gnome_grab,
+    .size = gnome_size,
+    .cursor = gnome_cursor,
+    .inject = gnome_inject,
+    .windows = gnome_windows,
+    .raise = gnome_raise,
+    .focus = gnome_focus,
+    .destroy = gnome_destroy,
+};
+
+static struct gnome *gnome_from(struct capture *c)
+{
+	return c && (c->ops == &gnome_ops || c->ops == &gnome_ops_windows) ? gnome_of(c) : NULL;
+}
 
 static int watch(struct gnome *g, int fd, uint32_t events)
 {
@@ -314,6 +373,11 @@ struct capture *capture_gnome_open(int *err)
 	if (r == 0) {
 		r = wait_first_frame(g);
 	}
+	if (r == 0 && gnome_windows_create(g->bus, g->desk.w, g->desk.h, &g->wins, g->no_windows,
+	                                   sizeof(g->no_windows)) == 0) {
+		r = watch(g, gnome_windows_fd(g->wins), EPOLLIN);
+		g->base.ops = &gnome_ops_windows;
+	}
 	if (r < 0) {
 		gnome_destroy(&g->base);
 		*err = r;
@@ -328,7 +392,7 @@ struct capture *capture_gnome_open(int *err)
 struct clipboard *capture_gnome_clipboard(struct capture *c, void (*on_change)(void *ctx),
                                           void *ctx, int *err)
 {
-	struct gnome *g = c && c->ops == &gnome_ops ? gnome_of(c) : NULL;
+	struct gnome *g = gnome_from(c);
 	int r = !g ? -EINVAL : g->dead ? g->dead : g->clip ? -EBUSY : 0;
 	if (r == 0) {
 		r = gnome_clip_create(g->bus, on_change, ctx, &g->clip);

@@ -68,6 +68,8 @@ int gnome_bus_call_wait(struct gnome_bus *b, const char *member, const char *typ
  * remote desktop session that Mutter sends, until *slot is unref'd. */
 int gnome_bus_match(struct gnome_bus *b, sd_bus_slot **slot, const char *member,
                     sd_bus_message_handler_t cb, void *data);
+/* The connection, for calls to others than Mutter (gnome_windows.c). */
+sd_bus *gnome_bus_conn(struct gnome_bus *b);
 /* The stream's object path, which absolute pointer positions refer to. */
 const char *gnome_bus_stream_path(struct gnome_bus *b);
 /* Stop the sessions and disconnect. NULL is fine. */
@@ -102,6 +104,35 @@ int gnome_clip_fd(struct gnome_clip *k);
 void gnome_clip_process(struct gnome_clip *k, int bus_state);
 /* The capture lets go (before it destroys the bus). NULL is fine. */
 void gnome_clip_detach(struct gnome_clip *k);
+
+/* ---- gnome_windows.c: gnome-shell's windows, for the application filter ---- */
+struct gnome_windows;
+
+#define GNOME_WINDOWS_REFRESH_MS 250 /* after damage, ask again this much later */
+
+/* Ask gnome-shell for its windows on b's bus and wait for the answer (at
+ * most GNOME_OPEN_TIMEOUT_MS). 0 and *out, or a negative errno with a
+ * sentence for the user in why: -ENXIO (no gnome-shell: Mutter alone),
+ * -EACCES (gnome-shell refuses: not in unsafe mode), -EPROTO (an answer
+ * that is no window list). Ownership: gnome_windows_destroy. */
+int gnome_windows_create(struct gnome_bus *b, int stream_w, int stream_h,
+                         struct gnome_windows **out, char *why, size_t why_len);
+/* The picture changed: a window may have moved, which gnome-shell tells no
+ * one. The list is asked for again GNOME_WINDOWS_REFRESH_MS later, once
+ * however many touches come meanwhile. */
+void gnome_windows_touch(struct gnome_windows *gw);
+/* Readable when gnome_windows_process has a refresh to send. */
+int gnome_windows_fd(struct gnome_windows *gw);
+/* Send a due refresh (the answer comes through gnome_bus_process); the
+ * stream is stream_w x stream_h now. Returns 1 when an answer changed the
+ * list since the last call, else 0 (an answer that is no list keeps the
+ * old one). */
+int gnome_windows_process(struct gnome_windows *gw, int stream_w, int stream_h);
+/* capture_ops.windows, .raise and .focus. */
+int gnome_windows_list(struct gnome_windows *gw, const struct cap_window **out, uint64_t *serial);
+int gnome_windows_raise(struct gnome_windows *gw, uint32_t id);
+int gnome_windows_focus(struct gnome_windows *gw, uint32_t *id);
+void gnome_windows_destroy(struct gnome_windows *gw);
 
 /* ---- gnome_pw.c: the stream (libpipewire) ---- */
 struct gnome_pw;

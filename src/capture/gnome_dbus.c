@@ -564,6 +564,11 @@ int gnome_bus_match(struct gnome_bus *b, sd_bus_slot **slot, const char *member,
 	return r < 0 ? r : 0;
 }
 
+sd_bus *gnome_bus_conn(struct gnome_bus *b)
+{
+	return b->bus;
+}
+
 const char *gnome_bus_stream_path(struct gnome_bus *b)
 {
 	return b->stream_path;
