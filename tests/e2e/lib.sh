@@ -352,7 +352,7 @@ start_mutter() {
 # bar (y < 32 at scale 1: Activities, the focused window's app id, a clock
 # that changes every minute, an indicator while the screen is cast) over a
 # plain background; new windows get the focus, and are placed by Mutter's
-# own rules (the first at 60,76 on 1024x768).
+# own rules (the first at 60,76 on 1024x768): move them with gs_move.
 gnome_shell_ready() {
 	bus_has_owner org.gnome.Mutter.RemoteDesktop && bus_has_owner org.gnome.Shell.Introspect &&
 		gs_call 1 >/dev/null
@@ -406,6 +406,60 @@ gs_eval() {
 	printf '%s\n' "$out"
 }
 
+# gs_window_js TITLE: JavaScript for the Meta.Window with that title (the
+# first one; undefined when there is none).
+gs_window_js() {
+	local t
+	t=$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')
+	printf 'global.get_window_actors().map(a => a.meta_window).find(w => w.get_title() == "%s")' "$t"
+}
+
+# gs_rect TITLE: "X Y W H" of the window's frame rectangle (layout
+# coordinates: the monitor's top-left is 0,0); empty when there is no such
+# window. Wayland clients get no decorations from GNOME Shell (no
+# xdg-decoration): a wlpattern window's frame is its buffer.
+gs_rect() {
+	gs_call "(w => w ? [w.get_frame_rect()].map(r => [r.x, r.y, r.width, r.height].join(' '))[0] : '')($(gs_window_js "$1"))" |
+		tr -d '"'
+}
+
+# gs_has_window TITLE: whether the shell has a window with that title.
+gs_has_window() { [ -n "$(gs_rect "$1")" ]; }
+
+# gs_windows: the windows, one line each: "TITLE X Y W H" (frame
+# rectangles), bottom of the stack first; for titles without quotes,
+# backslashes or newlines.
+gs_windows() {
+	gs_eval 'global.display.sort_windows_by_stacking(global.get_window_actors().map(a => a.meta_window)).map(w => [w.get_frame_rect()].map(r => [w.get_title(), r.x, r.y, r.width, r.height].join(" "))[0]).join("\n")' |
+		sed -e 's/^"//' -e 's/"$//' -e 's/\\n/\n/g'
+}
+
+# gs_move TITLE X Y: move the window's frame to X,Y (layout coordinates; the
+# top bar covers y < its height, so keep y below it) and wait until the
+# shell reports it there.
+gs_move() {
+	local r i
+	gs_has_window "$1" || fail "gs_move: no window '$1'"
+	gs_eval "$(gs_window_js "$1").move_frame(true, $2, $3)" >/dev/null
+	for i in $(seq 1 50); do
+		r=$(gs_rect "$1")
+		case "$r" in "$2 $3 "*) return 0 ;; esac
+		sleep 0.1
+	done
+	fail "window '$1' did not move to $2,$3 (at: $r)"
+}
+
+# gs_raise TITLE: raise the window to the top and give it the keyboard focus;
+# waits until the shell says it is the focused, topmost window.
+gs_raise() {
+	local w
+	gs_has_window "$1" || fail "gs_raise: no window '$1'"
+	w=$(gs_window_js "$1")
+	gs_eval "$w.activate(global.get_current_time())" >/dev/null
+	wait_for 5 gs_is "(w => global.display.focus_window == w && global.display.sort_windows_by_stacking(global.get_window_actors().map(a => a.meta_window)).pop() == w)($w)" true ||
+		fail "window '$1' was not raised and focused"
+}
+
 # start_wlpattern: the known picture (tests/helpers/wlpattern) fullscreen on
 # mutter, logging the input it gets; sets WLPATTERN (pid; SIGUSR1 switches
 # the picture).
@@ -420,6 +474,20 @@ start_wlpattern() {
 	# the stream stops at a frame from the middle of it), so tests start
 	# sharing once it is over
 	sleep 1.5
+}
+
+# start_wlwindow W H RRGGBB TITLE APPID: a normal window of one colour
+# (wlpattern window) on start_gnome_shell's desktop, logging its input to
+# $WORK/wlwindow-TITLE.log; waits until the shell lists it (wherever Mutter
+# placed it: gs_move it). Sets WLWINDOW (its pid; SIGUSR1 puts the box on it).
+start_wlwindow() {
+	local log
+	log="$WORK/wlwindow-$(printf '%s' "$4" | tr -c 'A-Za-z0-9_-' _).log"
+	WAYLAND_DISPLAY=$MUTTER_WAYLAND "$BIN/tests/wlpattern" window "$@" >"$log" 2>&1 &
+	WLWINDOW=$!
+	track $WLWINDOW
+	wait_for 15 grep -q '^drawn' "$log" || fail "window '$4' did not draw: $(tail -n 5 "$log")"
+	wait_for 10 gs_has_window "$4" || fail "gnome-shell does not list the window '$4'"
 }
 
 # pattern_png W H FILE [box]: what wlpattern shows (its bars, and with box
