@@ -269,27 +269,42 @@ sway_client() {
 # grim_shot FILE: the compositor's own screenshot.
 grim_shot() { grim "$1"; }
 
-# start_mutter WIDTH HEIGHT: headless GNOME (mutter 43: --headless --wayland
-# --no-x11 --virtual-monitor) on a private session bus of its own (a
-# dbus-daemon whose config has no service directories, so nothing is
-# activated behind the test's back), with pipewire and wireplumber. Exports
-# DBUS_SESSION_BUS_ADDRESS and MUTTER_WAYLAND (the Wayland display name of
-# its clients); sets MUTTER_PID.
-start_mutter() {
-	local w=$1 h=$2 i
-	local bus="$XDG_RUNTIME_DIR/bus"
-	cat >"$WORK/bus.conf" <<CONF
+# bus_daemon TYPE SOCKET: a private dbus-daemon of TYPE (session or system)
+# on SOCKET whose config has no service directories, so nothing is activated
+# behind the test's back, and which lets everyone own and call anything.
+bus_daemon() {
+	local type=$1 sock=$2 name=bus
+	[ "$type" = session ] || name=bus-$type
+	cat >"$WORK/$name.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:path=$bus</listen><auth>EXTERNAL</auth>
+<busconfig><type>$type</type><listen>unix:path=$sock</listen><auth>EXTERNAL</auth>
 <policy context="default"><allow send_destination="*" eavesdrop="true"/>
 <allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
 CONF
-	dbus-daemon --config-file="$WORK/bus.conf" --nofork --nopidfile --nosyslog \
-		>"$WORK/dbus.log" 2>&1 &
+	dbus-daemon --config-file="$WORK/$name.conf" --nofork --nopidfile --nosyslog \
+		>"$WORK/d$name.log" 2>&1 &
 	track $!
-	wait_for 10 test -S "$bus" || fail "dbus-daemon did not start"
-	export DBUS_SESSION_BUS_ADDRESS="unix:path=$bus"
+	wait_for 10 test -S "$sock" || fail "dbus-daemon ($type) did not start"
+}
+
+bus_has_owner() {
+	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus.NameHasOwner string:"$1" 2>/dev/null | grep -q 'boolean true'
+}
+
+# gnome_desktop NAME READY CMD...: what start_mutter and start_gnome_shell
+# share. A private session bus (exported DBUS_SESSION_BUS_ADDRESS), pipewire
+# and wireplumber; then CMD, the compositor, with DISPLAY and WAYLAND_DISPLAY
+# unset and GSETTINGS_BACKEND=memory; CMD must exec the compositor in the end
+# so that MUTTER_PID is its own pid (tests stop and kill it). Its clients'
+# Wayland display is MUTTER_WAYLAND (exported), its log $WORK/NAME.log. Waits
+# until the command READY succeeds.
+gnome_desktop() {
+	local name=$1 ready=$2 i
+	shift 2
+	bus_daemon session "$XDG_RUNTIME_DIR/bus"
+	export DBUS_SESSION_BUS_ADDRESS="unix:path=$XDG_RUNTIME_DIR/bus"
 	export XDG_STATE_HOME="$WORK/state"
 	unset PIPEWIRE_REMOTE PIPEWIRE_RUNTIME_DIR
 	pipewire >"$WORK/pipewire.log" 2>&1 &
@@ -299,20 +314,150 @@ CONF
 	track $!
 	MUTTER_WAYLAND=wayland-rdpshare-e2e
 	(unset DISPLAY WAYLAND_DISPLAY
-	exec env GSETTINGS_BACKEND=memory mutter --headless --wayland --no-x11 \
-		--virtual-monitor "${w}x${h}" --wayland-display "$MUTTER_WAYLAND") \
-		>"$WORK/mutter.log" 2>&1 &
+	export GSETTINGS_BACKEND=memory
+	exec "$@") >"$WORK/$name.log" 2>&1 &
 	MUTTER_PID=$!
 	track $MUTTER_PID
 	export MUTTER_WAYLAND
 	for i in $(seq 1 300); do
-		dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-			org.freedesktop.DBus.NameHasOwner string:org.gnome.Mutter.RemoteDesktop 2>/dev/null |
-			grep -q 'boolean true' && return 0
+		"$ready" && return 0
 		kill -0 "$MUTTER_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	fail "mutter did not come up on the bus: $(tail -n 5 "$WORK/mutter.log")"
+	fail "$name did not come up on the bus: $(tail -n 5 "$WORK/$name.log")"
+}
+
+# start_mutter WIDTH HEIGHT: headless GNOME (mutter 43: --headless --wayland
+# --no-x11 --virtual-monitor) on a private session bus of its own (a
+# dbus-daemon whose config has no service directories, so nothing is
+# activated behind the test's back), with pipewire and wireplumber. Exports
+# DBUS_SESSION_BUS_ADDRESS and MUTTER_WAYLAND (the Wayland display name of
+# its clients); sets MUTTER_PID.
+mutter_ready() { bus_has_owner org.gnome.Mutter.RemoteDesktop; }
+start_mutter() {
+	gnome_desktop mutter mutter_ready mutter --headless --wayland --no-x11 \
+		--virtual-monitor "${1}x${2}" --wayland-display wayland-rdpshare-e2e
+}
+
+# start_gnome_shell WIDTH HEIGHT: as start_mutter (the same variables, so
+# start_wlpattern, the sharer's gnome back-end and the tests' D-Bus calls
+# work alike), but the whole GNOME Shell 43 --headless, which lists windows
+# (org.gnome.Shell.Introspect) and evaluates JavaScript (--unsafe-mode:
+# gs_eval). It needs a system bus (a second private dbus-daemon, exported
+# DBUS_SYSTEM_BUS_ADDRESS; logind, upower and the like are simply absent)
+# and must not see the host's /run/systemd/seats, or it waits for a logind
+# session: a private mount namespace gets a tmpfs there (the host's stays as
+# it is). Returns once Eval answers, with the overview (shown at start-up)
+# closed, animations and notification banners off. What the screen shows: the top
+# bar (y < 32 at scale 1: Activities, the focused window's app id, a clock
+# that changes every minute, an indicator while the screen is cast) over a
+# plain background; new windows get the focus, and are placed by Mutter's
+# own rules (the first at 60,76 on 1024x768): move them with gs_move.
+gnome_shell_ready() {
+	bus_has_owner org.gnome.Mutter.RemoteDesktop && bus_has_owner org.gnome.Shell.Introspect &&
+		gs_call 1 >/dev/null
+}
+start_gnome_shell() {
+	bus_daemon system "$WORK/system-bus"
+	export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$WORK/system-bus"
+	# unshare -m execs sh, which execs gnome-shell: MUTTER_PID stays its pid
+	gnome_desktop gnome-shell gnome_shell_ready unshare -m sh -c \
+		'if [ -d /run/systemd ]; then mount -t tmpfs none /run/systemd || exit 1; fi; exec "$@"' \
+		sh gnome-shell --headless --wayland --no-x11 --unsafe-mode \
+		--virtual-monitor "${1}x${2}" --wayland-display wayland-rdpshare-e2e
+	# Eval answers during the start-up animation, which ends in the overview
+	wait_for 20 gs_is 'Main.layoutManager._startingUp' false ||
+		fail "gnome-shell did not finish starting up: $(tail -n 5 "$WORK/gnome-shell.log")"
+	gs_eval 'Main.overview.hide()' >/dev/null
+	wait_for 10 gs_is 'Main.overview.visible || Main.overview.animationInProgress' false ||
+		fail "gnome-shell's overview did not close"
+	# animations off even with a GPU (without one the shell turns them off
+	# itself): windows appear, move and raise at once
+	gs_eval 'imports.gi.St.Settings.get().inhibit_animations(); imports.gi.St.Settings.get().enable_animations' |
+		grep -qx false || fail "gnome-shell's animations stay on"
+	# no banners over the windows (at start: "Screen Lock disabled", top
+	# centre, for seconds)
+	gs_eval 'Main.messageTray.bannerBlocked = true; Main.messageTray.visible' | grep -qx false ||
+		fail "gnome-shell's notification banners stay visible"
+}
+
+# gs_call JS: org.gnome.Shell.Eval of JS in the shell of start_gnome_shell;
+# prints the result (JSON.stringify of JS's value; an exception's text when
+# it failed) and returns 1 when the shell says it failed or does not answer.
+gs_call() {
+	local out
+	out=$(dbus-send --session --print-reply=literal --reply-timeout=10000 \
+		--dest=org.gnome.Shell /org/gnome/Shell org.gnome.Shell.Eval string:"$1" 2>&1) ||
+		{ printf '%s\n' "$out"; return 1; }
+	# "   boolean B" then "   RESULT" (raw, newlines and all)
+	printf '%s\n' "$out" | sed -e '1d' -e '2s/^   //'
+	case "$out" in "   boolean true"*) return 0 ;; esac
+	return 1
+}
+
+# gs_is JS VALUE: whether JS evaluates to VALUE (as JSON: true, 3, "text");
+# for wait_for.
+gs_is() { [ "$(gs_call "$1")" = "$2" ]; }
+
+# gs_eval JS: as gs_call, but a failure fails the test.
+gs_eval() {
+	local out
+	out=$(gs_call "$1") || fail "gnome-shell could not evaluate $1: $out"
+	printf '%s\n' "$out"
+}
+
+# gs_window_js TITLE: JavaScript for the Meta.Window with that title (the
+# first one; undefined when there is none).
+gs_window_js() {
+	local t
+	t=$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')
+	printf 'global.get_window_actors().map(a => a.meta_window).find(w => w.get_title() == "%s")' "$t"
+}
+
+# gs_rect TITLE: "X Y W H" of the window's frame rectangle (layout
+# coordinates: the monitor's top-left is 0,0); empty when there is no such
+# window. Wayland clients get no decorations from GNOME Shell (no
+# xdg-decoration): a wlpattern window's frame is its buffer.
+gs_rect() {
+	gs_call "(w => w ? [w.get_frame_rect()].map(r => [r.x, r.y, r.width, r.height].join(' '))[0] : '')($(gs_window_js "$1"))" |
+		tr -d '"'
+}
+
+# gs_has_window TITLE: whether the shell has a window with that title.
+gs_has_window() { [ -n "$(gs_rect "$1")" ]; }
+
+# gs_windows: the windows, one line each: "TITLE X Y W H" (frame
+# rectangles), bottom of the stack first; for titles without quotes,
+# backslashes or newlines.
+gs_windows() {
+	gs_eval 'global.display.sort_windows_by_stacking(global.get_window_actors().map(a => a.meta_window)).map(w => [w.get_frame_rect()].map(r => [w.get_title(), r.x, r.y, r.width, r.height].join(" "))[0]).join("\n")' |
+		sed -e 's/^"//' -e 's/"$//' -e 's/\\n/\n/g'
+}
+
+# gs_move TITLE X Y: move the window's frame to X,Y (layout coordinates; the
+# top bar covers y < its height, so keep y below it) and wait until the
+# shell reports it there.
+gs_move() {
+	local r i
+	gs_has_window "$1" || fail "gs_move: no window '$1'"
+	gs_eval "$(gs_window_js "$1").move_frame(true, $2, $3)" >/dev/null
+	for i in $(seq 1 50); do
+		r=$(gs_rect "$1")
+		case "$r" in "$2 $3 "*) return 0 ;; esac
+		sleep 0.1
+	done
+	fail "window '$1' did not move to $2,$3 (at: $r)"
+}
+
+# gs_raise TITLE: raise the window to the top and give it the keyboard focus;
+# waits until the shell says it is the focused, topmost window.
+gs_raise() {
+	local w
+	gs_has_window "$1" || fail "gs_raise: no window '$1'"
+	w=$(gs_window_js "$1")
+	gs_eval "$w.activate(global.get_current_time())" >/dev/null
+	wait_for 5 gs_is "(w => global.display.focus_window == w && global.display.sort_windows_by_stacking(global.get_window_actors().map(a => a.meta_window)).pop() == w)($w)" true ||
+		fail "window '$1' was not raised and focused"
 }
 
 # start_wlpattern: the known picture (tests/helpers/wlpattern) fullscreen on
@@ -329,6 +474,20 @@ start_wlpattern() {
 	# the stream stops at a frame from the middle of it), so tests start
 	# sharing once it is over
 	sleep 1.5
+}
+
+# start_wlwindow W H RRGGBB TITLE APPID: a normal window of one colour
+# (wlpattern window) on start_gnome_shell's desktop, logging its input to
+# $WORK/wlwindow-TITLE.log; waits until the shell lists it (wherever Mutter
+# placed it: gs_move it). Sets WLWINDOW (its pid; SIGUSR1 puts the box on it).
+start_wlwindow() {
+	local log
+	log="$WORK/wlwindow-$(printf '%s' "$4" | tr -c 'A-Za-z0-9_-' _).log"
+	WAYLAND_DISPLAY=$MUTTER_WAYLAND "$BIN/tests/wlpattern" window "$@" >"$log" 2>&1 &
+	WLWINDOW=$!
+	track $WLWINDOW
+	wait_for 15 grep -q '^drawn' "$log" || fail "window '$4' did not draw: $(tail -n 5 "$log")"
+	wait_for 10 gs_has_window "$4" || fail "gnome-shell does not list the window '$4'"
 }
 
 # pattern_png W H FILE [box]: what wlpattern shows (its bars, and with box

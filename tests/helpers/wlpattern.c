@@ -24,7 +24,16 @@
  *   wlpattern typing CPS   a 7x13 block is "typed" CPS times a second along the
  *                          bottom line (wrapping, then starting over), and
  *                          "typed t_us=T" (CLOCK_MONOTONIC) printed once the
- *                          compositor has the commit (a round trip) */
+ *                          compositor has the commit (a round trip)
+ *
+ * A window among others (application filter tests on GNOME Shell):
+ *   wlpattern window W H RRGGBB TITLE APPID
+ *                          a normal (not fullscreen) toplevel of W x H, or of
+ *                          the size the compositor configures, with that
+ *                          title and app id, filled with the one colour;
+ *                          "drawn W H" once the compositor has the commit (a
+ *                          round trip), again at each new size; SIGUSR1 puts
+ *                          the box on it as above; the same input log */
 #include <errno.h>
 #include <time.h>
 #include <fcntl.h>
@@ -61,10 +70,12 @@ struct app {
 	int w, h; /* configured size */
 	int drawn_w, drawn_h, drawn_pattern;
 	bool configured;
-	int pattern; /* 1 or 2 */
-	int mode;    /* 0 still, 1 anim, 2 typing */
-	int rate;    /* frames or characters a second */
-	int frame;   /* anim: frames drawn; typing: characters typed */
+	int pattern;    /* 1 or 2 */
+	int mode;       /* 0 still, 1 anim, 2 typing, 3 window */
+	int rate;       /* frames or characters a second */
+	int frame;      /* anim: frames drawn; typing: characters typed */
+	uint32_t color; /* window: the fill */
+	bool announce;  /* window: print "drawn" once the compositor has the commit */
 	uint32_t enter_serial;
 	bool hide_cursor;
 	struct xkb_context *xkb;
@@ -102,6 +113,9 @@ static uint32_t pixel(const struct app *a, int pattern, int x, int y)
 	if (pattern == 2 && x >= a->w / 4 && x < a->w / 4 + a->w / 4 && y >= a->h / 4 &&
 	    y < a->h / 4 + a->h / 4) {
 		return BOX_COLOR;
+	}
+	if (a->mode == 3) {
+		return a->color;
 	}
 	return bars[x * 8 / a->w];
 }
@@ -187,7 +201,11 @@ static void xsurface_configure(void *data, struct xdg_surface *s, uint32_t seria
 	a->configured = true;
 	if (a->drawn_w != a->w || a->drawn_h != a->h || a->drawn_pattern != a->pattern) {
 		if (draw(a) == 0) {
-			printf("drawn %d %d\n", a->w, a->h);
+			if (a->mode == 3) {
+				a->announce = true; /* after a round trip, in main */
+			} else {
+				printf("drawn %d %d\n", a->w, a->h);
+			}
 		}
 	} else {
 		wl_surface_commit(a->surface);
@@ -465,11 +483,42 @@ static void step(struct app *a)
 	}
 }
 
+/* "window W H RRGGBB TITLE APPID": sets the mode, size and colour. */
+static int parse_window(struct app *a, char **argv)
+{
+	char *end;
+	long w = strtol(argv[2], &end, 10);
+	if (*end || w < 1 || w > 8192) {
+		return -1;
+	}
+	long h = strtol(argv[3], &end, 10);
+	if (*end || h < 1 || h > 8192) {
+		return -1;
+	}
+	if (strlen(argv[4]) != 6 || strspn(argv[4], "0123456789abcdefABCDEF") != 6) {
+		return -1;
+	}
+	a->mode = 3;
+	a->w = (int)w;
+	a->h = (int)h;
+	a->color = (uint32_t)strtoul(argv[4], NULL, 16);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct app a = {.w = 640, .h = 480, .pattern = 1};
-	if (argc == 3 && (strcmp(argv[1], "anim") == 0 || strcmp(argv[1], "typing") == 0)) {
+	const char *title = "wlpattern", *app_id = NULL;
+	if (argc == 7 && strcmp(argv[1], "window") == 0) {
+		if (parse_window(&a, argv) != 0) {
+			fprintf(stderr,
+			        "wlpattern: window W H RRGGBB TITLE APPID (sizes 1 to 8192)\n");
+			return 2;
+		}
+		title = argv[5];
+		app_id = argv[6];
+	} else if (argc == 3 && (strcmp(argv[1], "anim") == 0 || strcmp(argv[1], "typing") == 0)) {
 		a.mode = argv[1][0] == 'a' ? 1 : 2;
 		a.rate = atoi(argv[2]);
 		if (a.rate < 1 || a.rate > 240) {
@@ -477,7 +526,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: wlpattern [anim FPS | typing CPS]\n");
+		fprintf(stderr, "usage: wlpattern [anim FPS | typing CPS | window W H RRGGBB TITLE "
+		                "APPID]\n");
 		return 2;
 	}
 	int64_t next_step = 0;
@@ -502,15 +552,28 @@ int main(int argc, char **argv)
 	xdg_surface_add_listener(a.xsurface, &xsurface_listener, &a);
 	a.toplevel = xdg_surface_get_toplevel(a.xsurface);
 	xdg_toplevel_add_listener(a.toplevel, &toplevel_listener, &a);
-	xdg_toplevel_set_title(a.toplevel, "wlpattern");
-	xdg_toplevel_set_fullscreen(a.toplevel, NULL);
+	xdg_toplevel_set_title(a.toplevel, title);
+	if (app_id) {
+		xdg_toplevel_set_app_id(a.toplevel, app_id);
+	}
+	if (a.mode != 3) {
+		xdg_toplevel_set_fullscreen(a.toplevel, NULL);
+	}
 	wl_surface_commit(a.surface);
 
 	struct pollfd p = {wl_display_get_fd(a.dpy), POLLIN, 0};
 	for (;;) {
 		/* a workload's step, while no read is prepared (a round trip) */
 		int timeout = 100;
-		if (a.mode && a.configured) {
+		if (a.announce) {
+			/* the compositor has the window's picture once this returns */
+			a.announce = false;
+			if (wl_display_roundtrip(a.dpy) < 0) {
+				return 0;
+			}
+			printf("drawn %d %d\n", a.drawn_w, a.drawn_h);
+		}
+		if (a.mode && a.mode != 3 && a.configured) {
 			int64_t now = now_us();
 			if (next_step == 0 || now >= next_step) {
 				step(&a);
