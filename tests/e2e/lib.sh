@@ -460,6 +460,16 @@ gs_raise() {
 		fail "window '$1' was not raised and focused"
 }
 
+# gs_screenshot FILE: gnome-shell's own picture of the screen (PNG; its
+# Screenshot interface, which answers in unsafe mode), the oracle a viewer's
+# picture is compared with on GNOME Shell.
+gs_screenshot() {
+	dbus-send --session --print-reply --reply-timeout=10000 --dest=org.gnome.Shell.Screenshot \
+		/org/gnome/Shell/Screenshot org.gnome.Shell.Screenshot.Screenshot boolean:false \
+		boolean:false string:"$1" 2>&1 | grep -q 'boolean true' && [ -s "$1" ] ||
+		fail "gnome-shell took no screenshot"
+}
+
 # start_wlpattern: the known picture (tests/helpers/wlpattern) fullscreen on
 # mutter, logging the input it gets; sets WLPATTERN (pid; SIGUSR1 switches
 # the picture).
