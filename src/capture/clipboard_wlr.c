@@ -236,10 +236,7 @@ static const struct zwlr_data_control_source_v1_listener source_listener = {
 
 static void take_pending(struct wlr_clipboard *c)
 {
-	pthread_mutex_lock(&c->base.lock);
-	char *t = c->pending_set;
-	c->pending_set = NULL;
-	pthread_mutex_unlock(&c->base.lock);
+	char *t = clipboard_take_queued(&c->base, &c->pending_set);
 	if (!t) {
 		return;
 	}
