@@ -136,23 +136,17 @@ $(BUILD)/tests/transport_relay: tests/helpers/transport_relay.c $(BUILD)/librdps
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< -L$(BUILD) -lrdpshare \
 		-Wl,-rpath,'$$ORIGIN/..'
 
-# a hostile viewer on FreeRDP's client library (tests/e2e/test_channel_caps.sh)
-$(BUILD)/tests/chan_flood: tests/helpers/chan_flood.c
+# hostile viewers on FreeRDP's client library, with their common client part
+# in tests/helpers/common/: chan_flood (test_channel_caps.sh,
+# test_behind_channel.sh), input_flood (test_*_input_flood.sh), refresh_flood
+# (test_refresh_flood.sh)
+VIEWER_HELPERS := chan_flood input_flood refresh_flood
+VIEWER_COMMON := tests/helpers/common/viewer.c
+$(VIEWER_HELPERS:%=$(BUILD)/tests/%): $(BUILD)/tests/%: tests/helpers/%.c $(VIEWER_COMMON) \
+		$(VIEWER_COMMON:.c=.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
-		$(shell pkg-config --libs freerdp-client3 freerdp3 winpr3)
-
-# a viewer flooding input on FreeRDP's client library (tests/e2e/test_wlroots_input_flood.sh)
-$(BUILD)/tests/input_flood: tests/helpers/input_flood.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
-		$(shell pkg-config --libs freerdp-client3 freerdp3 winpr3)
-
-# a viewer flooding Refresh Rect on FreeRDP's client library (tests/e2e/test_refresh_flood.sh)
-$(BUILD)/tests/refresh_flood: tests/helpers/refresh_flood.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
-		$(shell pkg-config --libs freerdp-client3 freerdp3 winpr3)
+	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) $(LDFLAGS_ALL) -o $@ \
+		$< $(VIEWER_COMMON) $(shell pkg-config --libs freerdp-client3 freerdp3 winpr3)
 
 # the Wayland pattern client of the GNOME capture test: xdg-shell from the
 # system's wayland-protocols, generated next to our own protocols

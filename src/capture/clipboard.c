@@ -97,3 +97,12 @@ int clipboard_queue_own(char **slot, const char *utf8, int wake_fd)
 	util_wake_poke(wake_fd);
 	return 0;
 }
+
+char *clipboard_take_queued(struct clipboard *c, char **slot)
+{
+	pthread_mutex_lock(&c->lock);
+	char *t = *slot;
+	*slot = NULL;
+	pthread_mutex_unlock(&c->lock);
+	return t;
+}

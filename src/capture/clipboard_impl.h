@@ -46,5 +46,8 @@ void clipboard_store(struct clipboard *c, char *text);
  * the clipboard's thread will take over), and wake_fd is poked. 0 or
  * -ENOMEM. Call with the lock held. */
 int clipboard_queue_own(char **slot, const char *utf8, int wake_fd);
+/* The clipboard's thread takes what clipboard_queue_own left in *slot
+ * (under c's lock): the text to own (the caller's now), or NULL. */
+char *clipboard_take_queued(struct clipboard *c, char **slot);
 
 #endif

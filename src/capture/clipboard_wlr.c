@@ -2,9 +2,8 @@
  * selection is announced to us as an offer (no polling, no focus needed),
  * read through a pipe, and owned by a data source of ours when a viewer
  * copies. One thread multiplexes the Wayland connection, the wake-up fd,
- * the transfer in and the transfers out, all non-blocking with deadlines,
- * so a client that never writes or never reads costs it nothing but a
- * slot until its deadline. */
+ * the transfer in and the transfers out; the transfers, non-blocking with
+ * deadlines, are capture/clipboard_pipes.h's. */
 #include "capture/clipboard_impl.h"
 
 #include <errno.h>
@@ -22,14 +21,10 @@
 
 #include "wlr-data-control-unstable-v1-client.h"
 
-#include "util/clock.h"
+#include "capture/clipboard_pipes.h"
 #include "util/random.h"
 #include "util/thread.h"
 #include "util/wake.h"
-
-#define READ_DEADLINE_MS 2000  /* another client's text, all of it */
-#define WRITE_DEADLINE_MS 5000 /* ours, to one pasting client */
-#define MAX_SENDS 8            /* pastes served at once; more get an empty answer */
 
 /* the text types we read and offer, best first */
 static const char *const text_mimes[] = {"text/plain;charset=utf-8", "UTF8_STRING", "text/plain"};
@@ -50,13 +45,6 @@ struct source {
 	struct source *next;
 };
 
-struct send {
-	int fd; /* -1: a free slot */
-	char *text;
-	size_t len, off;
-	int64_t deadline;
-};
-
 struct wlr_clipboard {
 	struct clipboard base; /* first: text, generation, lock, on_change */
 	struct wl_display *dpy;
@@ -75,44 +63,19 @@ struct wlr_clipboard {
 	char *pending_set; /* text to own, from clipboard_set (under base.lock) */
 
 	/* the thread's own */
-	struct offer *announced; /* the newest offer, until a selection event names it */
-	struct offer *selection; /* the current selection's offer */
-	struct source *sources;  /* ours still alive, newest first */
-	bool finished;           /* the compositor ended our device */
-	int in_fd;               /* the selection being read, -1: none */
-	char *in_buf;
-	size_t in_len, in_cap;
-	int64_t in_deadline;
-	struct send sends[MAX_SENDS];
+	struct offer *announced;      /* the newest offer, until a selection event names it */
+	struct offer *selection;      /* the current selection's offer */
+	struct source *sources;       /* ours still alive, newest first */
+	bool finished;                /* the compositor ended our device */
+	struct clipboard_pipes pipes; /* the selection being read, pastes of ours */
 };
 
 /* ---- reading another client's selection -------------------------------- */
 
-static void read_end(struct wlr_clipboard *c, bool take)
-{
-	if (c->in_fd < 0) {
-		return;
-	}
-	close(c->in_fd);
-	c->in_fd = -1;
-	if (take && c->in_buf) {
-		c->in_buf[c->in_len] = '\0';
-		clipboard_store(&c->base, c->in_buf);
-	} else if (take) {
-		char *empty = strdup(""); /* an empty copy is a copy */
-		if (empty) {
-			clipboard_store(&c->base, empty);
-		}
-	} else {
-		free(c->in_buf);
-	}
-	c->in_buf = NULL;
-	c->in_len = c->in_cap = 0;
-}
-
 static void read_start(struct wlr_clipboard *c, struct offer *o)
 {
-	read_end(c, false); /* a newer selection replaces one still arriving */
+	/* a newer selection replaces one still arriving */
+	clipboard_pipes_read_stop(&c->pipes);
 	int m = 0;
 	while (m < N_TEXT_MIMES && !(o->mimes & (1u << m))) {
 		m++;
@@ -124,46 +87,14 @@ static void read_start(struct wlr_clipboard *c, struct offer *o)
 	/* libwayland duplicates the fd when it queues the request */
 	zwlr_data_control_offer_v1_receive(o->proxy, text_mimes[m], fds[1]);
 	close(fds[1]);
-	c->in_fd = fds[0];
-	c->in_deadline = util_clock_ms() + READ_DEADLINE_MS;
+	clipboard_pipes_read_start(&c->pipes, fds[0]);
 }
 
-/* Read what the pipe holds. Past CLIPBOARD_MAX_TEXT the text is not taken:
- * the buffer never grows beyond that (plus its NUL). */
 static void read_some(struct wlr_clipboard *c)
 {
-	for (;;) {
-		if (c->in_len == c->in_cap) {
-			if (c->in_cap > CLIPBOARD_MAX_TEXT) {
-				read_end(c, false);
-				return;
-			}
-			size_t cap = c->in_cap ? 2 * c->in_cap : 4096;
-			cap = cap > CLIPBOARD_MAX_TEXT + 1 ? CLIPBOARD_MAX_TEXT + 1 : cap;
-			char *b = realloc(c->in_buf, cap + 1);
-			if (!b) {
-				read_end(c, false);
-				return;
-			}
-			c->in_buf = b;
-			c->in_cap = cap;
-		}
-		ssize_t r = read(c->in_fd, c->in_buf + c->in_len, c->in_cap - c->in_len);
-		if (r > 0) {
-			c->in_len += (size_t)r;
-			if (c->in_len > CLIPBOARD_MAX_TEXT) {
-				read_end(c, false);
-				return;
-			}
-		} else if (r == 0) {
-			read_end(c, true);
-			return;
-		} else if (errno == EAGAIN) {
-			return; /* the rest later */
-		} else if (errno != EINTR) {
-			read_end(c, false);
-			return;
-		}
+	char *text = clipboard_pipes_read(&c->pipes);
+	if (text) {
+		clipboard_store(&c->base, text);
 	}
 }
 
@@ -227,9 +158,10 @@ static void device_selection(void *data, struct zwlr_data_control_device_v1 *dev
 		c->selection = o;
 	}
 	if (!o) {
-		read_end(c, false); /* cleared (its owner left): the text we had stays */
+		/* cleared (its owner left): the text we had stays */
+		clipboard_pipes_read_stop(&c->pipes);
 	} else if (o->mimes & OURS) {
-		read_end(c, false); /* our own set coming back: nothing new */
+		clipboard_pipes_read_stop(&c->pipes); /* our own set coming back: nothing new */
 	} else {
 		read_start(c, o);
 	}
@@ -277,30 +209,17 @@ static void source_destroy(struct wlr_clipboard *c, struct source *s)
 	free(s);
 }
 
-/* Another client pastes: queue the text for fd, written as it drains. */
+/* Another client pastes: the text for fd, written as it drains. */
 static void source_send(void *data, struct zwlr_data_control_source_v1 *proxy, const char *mime,
                         int32_t fd)
 {
 	(void)proxy;
 	struct source *s = data;
-	struct wlr_clipboard *c = s->c;
 	bool text = false;
 	for (int i = 0; i < N_TEXT_MIMES; i++) {
 		text = text || strcmp(mime, text_mimes[i]) == 0;
 	}
-	struct send *slot = NULL;
-	for (int i = 0; i < MAX_SENDS && !slot; i++) {
-		slot = c->sends[i].fd < 0 ? &c->sends[i] : NULL;
-	}
-	char *copy = text && slot ? malloc(s->len ? s->len : 1) : NULL;
-	int fl = fcntl(fd, F_GETFL);
-	if (!copy || fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-		free(copy);
-		close(fd); /* the paster reads an empty text */
-		return;
-	}
-	memcpy(copy, s->text, s->len);
-	*slot = (struct send){fd, copy, s->len, 0, util_clock_ms() + WRITE_DEADLINE_MS};
+	clipboard_pipes_send(&s->c->pipes, fd, text ? s->text : NULL, s->len);
 }
 
 static void source_cancelled(void *data, struct zwlr_data_control_source_v1 *proxy)
@@ -315,36 +234,9 @@ static const struct zwlr_data_control_source_v1_listener source_listener = {
     .cancelled = source_cancelled,
 };
 
-static void send_end(struct send *t)
-{
-	close(t->fd);
-	free(t->text);
-	*t = (struct send){.fd = -1};
-}
-
-/* Write what fits. The thread blocks every signal (util/thread.h), so a
- * reader that left gives EPIPE here, not a SIGPIPE to the process. */
-static void send_some(struct send *t)
-{
-	while (t->off < t->len) {
-		ssize_t r = write(t->fd, t->text + t->off, t->len - t->off);
-		if (r > 0) {
-			t->off += (size_t)r;
-		} else if (r < 0 && errno == EAGAIN) {
-			return;
-		} else if (r == 0 || errno != EINTR) {
-			break;
-		}
-	}
-	send_end(t);
-}
-
 static void take_pending(struct wlr_clipboard *c)
 {
-	pthread_mutex_lock(&c->base.lock);
-	char *t = c->pending_set;
-	c->pending_set = NULL;
-	pthread_mutex_unlock(&c->base.lock);
+	char *t = clipboard_take_queued(&c->base, &c->pending_set);
 	if (!t) {
 		return;
 	}
@@ -370,34 +262,6 @@ static void take_pending(struct wlr_clipboard *c)
 
 /* ---- the thread -------------------------------------------------------- */
 
-static int poll_timeout(struct wlr_clipboard *c)
-{
-	int64_t first = c->in_fd >= 0 ? c->in_deadline : INT64_MAX;
-	for (int i = 0; i < MAX_SENDS; i++) {
-		if (c->sends[i].fd >= 0 && c->sends[i].deadline < first) {
-			first = c->sends[i].deadline;
-		}
-	}
-	if (first == INT64_MAX) {
-		return -1;
-	}
-	int64_t left = first - util_clock_ms();
-	return left < 0 ? 0 : left > 60000 ? 60000 : (int)left;
-}
-
-static void expire(struct wlr_clipboard *c)
-{
-	int64_t now = util_clock_ms();
-	if (c->in_fd >= 0 && now >= c->in_deadline) {
-		read_end(c, false); /* a writer that never finishes: not taken */
-	}
-	for (int i = 0; i < MAX_SENDS; i++) {
-		if (c->sends[i].fd >= 0 && now >= c->sends[i].deadline) {
-			send_end(&c->sends[i]); /* a paster that never reads */
-		}
-	}
-}
-
 /* One round of the loop: false when the compositor is gone. */
 static bool step(struct wlr_clipboard *c)
 {
@@ -411,23 +275,23 @@ static bool step(struct wlr_clipboard *c)
 		wl_display_cancel_read(c->dpy);
 		return false;
 	}
-	struct pollfd p[3 + MAX_SENDS];
-	int slot[3 + MAX_SENDS];
+	struct pollfd p[3 + CLIPBOARD_PIPES_SENDS];
+	int slot[3 + CLIPBOARD_PIPES_SENDS];
 	int n = 0;
 	p[n++] =
 	    (struct pollfd){wl_display_get_fd(c->dpy), POLLIN | (flushed < 0 ? POLLOUT : 0), 0};
 	p[n++] = (struct pollfd){c->cmd_fd, POLLIN, 0};
-	if (c->in_fd >= 0) {
-		p[n++] = (struct pollfd){c->in_fd, POLLIN, 0};
+	if (c->pipes.in.fd >= 0) {
+		p[n++] = (struct pollfd){c->pipes.in.fd, POLLIN, 0};
 	}
 	int first_send = n;
-	for (int i = 0; i < MAX_SENDS; i++) {
-		if (c->sends[i].fd >= 0) {
+	for (int i = 0; i < CLIPBOARD_PIPES_SENDS; i++) {
+		if (c->pipes.out[i].fd >= 0) {
 			slot[n] = i;
-			p[n++] = (struct pollfd){c->sends[i].fd, POLLOUT, 0};
+			p[n++] = (struct pollfd){c->pipes.out[i].fd, POLLOUT, 0};
 		}
 	}
-	if (poll(p, (nfds_t)n, poll_timeout(c)) < 0) {
+	if (poll(p, (nfds_t)n, clipboard_pipes_timeout(&c->pipes)) < 0) {
 		wl_display_cancel_read(c->dpy);
 		return errno == EINTR;
 	}
@@ -446,16 +310,16 @@ static bool step(struct wlr_clipboard *c)
 		take_pending(c);
 	}
 	/* the transfers of this round's poll, unless the events above replaced them */
-	if (first_send > 2 && p[2].revents && p[2].fd == c->in_fd) {
+	if (first_send > 2 && p[2].revents && p[2].fd == c->pipes.in.fd) {
 		read_some(c);
 	}
 	for (int k = first_send; k < n; k++) {
-		struct send *t = &c->sends[slot[k]];
+		struct clipboard_out *t = &c->pipes.out[slot[k]];
 		if (p[k].revents && t->fd == p[k].fd) {
-			send_some(t);
+			clipboard_pipes_write(t);
 		}
 	}
-	expire(c);
+	clipboard_pipes_expire(&c->pipes);
 	return true;
 }
 
@@ -483,12 +347,7 @@ static int own(struct clipboard *base, const char *utf8)
 /* Everything but the thread, in reverse order of acquisition. */
 static void release(struct wlr_clipboard *c)
 {
-	read_end(c, false);
-	for (int i = 0; i < MAX_SENDS; i++) {
-		if (c->sends[i].fd >= 0) {
-			send_end(&c->sends[i]);
-		}
-	}
+	clipboard_pipes_finish(&c->pipes);
 	while (c->sources) {
 		source_destroy(c, c->sources);
 	}
@@ -563,10 +422,7 @@ struct clipboard *clipboard_wlr_open(const char *wayland_display, void (*on_chan
 		return NULL;
 	}
 	clipboard_init(&c->base, &wlr_ops, on_change, ctx);
-	c->in_fd = -1;
-	for (int i = 0; i < MAX_SENDS; i++) {
-		c->sends[i].fd = -1;
-	}
+	clipboard_pipes_init(&c->pipes);
 	char rnd[17];
 	int r = util_random_string(rnd, 16, "0123456789abcdef");
 	snprintf(c->marker, sizeof(c->marker), "application/x-rdpshare-own-%s", rnd);

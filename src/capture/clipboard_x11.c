@@ -84,10 +84,7 @@ static void answer_request(struct x11_clipboard *c, XSelectionRequestEvent *rq)
 
 static void take_pending(struct x11_clipboard *c)
 {
-	pthread_mutex_lock(&c->base.lock);
-	char *t = c->pending_set;
-	c->pending_set = NULL;
-	pthread_mutex_unlock(&c->base.lock);
+	char *t = clipboard_take_queued(&c->base, &c->pending_set);
 	if (!t) {
 		return;
 	}

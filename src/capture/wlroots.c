@@ -32,32 +32,18 @@
 #include "capture/swayipc.h"
 #include "capture/swaysock.h"
 #include "capture/wl_copy.h"
+#include "capture/wl_globals.h"
 #include "capture/wl_input.h"
 #include "capture/wl_sync.h"
 #include "util/clock.h"
 #include "util/wake.h"
-#include "virtual-keyboard-unstable-v1-client.h"
-#include "wlr-screencopy-unstable-v1-client.h"
-#include "wlr-virtual-pointer-unstable-v1-client.h"
 
 #define FIRST_FRAME_MS 5000
-#define SYNC_MS 2000
-#define MAX_SIDE 16384
 
 struct wlr {
 	struct capture base;
 	struct capture_ops ops; /* with windows where sway's IPC answers */
-	struct wl_display *d;
-	struct wl_event_queue *q;
-	struct wl_registry *reg;
-	struct wl_shm *shm;
-	struct wl_seat *seat;
-	struct wl_output *output;
-	uint32_t output_global;
-	char output_name[64];
-	struct zwlr_screencopy_manager_v1 *screencopy;
-	struct zwlr_virtual_pointer_manager_v1 *pointers;
-	struct zwp_virtual_keyboard_manager_v1 *keyboards;
+	struct wl_globals g;
 	int epfd, evfd;
 	int dead;         /* 0 or the negative errno that ended us */
 	bool out_blocked; /* the last flush left requests unsent (EAGAIN) */
@@ -77,97 +63,13 @@ static struct wlr *wlr_of(struct capture *c)
 	return (struct wlr *)c;
 }
 
-/* ---- the registry ---- */
-
-static void output_name(void *data, struct wl_output *o, const char *name)
+static void on_output_removed(void *ctx)
 {
-	(void)o;
-	struct wlr *w = data;
-	snprintf(w->output_name, sizeof(w->output_name), "%s", name);
-}
-
-static void output_geometry(void *data, struct wl_output *o, int32_t x, int32_t y, int32_t pw,
-                            int32_t ph, int32_t subpixel, const char *make, const char *model,
-                            int32_t transform)
-{
-	(void)data, (void)o, (void)x, (void)y, (void)pw, (void)ph, (void)subpixel, (void)make,
-	    (void)model, (void)transform;
-}
-
-static void output_mode(void *data, struct wl_output *o, uint32_t flags, int32_t w, int32_t h,
-                        int32_t refresh)
-{
-	(void)data, (void)o, (void)flags, (void)w, (void)h, (void)refresh;
-}
-
-static void output_done(void *data, struct wl_output *o)
-{
-	(void)data, (void)o;
-}
-
-static void output_scale(void *data, struct wl_output *o, int32_t factor)
-{
-	(void)data, (void)o, (void)factor;
-}
-
-static void output_description(void *data, struct wl_output *o, const char *desc)
-{
-	(void)data, (void)o, (void)desc;
-}
-
-static const struct wl_output_listener output_listener = {
-    .geometry = output_geometry,
-    .mode = output_mode,
-    .done = output_done,
-    .scale = output_scale,
-    .name = output_name,
-    .description = output_description,
-};
-
-static uint32_t min_u(uint32_t a, uint32_t b)
-{
-	return a < b ? a : b;
-}
-
-static void global(void *data, struct wl_registry *reg, uint32_t name, const char *iface,
-                   uint32_t version)
-{
-	struct wlr *w = data;
-	if (strcmp(iface, wl_shm_interface.name) == 0 && !w->shm) {
-		w->shm = wl_registry_bind(reg, name, &wl_shm_interface, 1);
-	} else if (strcmp(iface, wl_seat_interface.name) == 0 && !w->seat) {
-		w->seat = wl_registry_bind(reg, name, &wl_seat_interface, 1);
-	} else if (strcmp(iface, wl_output_interface.name) == 0 && !w->output) {
-		/* the name event (version 4) tells which output this is; without it
-		 * only the first can be chosen */
-		w->output = wl_registry_bind(reg, name, &wl_output_interface, min_u(version, 4));
-		w->output_global = name;
-		wl_output_add_listener(w->output, &output_listener, w);
-	} else if (strcmp(iface, zwlr_screencopy_manager_v1_interface.name) == 0) {
-		w->screencopy = wl_registry_bind(reg, name, &zwlr_screencopy_manager_v1_interface,
-		                                 min_u(version, 3));
-	} else if (strcmp(iface, zwlr_virtual_pointer_manager_v1_interface.name) == 0) {
-		w->pointers = wl_registry_bind(
-		    reg, name, &zwlr_virtual_pointer_manager_v1_interface, min_u(version, 2));
-	} else if (strcmp(iface, zwp_virtual_keyboard_manager_v1_interface.name) == 0) {
-		w->keyboards =
-		    wl_registry_bind(reg, name, &zwp_virtual_keyboard_manager_v1_interface, 1);
-	}
-}
-
-static void global_remove(void *data, struct wl_registry *reg, uint32_t name)
-{
-	(void)reg;
-	struct wlr *w = data;
-	if (name == w->output_global && !w->dead) {
+	struct wlr *w = ctx;
+	if (!w->dead) {
 		w->dead = -ENODEV; /* the shared output was unplugged */
 	}
 }
-
-static const struct wl_registry_listener registry_listener = {
-    .global = global,
-    .global_remove = global_remove,
-};
 
 /* ---- pictures ---- */
 
@@ -239,44 +141,44 @@ static void on_copy_failed(void *ctx, int err)
 /* Read and dispatch what the socket holds, without blocking. */
 static int pump(struct wlr *w)
 {
-	if (wl_display_dispatch_queue_pending(w->d, w->q) < 0) {
+	if (wl_display_dispatch_queue_pending(w->g.d, w->g.q) < 0) {
 		return -EPIPE;
 	}
-	while (wl_display_prepare_read_queue(w->d, w->q) != 0) {
-		if (wl_display_dispatch_queue_pending(w->d, w->q) < 0) {
+	while (wl_display_prepare_read_queue(w->g.d, w->g.q) != 0) {
+		if (wl_display_dispatch_queue_pending(w->g.d, w->g.q) < 0) {
 			return -EPIPE;
 		}
 	}
 	/* a full socket (EAGAIN) drains later; inject writes nothing meanwhile */
-	if (wl_display_flush(w->d) < 0) {
+	if (wl_display_flush(w->g.d) < 0) {
 		if (errno != EAGAIN) {
-			wl_display_cancel_read(w->d);
+			wl_display_cancel_read(w->g.d);
 			return -EPIPE;
 		}
 		w->out_blocked = true;
 	} else {
 		w->out_blocked = false;
 	}
-	struct pollfd p = {wl_display_get_fd(w->d), POLLIN, 0};
+	struct pollfd p = {wl_display_get_fd(w->g.d), POLLIN, 0};
 	if (poll(&p, 1, 0) > 0) {
-		if (wl_display_read_events(w->d) < 0) {
+		if (wl_display_read_events(w->g.d) < 0) {
 			return -EPIPE;
 		}
 	} else {
-		wl_display_cancel_read(w->d);
+		wl_display_cancel_read(w->g.d);
 	}
-	if (wl_display_dispatch_queue_pending(w->d, w->q) < 0) {
+	if (wl_display_dispatch_queue_pending(w->g.d, w->g.q) < 0) {
 		return -EPIPE;
 	}
 	/* what the listeners just asked for (the next copy) goes out now: the
 	 * compositor answers nothing until it has it */
-	if (wl_display_flush(w->d) < 0) {
+	if (wl_display_flush(w->g.d) < 0) {
 		if (errno != EAGAIN) {
 			return -EPIPE;
 		}
 		w->out_blocked = true;
 	}
-	return wl_display_get_error(w->d) ? -EPIPE : 0;
+	return wl_display_get_error(w->g.d) ? -EPIPE : 0;
 }
 
 static int wlr_process(struct capture *c)
@@ -372,7 +274,7 @@ static int wlr_inject(struct capture *c, const struct cap_input *in)
 	 * full (the compositor not reading) as a fatal error of the whole
 	 * connection: nothing is written until the last flush went through. */
 	if (w->out_blocked) {
-		if (wl_display_flush(w->d) < 0) {
+		if (wl_display_flush(w->g.d) < 0) {
 			if (errno == EAGAIN) {
 				return -EAGAIN; /* the engine keeps the event for later */
 			}
@@ -387,7 +289,7 @@ static int wlr_inject(struct capture *c, const struct cap_input *in)
 		util_wake_poke(w->evfd); /* the round trip may have read our events */
 		r = 0;
 	}
-	if (wl_display_flush(w->d) < 0) {
+	if (wl_display_flush(w->g.d) < 0) {
 		if (errno == EAGAIN) {
 			w->out_blocked = true;
 		} else {
@@ -426,34 +328,7 @@ static void wlr_destroy(struct capture *c)
 	if (w->copy) {
 		w->copy->ops->destroy(w->copy);
 	}
-	if (w->keyboards) {
-		zwp_virtual_keyboard_manager_v1_destroy(w->keyboards);
-	}
-	if (w->pointers) {
-		zwlr_virtual_pointer_manager_v1_destroy(w->pointers);
-	}
-	if (w->screencopy) {
-		zwlr_screencopy_manager_v1_destroy(w->screencopy);
-	}
-	if (w->output) {
-		wl_output_destroy(w->output);
-	}
-	if (w->seat) {
-		wl_seat_destroy(w->seat);
-	}
-	if (w->shm) {
-		wl_shm_destroy(w->shm);
-	}
-	if (w->reg) {
-		wl_registry_destroy(w->reg);
-	}
-	if (w->d) {
-		wl_display_flush(w->d);
-		if (w->q) {
-			wl_event_queue_destroy(w->q);
-		}
-		wl_display_disconnect(w->d);
-	}
+	wl_globals_finish(&w->g);
 	if (w->epfd >= 0) {
 		close(w->epfd);
 	}
@@ -484,7 +359,7 @@ static int open_windows(struct wlr *w, const char *display)
 		return 0;
 	}
 	int err = 0;
-	w->ipc = swayipc_create(path, w->output_name[0] ? w->output_name : NULL, &err);
+	w->ipc = swayipc_create(path, w->g.output_name[0] ? w->g.output_name : NULL, &err);
 	if (!w->ipc) {
 		return err == -ENOMEM ? err : 0;
 	}
@@ -514,7 +389,7 @@ static int make_fds(struct wlr *w)
 		return w->evfd;
 	}
 	struct epoll_event ev = {.events = EPOLLIN};
-	ev.data.fd = wl_display_get_fd(w->d);
+	ev.data.fd = wl_display_get_fd(w->g.d);
 	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) {
 		return -errno;
 	}
@@ -528,46 +403,8 @@ static int make_fds(struct wlr *w)
 /* Connect and learn the globals; *why says what is missing. */
 static int connect_display(struct wlr *w, const char *display, char *why, size_t why_len)
 {
-	w->d = wl_display_connect(display);
-	if (!w->d) {
-		snprintf(why, why_len, "no Wayland compositor answers at %s",
-		         display ? display
-		                 : (getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY")
-		                                              : "wayland-0"));
-		return -ENXIO;
-	}
-	w->q = wl_display_create_queue(w->d);
-	struct wl_display *wrapper = w->q ? wl_proxy_create_wrapper(w->d) : NULL;
-	if (!wrapper) {
-		return -ENOMEM;
-	}
-	wl_proxy_set_queue((struct wl_proxy *)wrapper, w->q);
-	w->reg = wl_display_get_registry(wrapper);
-	wl_proxy_wrapper_destroy(wrapper);
-	if (!w->reg) {
-		return -ENOMEM;
-	}
-	wl_registry_add_listener(w->reg, &registry_listener, w);
-	/* globals, then the events of what was bound (output name) */
-	int r = wl_sync_bounded(w->d, w->q, SYNC_MS);
-	if (r == 0) {
-		r = wl_sync_bounded(w->d, w->q, SYNC_MS);
-	}
-	if (r < 0) {
-		snprintf(why, why_len, "the Wayland compositor does not answer");
-		return r;
-	}
-	if (!w->screencopy || !w->shm) {
-		snprintf(why, why_len,
-		         "the Wayland compositor offers no zwlr_screencopy_manager_v1 (wlroots "
-		         "screen capture)");
-		return -ENOTSUP;
-	}
-	if (!w->output) {
-		snprintf(why, why_len, "the Wayland compositor has no output");
-		return -ENODEV;
-	}
-	return 0;
+	struct wl_globals_listener l = {.ctx = w, .output_removed = on_output_removed};
+	return wl_globals_init(&w->g, display, &l, why, why_len);
 }
 
 int capture_wlroots_probe(const char *display, char *why, size_t why_len)
@@ -602,7 +439,8 @@ struct capture *capture_wlroots_open(const char *display, char *why, size_t why_
 		r = open_windows(w, display);
 	}
 	if (r == 0) {
-		w->input = wl_input_create(w->d, w->seat, w->output, w->pointers, w->keyboards, &r);
+		w->input = wl_input_create(w->g.d, w->g.seat, w->g.output, w->g.pointers,
+		                           w->g.keyboards, &r);
 		if (!w->input) {
 			snprintf(why, why_len, "remote input could not be set up (%s)",
 			         strerror(-r));
@@ -610,7 +448,8 @@ struct capture *capture_wlroots_open(const char *display, char *why, size_t why_
 	}
 	if (r == 0) {
 		struct wl_copy_sink sink = {.ctx = w, .frame = on_frame, .failed = on_copy_failed};
-		w->copy = wl_copy_screencopy_create(w->shm, w->screencopy, w->output, &sink, &r);
+		w->copy =
+		    wl_copy_screencopy_create(w->g.shm, w->g.screencopy, w->g.output, &sink, &r);
 	}
 	/* the first picture, so size() and grab() mean something from the start */
 	int64_t end = util_clock_ms() + FIRST_FRAME_MS;
@@ -622,7 +461,7 @@ struct capture *capture_wlroots_open(const char *display, char *why, size_t why_
 			         FIRST_FRAME_MS / 1000);
 			break;
 		}
-		r = wl_sync_bounded(w->d, w->q, (int)left);
+		r = wl_sync_bounded(w->g.d, w->g.q, (int)left);
 	}
 	if (r == 0 && w->dead) {
 		r = w->dead;

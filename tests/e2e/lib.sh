@@ -581,3 +581,58 @@ desktop_dies() {
 		fail "sanitizer report: $(grep -A20 -E 'Sanitizer|runtime error' "$WORK/sharer.err" | head -n 40)"
 	return 0
 }
+
+# ---- input floods (test_*_input_flood.sh) ---------------------------------
+# The scenarios every desktop's input flood test runs; the sharer runs with
+# --json and its viewer ids so far are known to the caller.
+
+# input_flood ID MODE N PASSWORD: an input_flood viewer (tests/helpers) in the
+# background, promoted to INTERACTIVE as soon as it is admitted as ID; its
+# output in $WORK/flood-ID.out, its pid in FLOOD.
+input_flood() {
+	local id=$1
+	FLOOD_WAIT=4 "$BIN/tests/input_flood" "$PORT" "$4" "$2" "$3" >"$WORK/flood-$id.out" 2>&1 &
+	FLOOD=$!
+	track $FLOOD
+	sharer_has '"event":"attendee_connected","id":'"$id" || fail "flood $id not admitted"
+	ctl level "$id" interactive | grep -q '"ok":true' || fail "ctl level $id"
+}
+
+# click_viewer ID PASSWORD: a viewer (rdpview) admitted as ID, made
+# INTERACTIVE, right-clicks at 400,300 and leaves; returns once it has left.
+click_viewer() {
+	printf '%s\n' "0 request interactive" "1500 click right 400 300" "2500 quit" \
+		>"$WORK/click.script"
+	"$BIN/rdpview" --headless --seconds 20 --name after --password "$2" \
+		--input-script "$WORK/click.script" "$CONNSTR" >"$WORK/after.log" 2>&1 &
+	local viewer=$!
+	track $viewer
+	sharer_has '"event":"attendee_connected","id":'"$1" || fail "viewer after the flood not admitted"
+	ctl level "$1" interactive >/dev/null
+	wait "$viewer"
+}
+
+# term_under_flood PID NAME SECONDS ID PASSWORD: with the compositor PID
+# (called NAME) stopped and a flood of characters (input_flood ID unicode)
+# behind it, SIGTERM ends the sharer within SECONDS, with status 0 and no
+# sanitizer report. PID is continued either way.
+term_under_flood() {
+	local pid=$1 name=$2 secs=$3 t0 t1 rc
+	kill -STOP "$pid"
+	input_flood "$4" unicode 300 "$5"
+	sleep 3
+	t0=$(date +%s%N)
+	kill -TERM "$SHARER_PID"
+	wait_for "$secs" sh -c "! kill -0 $SHARER_PID" ||
+		{ kill -CONT "$pid"; fail "SIGTERM did not end the sharer within $secs s while $name was stopped"; }
+	t1=$(date +%s%N)
+	log "SIGTERM with $name stopped under a flood: gone in $(((t1 - t0) / 1000000)) ms"
+	kill -CONT "$pid"
+	wait "$SHARER_PID"
+	rc=$?
+	SHARER_PID=""
+	[ "$rc" = 0 ] || fail "exit status $rc on SIGTERM"
+	grep -q -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$WORK/sharer.err" &&
+		fail "sanitizer report: $(grep -A20 -E 'Sanitizer|runtime error' "$WORK/sharer.err" | head -n 40)"
+	return 0
+}

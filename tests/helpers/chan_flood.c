@@ -22,9 +22,9 @@
 
 #include <freerdp/channels/channels.h>
 #include <freerdp/freerdp.h>
-#include <freerdp/gdi/gdi.h>
 #include <freerdp/settings.h>
-#include <winpr/synch.h>
+
+#include "common/viewer.h"
 
 #define CHUNK 16000 /* bytes per static chunk: fits one TPKT */
 
@@ -144,33 +144,7 @@ static BOOL on_post_connect(freerdp *instance)
 		    f->encomsp, f->cliprdr, f->drdynvc,
 		    freerdp_settings_get_uint32(instance->context->settings, FreeRDP_ChannelCount));
 	}
-	return gdi_init(instance, PIXEL_FORMAT_BGRX32);
-}
-
-static void on_post_disconnect(freerdp *instance)
-{
-	gdi_free(instance);
-}
-
-static DWORD accept_cert(freerdp *instance, const char *host, UINT16 port, const char *cn,
-                         const char *subject, const char *issuer, const char *fp, DWORD flags)
-{
-	(void)instance, (void)host, (void)port, (void)cn, (void)subject, (void)issuer, (void)fp,
-	    (void)flags;
-	return 2; /* this session only */
-}
-
-/* Take what the sharer sent, waiting at most ms. False: the connection ended. */
-static bool pump(freerdp *instance, DWORD ms)
-{
-	HANDLE h[MAXIMUM_WAIT_OBJECTS];
-	DWORD n = freerdp_get_event_handles(instance->context, h, MAXIMUM_WAIT_OBJECTS);
-	if (n == 0) {
-		return false;
-	}
-	WaitForMultipleObjects(n, h, FALSE, ms);
-	return freerdp_check_event_handles(instance->context) &&
-	       !freerdp_shall_disconnect_context(instance->context);
+	return viewer_post_connect(instance);
 }
 
 static size_t attack(freerdp *instance, size_t limit, bool *cut)
@@ -201,7 +175,7 @@ static size_t attack(freerdp *instance, size_t limit, bool *cut)
 			ok = send_pdu(instance, f->drdynvc, buf, chunk);
 			sent += ok ? chunk : 0;
 			if (ok && !behind && sent % (64 * chunk) == 0) {
-				ok = pump(instance, 0);
+				ok = viewer_pump(instance->context, 0);
 			}
 		}
 	} else {
@@ -214,13 +188,13 @@ static size_t attack(freerdp *instance, size_t limit, bool *cut)
 			                 sent == 0 ? CHANNEL_FLAG_FIRST : 0, huge);
 			sent += ok ? CHUNK : 0;
 			if (ok && sent % (64 * CHUNK) == 0) {
-				ok = pump(instance, 0);
+				ok = viewer_pump(instance->context, 0);
 			}
 		}
 	}
 	/* did the sharer drop us? (a few seconds for its close to arrive) */
 	for (int i = 0; ok && i < 50; i++) {
-		ok = pump(instance, 100);
+		ok = viewer_pump(instance->context, 100);
 	}
 	*cut = !ok;
 	return sent;
@@ -242,10 +216,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	instance->ContextSize = sizeof(struct flood);
+	viewer_callbacks(instance);
 	instance->LoadChannels = on_load_channels;
 	instance->PostConnect = on_post_connect;
-	instance->PostDisconnect = on_post_disconnect;
-	instance->VerifyCertificateEx = accept_cert;
 	if (!freerdp_context_new(instance)) {
 		return 1;
 	}
@@ -254,14 +227,10 @@ int main(int argc, char **argv)
 	f->dvc_name = dvc_name;
 	instance->ReceiveChannelData = on_channel_data;
 	rdpSettings *st = instance->context->settings;
-	if (!freerdp_settings_set_string(st, FreeRDP_ServerHostname, "127.0.0.1") ||
-	    !freerdp_settings_set_uint32(st, FreeRDP_ServerPort, (UINT32)atoi(argv[1])) ||
-	    !freerdp_settings_set_string(st, FreeRDP_Username, "flood") ||
-	    !freerdp_settings_set_string(st, FreeRDP_Password, argv[2]) ||
+	if (!viewer_logon(st, "127.0.0.1", argv[1], "flood", argv[2]) ||
 	    !freerdp_settings_set_bool(st, FreeRDP_NlaSecurity, FALSE) ||
 	    !freerdp_settings_set_bool(st, FreeRDP_TlsSecurity, TRUE) ||
 	    !freerdp_settings_set_bool(st, FreeRDP_RdpSecurity, FALSE) ||
-	    !freerdp_settings_set_bool(st, FreeRDP_IgnoreCertificate, TRUE) ||
 	    !freerdp_settings_set_uint32(st, FreeRDP_ColorDepth, 32) ||
 	    !freerdp_settings_set_bool(st, FreeRDP_SoftwareGdi, TRUE) ||
 	    (getenv("FLOOD_BEHIND") &&
@@ -276,7 +245,7 @@ int main(int argc, char **argv)
 	}
 	/* wait (20 s at most) for the sharer to open the attacked channel */
 	for (int i = 0; i < 200 && !f->ready; i++) {
-		if (!pump(instance, 100)) {
+		if (!viewer_pump(instance->context, 100)) {
 			fprintf(stderr, "chan_flood: dropped before the attack\n");
 			goto out;
 		}

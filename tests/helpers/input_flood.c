@@ -12,50 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <freerdp/freerdp.h>
-#include <freerdp/gdi/gdi.h>
 #include <freerdp/input.h>
 #include <freerdp/settings.h>
-#include <winpr/synch.h>
 
-static BOOL on_post_connect(freerdp *instance)
-{
-	return gdi_init(instance, PIXEL_FORMAT_BGRX32);
-}
-
-static void on_post_disconnect(freerdp *instance)
-{
-	gdi_free(instance);
-}
-
-static DWORD accept_cert(freerdp *instance, const char *host, UINT16 port, const char *cn,
-                         const char *subject, const char *issuer, const char *fp, DWORD flags)
-{
-	(void)instance, (void)host, (void)port, (void)cn, (void)subject, (void)issuer, (void)fp,
-	    (void)flags;
-	return 2; /* this session only: the test's sharer on loopback */
-}
-
-/* Serve the connection for up to ms; false once it is gone. */
-static bool pump(freerdp *instance, DWORD ms)
-{
-	HANDLE h[MAXIMUM_WAIT_OBJECTS];
-	DWORD n = freerdp_get_event_handles(instance->context, h, MAXIMUM_WAIT_OBJECTS);
-	if (n == 0) {
-		return false;
-	}
-	WaitForMultipleObjects(n, h, FALSE, ms);
-	return freerdp_check_event_handles(instance->context) &&
-	       !freerdp_shall_disconnect_context(instance->context);
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+#include "common/viewer.h"
 
 int main(int argc, char **argv)
 {
@@ -74,15 +35,9 @@ int main(int argc, char **argv)
 	if (!instance || !freerdp_context_new(instance)) {
 		return 1;
 	}
-	instance->PostConnect = on_post_connect;
-	instance->PostDisconnect = on_post_disconnect;
-	instance->VerifyCertificateEx = accept_cert;
+	viewer_callbacks(instance);
 	rdpSettings *st = instance->context->settings;
-	if (!freerdp_settings_set_string(st, FreeRDP_ServerHostname, "127.0.0.1") ||
-	    !freerdp_settings_set_uint32(st, FreeRDP_ServerPort, (UINT32)atoi(argv[1])) ||
-	    !freerdp_settings_set_string(st, FreeRDP_Username, "flood") ||
-	    !freerdp_settings_set_string(st, FreeRDP_Password, argv[2]) ||
-	    !freerdp_settings_set_bool(st, FreeRDP_IgnoreCertificate, TRUE) ||
+	if (!viewer_logon(st, "127.0.0.1", argv[1], "flood", argv[2]) ||
 	    !freerdp_settings_set_uint32(st, FreeRDP_DesktopWidth, 800) ||
 	    !freerdp_settings_set_uint32(st, FreeRDP_DesktopHeight, 600)) {
 		return 1;
@@ -92,9 +47,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const char *w = getenv("FLOOD_WAIT");
-	double until = now_s() + (w ? atof(w) : 4.0);
-	while (now_s() < until) {
-		if (!pump(instance, 50)) {
+	int64_t until = viewer_now_ms() + (int64_t)((w ? atof(w) : 4.0) * 1000);
+	while (viewer_now_ms() < until) {
+		if (!viewer_pump(instance->context, 50)) {
 			fprintf(stderr, "input_flood: dropped before the flood\n");
 			return 1;
 		}
@@ -120,7 +75,7 @@ int main(int argc, char **argv)
 			}
 		}
 		if (i % 256 == 0) {
-			ok = ok && pump(instance, 0);
+			ok = ok && viewer_pump(instance->context, 0);
 		}
 	}
 	printf("sent=%ld\n", sent);
@@ -128,8 +83,8 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "holdflood") == 0) {
 		_exit(ok ? 0 : 1); /* gone, holding Shift and the button */
 	}
-	for (double end = now_s() + 1; ok && now_s() < end;) {
-		ok = pump(instance, 50);
+	for (int64_t end = viewer_now_ms() + 1000; ok && viewer_now_ms() < end;) {
+		ok = viewer_pump(instance->context, 50);
 	}
 	freerdp_disconnect(instance);
 	freerdp_context_free(instance);

@@ -7,68 +7,29 @@
  * when it stayed connected throughout. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <freerdp/client.h>
 #include <freerdp/freerdp.h>
 #include <freerdp/gdi/gdi.h>
 #include <freerdp/settings.h>
-#include <winpr/synch.h>
+
+#include "common/viewer.h"
 
 #define ASK_MS 5
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static BOOL on_post_connect(freerdp *instance)
-{
-	return gdi_init(instance, PIXEL_FORMAT_BGRX32);
-}
-
-static void on_post_disconnect(freerdp *instance)
-{
-	gdi_free(instance);
-}
-
-/* The test's own sharer on loopback: any certificate (2: this session). */
-static DWORD accept_any(freerdp *instance, const char *host, UINT16 port, const char *common_name,
-                        const char *subject, const char *issuer, const char *fingerprint,
-                        DWORD flags)
-{
-	(void)instance;
-	(void)host;
-	(void)port;
-	(void)common_name;
-	(void)subject;
-	(void)issuer;
-	(void)fingerprint;
-	(void)flags;
-	return 2;
-}
 
 static BOOL on_client_new(freerdp *instance, rdpContext *ctx)
 {
 	(void)ctx;
-	instance->PostConnect = on_post_connect;
-	instance->PostDisconnect = on_post_disconnect;
-	instance->VerifyCertificateEx = accept_any;
+	viewer_callbacks(instance);
 	return TRUE;
 }
 
 static bool configure(rdpSettings *st, char **argv)
 {
-	return freerdp_settings_set_string(st, FreeRDP_ServerHostname, argv[1]) &&
-	       freerdp_settings_set_uint32(st, FreeRDP_ServerPort, (UINT32)atoi(argv[2])) &&
-	       freerdp_settings_set_string(st, FreeRDP_Username, argv[3]) &&
-	       freerdp_settings_set_string(st, FreeRDP_Password, argv[4]) &&
+	return viewer_logon(st, argv[1], argv[2], argv[3], argv[4]) &&
 	       freerdp_settings_set_bool(st, FreeRDP_NlaSecurity, FALSE) &&
 	       freerdp_settings_set_bool(st, FreeRDP_TlsSecurity, TRUE) &&
 	       freerdp_settings_set_bool(st, FreeRDP_RdpSecurity, FALSE) &&
-	       freerdp_settings_set_bool(st, FreeRDP_IgnoreCertificate, TRUE) &&
 	       freerdp_settings_set_uint32(st, FreeRDP_ColorDepth, 32) &&
 	       freerdp_settings_set_bool(st, FreeRDP_SoftwareGdi, TRUE) &&
 	       freerdp_settings_set_bool(st, FreeRDP_RemoteFxCodec, FALSE) &&
@@ -78,18 +39,6 @@ static bool configure(rdpSettings *st, char **argv)
 	       freerdp_settings_set_bool(st, FreeRDP_FastPathOutput, TRUE) &&
 	       freerdp_settings_set_bool(st, FreeRDP_DesktopResize, TRUE) &&
 	       freerdp_settings_set_bool(st, FreeRDP_AutoReconnectionEnabled, FALSE);
-}
-
-/* Read what came in (within wait_ms); false when the connection ended. */
-static bool pump(rdpContext *ctx, DWORD wait_ms)
-{
-	HANDLE handles[MAXIMUM_WAIT_OBJECTS];
-	DWORD n = freerdp_get_event_handles(ctx, handles, ARRAYSIZE(handles));
-	if (n == 0) {
-		return false;
-	}
-	WaitForMultipleObjects(n, handles, FALSE, wait_ms);
-	return freerdp_check_event_handles(ctx) && !freerdp_shall_disconnect_context(ctx);
 }
 
 int main(int argc, char **argv)
@@ -113,8 +62,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* the first picture: the sharer has activated us */
-	int64_t until = now_ms() + 20000;
-	while (now_ms() < until && pump(ctx, 50)) {
+	int64_t until = viewer_now_ms() + 20000;
+	while (viewer_now_ms() < until && viewer_pump(ctx, 50)) {
 		if (ctx->gdi && ctx->gdi->primary) {
 			break;
 		}
@@ -127,13 +76,13 @@ int main(int argc, char **argv)
 	                    (UINT16)(freerdp_settings_get_uint32(st, FreeRDP_DesktopHeight) - 1)};
 	long sent = 0;
 	bool alive = true;
-	int64_t next = now_ms();
+	int64_t next = viewer_now_ms();
 	until = next + 1000L * atoi(argv[5]);
-	while (alive && now_ms() < until) {
+	while (alive && viewer_now_ms() < until) {
 		/* one of each every ASK_MS: far more whole pictures than a
 		 * viewer needs (one a frame, 200 a second), while what comes in
 		 * is still read */
-		if (now_ms() >= next) {
+		if (viewer_now_ms() >= next) {
 			if (!ctx->update->RefreshRect(ctx, 1, &all) ||
 			    !ctx->update->SuppressOutput(ctx, 1, &all)) {
 				break;
@@ -141,7 +90,7 @@ int main(int argc, char **argv)
 			sent += 2;
 			next += ASK_MS;
 		}
-		alive = pump(ctx, 1);
+		alive = viewer_pump(ctx, 1);
 	}
 	printf("sent %ld\n", sent);
 	status = alive ? 0 : 1;

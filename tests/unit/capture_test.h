@@ -3,6 +3,13 @@
 #ifndef RDPSHARE_TEST_CAPTURE_TEST_H
 #define RDPSHARE_TEST_CAPTURE_TEST_H
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
 #include <poll.h>
 #include <stdbool.h>
 
@@ -28,6 +35,18 @@ static inline bool cap_covered(const struct cap_rect *r, int n, int x, int y)
 		}
 	}
 	return false;
+}
+
+/* The damage c has now is one rectangle, the whole w x h desktop (the
+ * first a back-end reports). */
+static inline void cap_assert_full_damage(struct capture *c, int w, int h)
+{
+	struct cap_rect r[64];
+	assert_int_equal(c->ops->take_damage(c, r, 64), 1);
+	assert_int_equal(r[0].x, 0);
+	assert_int_equal(r[0].y, 0);
+	assert_int_equal(r[0].w, w);
+	assert_int_equal(r[0].h, h);
 }
 
 #endif

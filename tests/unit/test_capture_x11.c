@@ -163,12 +163,7 @@ static void test_first_damage_is_full(void **state)
 	cap->ops->size(cap, &w, &h);
 	assert_int_equal(w, W);
 	assert_int_equal(h, H);
-	struct cap_rect r[64];
-	assert_int_equal(cap->ops->take_damage(cap, r, 64), 1);
-	assert_int_equal(r[0].x, 0);
-	assert_int_equal(r[0].y, 0);
-	assert_int_equal(r[0].w, W);
-	assert_int_equal(r[0].h, H);
+	cap_assert_full_damage(cap, W, H);
 }
 
 static void test_window_damage_and_pixels(void **state)
