@@ -201,8 +201,8 @@ build-fuzz/fuzz_ctl: tools/parse.c
 build-fuzz/fuzz_vcframe: tools/rdpview/framing.c
 build-fuzz/fuzz_changuard: src/rdp/chan_guard.c
 build-fuzz/fuzz_throttle: src/throttle.c
-build-fuzz/fuzz_swaytree: src/capture/swaytree.c src/capture/peer_json.c
-build-fuzz/fuzz_gnometree: src/capture/gnometree.c src/capture/peer_json.c
+build-fuzz/fuzz_swaytree: src/capture/swaytree.c src/capture/peer_json.c src/capture/winlist.c
+build-fuzz/fuzz_gnometree: src/capture/gnometree.c src/capture/peer_json.c src/capture/winlist.c
 # and the libraries such a parser needs (none for the helpers)
 build-fuzz/fuzz_swaytree build-fuzz/fuzz_gnometree: FUZZ_LIBS := -ljson-c
 build-fuzz/fuzz_%: fuzz/fuzz_%.c build-fuzz/libutil-fuzz.a

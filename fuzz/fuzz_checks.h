@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/capture.h"
+
 static inline void check(int cond)
 {
 	if (!cond) {
@@ -52,6 +54,19 @@ static inline void check_text(const char *s, size_t size)
 	size_t n = strnlen(s, size);
 	check(n < size);
 	check(clean_utf8((const unsigned char *)s, n));
+}
+
+/* What every window of a parsed list promises: an id and an application,
+ * sizes and places within the parsers' clamp, printable names. */
+static inline void check_window(const struct cap_window *w)
+{
+	check(w->id != 0);
+	check(w->app != 0);
+	check(w->w >= 0 && w->w <= 1 << 24 && w->h >= 0 && w->h <= 1 << 24);
+	check(w->x >= -(1 << 24) && w->x <= 1 << 24 && w->y >= -(1 << 24) && w->y <= 1 << 24);
+	check_text(w->app_name, sizeof(w->app_name));
+	check(w->app_name[0] != '\0');
+	check_text(w->title, sizeof(w->title));
 }
 
 #endif

@@ -20,14 +20,8 @@ static void check_list(const uint8_t *data, size_t size, int out_w, int out_h)
 	int focus_found = t.focus == 0;
 	for (int i = 0; i < t.n; i++) {
 		const struct cap_window *w = &t.v[i];
-		check(w->id != 0 && w->app != 0 && w->owner != w->id);
-		check(!w->listed || w->owner == 0);
-		check(w->w >= 0 && w->w <= 1 << 24 && w->h >= 0 && w->h <= 1 << 24);
-		check(w->x >= -(1 << 24) && w->x <= 1 << 24 && w->y >= -(1 << 24) &&
-		      w->y <= 1 << 24);
-		check_text(w->app_name, sizeof(w->app_name));
-		check(w->app_name[0] != '\0');
-		check_text(w->title, sizeof(w->title));
+		check_window(w);
+		check(w->owner != w->id && (!w->listed || w->owner == 0));
 		focus_found = focus_found || w->id == t.focus;
 	}
 	check(focus_found);

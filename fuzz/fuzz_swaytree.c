@@ -25,15 +25,8 @@ static void check_tree(const uint8_t *data, size_t size, const char *output)
 	int focus_found = t.focus == 0;
 	for (int i = 0; i < t.n; i++) {
 		const struct cap_window *w = &t.v[i];
-		check(w->id != 0);
-		check(w->app != 0);
+		check_window(w);
 		check(w->owner == 0 && w->listed);
-		check(w->w >= 0 && w->w <= 1 << 24 && w->h >= 0 && w->h <= 1 << 24);
-		check(w->x >= -(1 << 24) && w->x <= 1 << 24 && w->y >= -(1 << 24) &&
-		      w->y <= 1 << 24);
-		check_text(w->app_name, sizeof(w->app_name));
-		check(w->app_name[0] != '\0');
-		check_text(w->title, sizeof(w->title));
 		focus_found = focus_found || w->id == t.focus;
 	}
 	check(focus_found);

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "capture/peer_json.h"
+#include "capture/winlist.h"
 
 #define META_WINDOW_NORMAL 0 /* MetaWindowType */
 
@@ -48,13 +49,8 @@ static void name_app(json_object *o, struct cap_window *out)
 	if (p > 0 && p < CAP_APP_SYNTHETIC) {
 		out->app = (uint32_t)p;
 	} else {
-		/* No process known (an X11 client without _NET_WM_PID): one
-		 * application per app id or class, else one per window. */
-		char idbuf[16];
-		int n = snprintf(idbuf, sizeof(idbuf), "#%u", out->id);
-		uint32_t h = name ? peer_json_fnv1a(name, nlen, 2166136261u)
-		                  : peer_json_fnv1a(idbuf, (size_t)n, 2166136261u);
-		out->app = CAP_APP_SYNTHETIC + (h & (CAP_APP_SYNTHETIC - 1));
+		/* No process known (an X11 client without _NET_WM_PID) */
+		out->app = winlist_synthetic_app(name, nlen, out->id);
 	}
 	if (name) {
 		peer_json_copy_text(out->app_name, sizeof(out->app_name), name, nlen);

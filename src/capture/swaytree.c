@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "capture/peer_json.h"
+#include "capture/winlist.h"
 
 /* Stacking layers, bottom first: sway draws floating views over the tiling
  * ones and a fullscreen view over both. */
@@ -66,13 +67,8 @@ static void describe(struct walk *w, json_object *node, struct cap_window *out)
 	if (p > 0 && p < CAP_APP_SYNTHETIC) {
 		out->app = (uint32_t)p;
 	} else {
-		/* No process (an X11 client without _NET_WM_PID): one application
-		 * per app_id or class, else one per view. */
-		char idbuf[16];
-		int n = snprintf(idbuf, sizeof(idbuf), "#%u", out->id);
-		uint32_t h = name ? peer_json_fnv1a(name, len, 2166136261u)
-		                  : peer_json_fnv1a(idbuf, (size_t)n, 2166136261u);
-		out->app = CAP_APP_SYNTHETIC + (h & (CAP_APP_SYNTHETIC - 1));
+		/* No process (an X11 client without _NET_WM_PID) */
+		out->app = winlist_synthetic_app(name, len, out->id);
 	}
 	if (name) {
 		peer_json_copy_text(out->app_name, sizeof(out->app_name), name, len);

@@ -40,6 +40,18 @@ void winlist_name_processes(struct cap_window *v, int n, const struct cap_window
 	}
 }
 
+uint32_t winlist_synthetic_app(const char *name, size_t len, uint32_t window_id)
+{
+	char idbuf[16];
+	if (!name) {
+		int n = snprintf(idbuf, sizeof(idbuf), "#%u", window_id);
+		name = idbuf;
+		len = (size_t)n;
+	}
+	uint32_t h = peer_json_fnv1a(name, len, 2166136261u);
+	return CAP_APP_SYNTHETIC + (h & (CAP_APP_SYNTHETIC - 1));
+}
+
 static bool same_window(const struct cap_window *a, const struct cap_window *b)
 {
 	return a->id == b->id && a->app == b->app && a->owner == b->owner && a->x == b->x &&

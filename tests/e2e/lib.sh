@@ -582,6 +582,30 @@ desktop_dies() {
 	return 0
 }
 
+# drive SCRIPT_LINES...: a viewer (rdpview) that asks for INTERACTIVE, runs
+# the input script lines ("MS ACTION ..."), and quits 4 s in; fails the test
+# when it cannot.
+drive() {
+	printf '%s\n' "0 request interactive" "$@" "4000 quit" >"$WORK/input.script"
+	"$BIN/rdpview" --headless --seconds 30 --name driver --password "$PASSWORD" \
+		--input-script "$WORK/input.script" "$CONNSTR" >"$WORK/driver.log" 2>&1 ||
+		fail "the driving viewer failed: $(tail -n 5 "$WORK/driver.log")"
+}
+
+# filter_opened SHOWN HIDDEN NAME: the sharer (--json, --app SHOWN) reports
+# the filter on, application SHOWN (a pid) named NAME open and shared, and
+# HIDDEN open and not; HIDDEN_WIN gets the id of HIDDEN's first window.
+filter_opened() {
+	sharer_has '"event":"filter_updated","enabled":true' || fail "no filter event"
+	sharer_has '"event":"application_open","id":'"$1"',"name":"'"$3"'","shared":true' ||
+		fail "$1 did not open shared: $(grep application_open "$WORK/sharer.out")"
+	sharer_has '"event":"application_open","id":'"$2"',"name":"'"$3"'","shared":false' ||
+		fail "$2 did not open (not shared)"
+	HIDDEN_WIN=$(grep '"event":"window_open"' "$WORK/sharer.out" | grep '"app":'"$2"',' |
+		sed -n 's/.*"id":\([0-9]*\).*/\1/p' | head -n1)
+	[ -n "$HIDDEN_WIN" ] || fail "no window_open for $2"
+}
+
 # ---- input floods (test_*_input_flood.sh) ---------------------------------
 # The scenarios every desktop's input flood test runs; the sharer runs with
 # --json and its viewer ids so far are known to the caller.

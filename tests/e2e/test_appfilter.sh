@@ -66,12 +66,6 @@ log "frames sent while the hidden window moved: $before -> $after"
 [ "$before" = "$after" ] || fail "frames were sent for damage nobody may see"
 
 # an interactive viewer cannot click or type into what it cannot see
-drive() { # SCRIPT_LINES...: an rdpview that asks for control, then plays them
-	printf '%s\n' "0 request interactive" "$@" "4000 quit" >"$WORK/input.script"
-	"$BIN/rdpview" --headless --seconds 30 --name driver --password "$PASSWORD" \
-		--input-script "$WORK/input.script" "$CONNSTR" >"$WORK/driver.log" 2>&1 ||
-		fail "the driving viewer failed: $(cat "$WORK/driver.log")"
-}
 DISPLAY=$SHARED xdotool windowfocus "$BLUE_WIN"
 drive "2000 click left 400 275" "2300 click left 100 100" "2600 type ab"
 grep -q 'button-press 1' "$WORK/red.log" || fail "a click on the shown window did not arrive"

@@ -28,14 +28,8 @@ rect() { # NAME COLOUR: an ImageMagick draw argument for its frame
 
 start_sharer --app "$RED" --json --on-request grant </dev/null
 grep -q '"backend":"gnome"' "$WORK/sharer.out" || fail "not sharing gnome"
-sharer_has '"event":"filter_updated","enabled":true' || fail "no filter event"
-sharer_has '"event":"application_open","id":'"$RED"',"name":"wlpattern","shared":true' ||
-	fail "red did not open shared: $(grep application_open "$WORK/sharer.out")"
-sharer_has '"event":"application_open","id":'"$BLUE"',"name":"wlpattern","shared":false' ||
-	fail "blue did not open (not shared)"
-BLUE_WIN=$(grep '"event":"window_open"' "$WORK/sharer.out" | grep '"app":'"$BLUE"',' |
-	sed -n 's/.*"id":\([0-9]*\).*/\1/p' | head -n1)
-[ -n "$BLUE_WIN" ] || fail "no window_open for blue"
+filter_opened "$RED" "$BLUE" wlpattern
+BLUE_WIN=$HIDDEN_WIN
 grep '"event":"window_open"' "$WORK/sharer.out" | grep -q '"title":"red"' || fail "no title"
 
 start_xvfb VD 1024 768
@@ -46,12 +40,6 @@ wait_same_picture "$VD" 800x600 "$WORK/ref1.png" 0.003 30 || fail "red alone not
 
 # input: the focused window (blue) is hidden, so keys are dropped; a click
 # on red focuses it and its keys arrive
-drive() { # SCRIPT_LINES...
-	printf '%s\n' "0 request interactive" "$@" "4000 quit" >"$WORK/input.script"
-	"$BIN/rdpview" --headless --seconds 30 --name driver --password "$PASSWORD" \
-		--input-script "$WORK/input.script" "$CONNSTR" >"$WORK/driver.log" 2>&1 ||
-		fail "the driving viewer failed: $(tail -n 5 "$WORK/driver.log")"
-}
 gs_raise blue
 sleep 1 # the list follows the focus after the picture changed
 drive "2000 type ab"

@@ -25,14 +25,8 @@ sleep 1
 
 start_sharer --app "$RED" --json --on-request grant </dev/null
 grep -q '"backend":"wlroots"' "$WORK/sharer.out" || fail "not sharing wlroots"
-sharer_has '"event":"filter_updated","enabled":true' || fail "no filter event"
-sharer_has '"event":"application_open","id":'"$RED"',"name":"foot","shared":true' ||
-	fail "red did not open shared: $(grep application_open "$WORK/sharer.out")"
-sharer_has '"event":"application_open","id":'"$BLUE"',"name":"foot","shared":false' ||
-	fail "blue did not open (not shared)"
-BLUE_WIN=$(grep '"event":"window_open"' "$WORK/sharer.out" | grep '"app":'"$BLUE"',' |
-	sed -n 's/.*"id":\([0-9]*\).*/\1/p' | head -n1)
-[ -n "$BLUE_WIN" ] || fail "no window_open for blue"
+filter_opened "$RED" "$BLUE" foot
+BLUE_WIN=$HIDDEN_WIN
 
 start_xvfb VD 800 600
 viewer V "$VD" /v:127.0.0.1:$PORT /u:ann /p:"$PASSWORD"
@@ -42,12 +36,6 @@ wait_same_picture "$VD" 640x480 "$WORK/ref1.png" 0.005 30 || fail "red alone not
 
 # input: the focused window (blue, the newest) is hidden, so keys are dropped;
 # a click on red focuses it and its keys arrive
-drive() { # SCRIPT_LINES...
-	printf '%s\n' "0 request interactive" "$@" "4000 quit" >"$WORK/input.script"
-	"$BIN/rdpview" --headless --seconds 30 --name driver --password "$PASSWORD" \
-		--input-script "$WORK/input.script" "$CONNSTR" >"$WORK/driver.log" 2>&1 ||
-		fail "the driving viewer failed: $(tail -n 5 "$WORK/driver.log")"
-}
 drive "2000 type ab" "2200 key enter"
 sleep 1
 [ ! -e "$WORK/blue.txt" ] || fail "keys reached the hidden window: $(cat "$WORK/blue.txt")"
