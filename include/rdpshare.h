@@ -255,6 +255,26 @@ int rdpshare_session_create(const struct rdpshare_config *config,
 int rdpshare_backend_check(const struct rdpshare_config *config, enum rdpshare_backend *out,
                            char **why);
 
+/* Our addition: how much of FreeRDP's own log reaches stderr (process-wide,
+ * for every session; the library's own reports are its events and return
+ * values, never log text). Default RDPSHARE_LOG_QUIET: FreeRDP reports every
+ * port probe and dropped connection as an error, which says nothing to a
+ * user. Lines go to stderr, never stdout, tagged "rdpshare: freerdp LEVEL:"
+ * with their FreeRDP module and escaped for a terminal. RDPSHARE_LOG in the
+ * environment (quiet, warn, info, debug, trace) raises it; FreeRDP's own
+ * WLOG_LEVEL overrides both. RDPSHARE_OK, or RDPSHARE_E_INVALIDARG for a
+ * level out of range. */
+enum rdpshare_log_level {
+	RDPSHARE_LOG_QUIET = 0, /* nothing */
+	RDPSHARE_LOG_WARN = 1,  /* warnings and errors */
+	RDPSHARE_LOG_INFO = 2,  /* and each connection's steps */
+	RDPSHARE_LOG_DEBUG = 3,
+	RDPSHARE_LOG_TRACE = 4, /* and the bytes of each message */
+};
+int rdpshare_set_log_level(enum rdpshare_log_level level);
+/* The level in force (after RDPSHARE_LOG). */
+enum rdpshare_log_level rdpshare_get_log_level(void);
+
 /* Our addition: the back-end the session shares ("x11", "wlroots",
  * "gnome", "demo" by rdpshare_backend_name). */
 enum rdpshare_backend rdpshare_session_get_backend(const rdpshare_session *s);

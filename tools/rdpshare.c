@@ -46,6 +46,7 @@ struct opts {
 	const char *config_dir;
 	const char *apps[16];
 	int n_apps;
+	int verbose; /* -v count: FreeRDP's log level */
 };
 
 static bool json_mode;
@@ -62,6 +63,7 @@ static void usage(FILE *f)
 	    "                [--color-depth N] [--invitation-file FILE] [--level none|view]\n"
 	    "                [--json] [--on-request ask|grant|deny] [--connect-to STRING]\n"
 	    "                [--app NAME|PID]... [--ctl-socket PATH] [--config-dir DIR]\n"
+	    "                [-v|--verbose]...\n"
 	    "       rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n"
 	    "\n"
 	    "Shares this desktop with RDP viewers: GNOME (Mutter), sway and other wlroots\n"
@@ -102,6 +104,10 @@ static void usage(FILE *f)
 	    "                         without it ${TMPDIR:-/tmp}/rdpshare-UID/ctl.sock; the\n"
 	    "                         default's directory must be yours alone, mode 0700)\n"
 	    "  --config-dir DIR       where the TLS certificate is kept (~/.config/rdpshare)\n"
+	    "  -v, --verbose          show FreeRDP's own log on stderr (repeatable: -v\n"
+	    "                         warnings, -vv each connection's steps, -vvv debug,\n"
+	    "                         -vvvv everything; RDPSHARE_LOG=warn|info|debug|trace\n"
+	    "                         in the environment does the same)\n"
 	    "\n"
 	    "ctl commands: attendees, invitations, kick ID, level ID none|view|interactive,\n"
 	    "  pause, resume, rect X,Y,W,H, invite [--password PW | --no-password]\n"
@@ -516,7 +522,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		O_CONFIG,
 		O_APP,
 		O_BACKEND,
-		O_HELP
+		O_HELP,
+		O_VERBOSE = 'v' /* also its short form */
 	};
 	static const struct option longopts[] = {
 	    {"display", required_argument, NULL, O_DISPLAY},
@@ -538,6 +545,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    {"ctl-socket", required_argument, NULL, O_CTL},
 	    {"config-dir", required_argument, NULL, O_CONFIG},
 	    {"app", required_argument, NULL, O_APP},
+	    {"verbose", no_argument, NULL, O_VERBOSE},
 	    {"help", no_argument, NULL, O_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -546,8 +554,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->level = RDPSHARE_CTRL_LEVEL_VIEW;
 	int c;
 	int rect[4];
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
 		switch (c) {
+		case O_VERBOSE:
+			o->verbose++;
+			break;
 		case O_DISPLAY:
 			o->display = optarg;
 			break;
@@ -890,6 +901,8 @@ int main(int argc, char **argv)
 		return r;
 	}
 	json_mode = o.json;
+	rdpshare_set_log_level(o.verbose > RDPSHARE_LOG_TRACE ? RDPSHARE_LOG_TRACE
+	                                                      : (enum rdpshare_log_level)o.verbose);
 	on_request_policy = (int)o.on_request;
 	prompt_tty = o.on_request == ON_REQUEST_ASK && isatty(STDIN_FILENO);
 	signal(SIGPIPE, SIG_IGN);

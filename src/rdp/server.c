@@ -17,6 +17,7 @@
 #include <winpr/wtsapi.h>
 
 #include "rdp/conn.h"
+#include "rdp/log.h"
 #include "rdp/multiparty.h"
 #include "rdpshare.h"
 #include "util/clock.h"
@@ -254,16 +255,6 @@ static void *accept_main(void *arg)
 	return NULL;
 }
 
-/* FreeRDP logs every connection step at INFO on stdout, which would mix
- * with the application's own output (the tool's JSON lines). Keep warnings
- * and errors (stderr) unless the user asked for more with WLOG_LEVEL. */
-static void quiet_freerdp_log(void)
-{
-	if (!getenv("WLOG_LEVEL")) {
-		WLog_SetLogLevel(WLog_GetRoot(), WLOG_WARN);
-	}
-}
-
 /* Virtual channels go through WinPR's WTS API, which FreeRDP's server side
  * implements once registered (process-wide, so once). */
 static void register_wts_api(void)
@@ -275,7 +266,9 @@ int server_start(const struct rdp_host *host, const struct server_config *cfg,
                  struct engine *engine, const struct tls_identity *id, struct server **out,
                  char ***addrs, int *n_addrs)
 {
-	quiet_freerdp_log();
+	/* FreeRDP logs every connection step at INFO on stdout, and every port
+	 * probe as an error: routed through us, quiet unless asked (log.h) */
+	rdp_log_apply(rdp_log_level());
 	static pthread_once_t wts_once = PTHREAD_ONCE_INIT;
 	pthread_once(&wts_once, register_wts_api);
 	struct server *srv = calloc(1, sizeof(*srv));
