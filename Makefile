@@ -111,7 +111,7 @@ $(BUILD)/librdpshare.so: $(BUILD)/librdpshare.so.$(VERSION)
 
 $(BUILD)/rdpshare: $(TOOL_OBJ) $(UTIL_LIB) $(BUILD)/librdpshare.so Makefile
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_OBJ) $(UTIL_LIB) -L$(BUILD) -lrdpshare \
-		$(shell pkg-config --libs libpng) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
+		$(shell pkg-config --libs libpng json-c) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
 
 $(BUILD)/obj/view/%.o: %.c
 	@mkdir -p $(dir $@)

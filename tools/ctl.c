@@ -112,11 +112,16 @@ static void attendee_json(struct sbuf *b, rdpshare_attendee *a)
 	    b,
 	    ",\"codec\":\"%s\",\"color_depth\":%d,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
 	    "\"bytes_sent\":%llu,\"input_dropped\":%llu,\"input_injected\":%llu,"
-	    "\"channel_dropped\":%llu,\"latency_p50_us\":%u,\"latency_p95_us\":%u}",
+	    "\"channel_dropped\":%llu,\"latency_p50_us\":%u,\"latency_p95_us\":%u",
 	    st.codec, st.color_depth, (unsigned long long)st.frames_sent,
 	    (unsigned long long)st.frames_skipped, (unsigned long long)st.bytes_sent,
 	    (unsigned long long)st.input_dropped, (unsigned long long)st.input_injected,
 	    (unsigned long long)st.channel_dropped, st.latency_p50_us, st.latency_p95_us);
+	double fps, kbps;
+	if (rates_get(rdpshare_attendee_id(a), &fps, &kbps)) {
+		sb_printf(b, ",\"fps\":%.1f,\"kbit_s\":%.0f", fps, kbps);
+	}
+	sb_printf(b, "}");
 }
 
 static void invitation_json(struct sbuf *b, rdpshare_invitation *inv, int index)
@@ -489,25 +494,34 @@ int ctl_client_main(int argc, char **argv)
 {
 	char *path = NULL;
 	int first = 0;
-	if (argc >= 2 && strcmp(argv[0], "--socket") == 0) {
-		path = strdup(argv[1]);
-		first = 2;
-	} else {
-		path = ctl_default_path();
+	bool json = false;
+	/* options before the command, in any order */
+	const char *sock = NULL;
+	for (;;) {
+		if (argc - first >= 2 && strcmp(argv[first], "--socket") == 0) {
+			sock = argv[first + 1];
+			first += 2;
+		} else if (argc - first >= 1 && strcmp(argv[first], "--json") == 0) {
+			json = true;
+			first++;
+		} else {
+			break;
+		}
 	}
+	path = sock ? strdup(sock) : ctl_default_path();
 	if (!path) {
 		fprintf(stderr, "rdpshare ctl: out of memory\n");
 		return 1;
 	}
 	if (first >= argc) {
-		fprintf(stderr, "usage: rdpshare ctl [--socket PATH] COMMAND [ARGS...]\n");
+		fprintf(stderr, "usage: rdpshare ctl [--socket PATH] [--json] COMMAND [ARGS...]\n");
 		free(path);
 		return 2;
 	}
 	/* A socket in a directory another user controls could be theirs, and
 	 * would read what we send (an invitation's password, say). */
 	char why[128];
-	int pr = first == 0 ? ctl_dir_private(path, false, why, sizeof(why)) : 0;
+	int pr = !sock ? ctl_dir_private(path, false, why, sizeof(why)) : 0;
 	if (pr < 0 && pr != -ENOENT) {
 		fprintf(stderr, "rdpshare ctl: not using %s: its directory %s\n", path, why);
 		free(path);
@@ -549,10 +563,18 @@ int ctl_client_main(int argc, char **argv)
 		sb_printf(&reply, "%.*s", (int)n, buf);
 	}
 	close(fd);
-	if (reply.len) {
-		fwrite(reply.p, 1, reply.len, stdout);
+	int status;
+	if (json) {
+		if (reply.len) {
+			fwrite(reply.p, 1, reply.len, stdout);
+		}
+		status = reply.p && strstr(reply.p, "\"ok\":true") == reply.p + 1 ? 0 : 1;
+	} else if (!reply.len) {
+		fprintf(stderr, "rdpshare ctl: the sharer closed without an answer\n");
+		status = 1;
+	} else {
+		status = ctl_show(reply.p, reply.len);
 	}
-	int status = reply.p && strstr(reply.p, "\"ok\":true") == reply.p + 1 ? 0 : 1;
 	sb_free(&reply);
 	return status;
 }

@@ -1046,9 +1046,10 @@ int main(int argc, char **argv)
 		                        {ctl_fd, POLLIN, 0},
 		                        {sfd, POLLIN, 0},
 		                        {prompt_tty ? STDIN_FILENO : -1, POLLIN, 0}};
-		if (poll(pfd, 4, -1) < 0 && errno != EINTR) {
+		if (poll(pfd, 4, rates_timeout_ms(s)) < 0 && errno != EINTR) {
 			break;
 		}
+		rates_sample(s);
 		if (pfd[3].revents & (POLLIN | POLLHUP)) {
 			read_answer(s);
 		}

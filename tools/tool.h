@@ -47,12 +47,24 @@ char *ctl_default_path(void);
  * create and it is missing. 0 or a negative errno, with why filled. */
 int ctl_dir_private(const char *path, bool create, char *why, size_t why_size);
 
+/* Frames and kbit a second per attendee (rates.c), sampled once a second
+ * by rates_sample while viewers are connected; rates_timeout_ms is the
+ * poll timeout until the next sample (-1: none due, nobody connected).
+ * rates_get: false until an attendee has two samples. */
+void rates_sample(rdpshare_session *s);
+int rates_timeout_ms(rdpshare_session *s);
+bool rates_get(int id, double *fps, double *kbps);
+
 /* Control socket, server side: bound at path (0600, dir 0700). */
 int ctl_listen(const char *path);
 /* Serve one pending client of listen_fd against s. */
 void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit);
-/* Client side: run `rdpshare ctl ARGS...`, print the reply. Exit status. */
+/* Client side: run `rdpshare ctl [--json] ARGS...`, print the reply. Exit
+ * status: 0 done, 1 refused or failed, 2 a wrong command. */
 int ctl_client_main(int argc, char **argv);
+/* The sharer's JSON answer of len bytes, for people (ctl_show.c): tables
+ * and sentences on stdout, an error on stderr. The exit status as above. */
+int ctl_show(const char *reply, size_t len);
 
 /* Control requests awaiting an answer (requests.c), by request id (the
  * library's; a request's level never changes). shown: the callback raised

@@ -140,7 +140,7 @@ start_pattern() {
 	wait_for 10 grep -q drawn "$WORK/pattern.log" || fail "pattern did not draw"
 }
 
-ctl() { "$BIN/rdpshare" ctl --socket "$CTL" "$@"; }
+ctl() { "$BIN/rdpshare" ctl --socket "$CTL" --json "$@"; }
 
 # sharer_has PATTERN [SECONDS]: wait until the sharer printed a matching line.
 sharer_has() { wait_for "${2:-15}" grep -q -- "$1" "$WORK/sharer.out"; }

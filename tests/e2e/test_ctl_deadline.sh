@@ -36,7 +36,7 @@ track $TRICKLER
 sleep 0.3
 
 t0=$(date +%s%N)
-timeout 30 "$BIN/rdpshare" ctl --socket "$CTL" attendees >"$WORK/attendees.json" ||
+timeout 30 "$BIN/rdpshare" ctl --socket "$CTL" --json attendees >"$WORK/attendees.json" ||
 	fail "ctl attendees failed: $(cat "$WORK/attendees.json")"
 ms=$((($(date +%s%N) - t0) / 1000000))
 log "ctl attendees answered after $ms ms while a client trickled its request"

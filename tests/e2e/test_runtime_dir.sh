@@ -38,7 +38,7 @@ python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.
 	"$RT/ctl.sock" &
 track $!
 wait_for 10 test -S "$RT/ctl.sock" || fail "no planted socket"
-env -u XDG_RUNTIME_DIR TMPDIR="$T" timeout 10 "$BIN/rdpshare" ctl invite --password mine \
+env -u XDG_RUNTIME_DIR TMPDIR="$T" timeout 10 "$BIN/rdpshare" ctl --json invite --password mine \
 	>/dev/null 2>"$WORK/ctl.err" && fail "ctl used a socket in a 0777 directory"
 grep -q "not using $RT/ctl.sock: its directory has mode 0777" "$WORK/ctl.err" ||
 	fail "ctl: unclear error: $(cat "$WORK/ctl.err")"
@@ -80,7 +80,7 @@ wait_for 20 grep -q '^ready' "$WORK/sharer.out" || fail "no start in a fresh run
 grep -q "^invitation-file: $RT/invitation.msrcIncident$" "$WORK/sharer.out" ||
 	fail "invitation not in $RT: $(grep invitation-file "$WORK/sharer.out")"
 [ -S "$RT/ctl.sock" ] && [ -f "$RT/rdpshare.lock" ] || fail "no socket or lock in $RT"
-env -u XDG_RUNTIME_DIR TMPDIR="$T" "$BIN/rdpshare" ctl attendees | grep -q '"ok":true' ||
+env -u XDG_RUNTIME_DIR TMPDIR="$T" "$BIN/rdpshare" ctl --json attendees | grep -q '"ok":true' ||
 	fail "ctl with the default socket"
 stop_sharer || fail "the sharer did not stop cleanly"
 log "ok"
