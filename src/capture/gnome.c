@@ -214,8 +214,7 @@ static int gnome_raise(struct capture *c, uint32_t id)
 		return g->dead;
 	}
 	int r = gnome_windows_raise(g->wins, id);
-	util_wake_poke(g->evfd); /* what came during the wait sits in sd-bus's queue */
-	int e = rearm(g);
+	int e = rearm(g); /* the call may wait in sd-bus for POLLOUT */
 	return r < 0 ? r : e;
 }
 

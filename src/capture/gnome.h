@@ -128,7 +128,9 @@ int gnome_windows_fd(struct gnome_windows *gw);
  * list since the last call, else 0 (an answer that is no list keeps the
  * old one). */
 int gnome_windows_process(struct gnome_windows *gw, int stream_w, int stream_h);
-/* capture_ops.windows, .raise and .focus. */
+/* capture_ops.windows, .raise and .focus; raise sends and returns (0, or
+ * -ENOENT for a window not in the list): the shell raises it a moment
+ * later, and the list follows. */
 int gnome_windows_list(struct gnome_windows *gw, const struct cap_window **out, uint64_t *serial);
 int gnome_windows_raise(struct gnome_windows *gw, uint32_t id);
 int gnome_windows_focus(struct gnome_windows *gw, uint32_t *id);

@@ -28,19 +28,23 @@
 #define SHELL_PATH "/org/gnome/Shell"
 
 /* Mutter's window ids are 64-bit; the list carries them modulo 2^32 (a
- * clash needs four billion windows in one session). The first monitor
- * (index 0) is the one streamed, as gnome_dbus.c records the first. */
+ * clash needs four billion windows in one session). The monitor is the
+ * primary one, which gnome_dbus.c records. The answer is bounded by the
+ * script itself (the topmost GNOMETREE_MAX_WINDOWS windows, each text cut
+ * at 256 UTF-16 units: under 2 MB however hostile the titles), so it always
+ * fits GNOMETREE_MAX_JSON and a program cannot push the list past parsing. */
 static const char LIST_SCRIPT[] =
     "(() => {"
     "const t = imports.gi.Shell.WindowTracker.get_default();"
     "const d = global.display, ws = global.workspace_manager.get_active_workspace();"
-    "const id = w => w ? w.get_id() % 4294967296 : 0;"
-    "const m = d.get_monitor_geometry(0);"
+    "const id = w => w ? w.get_id() % 4294967296 : 0, cut = s => (s || '').slice(0, 256);"
+    "const m = d.get_monitor_geometry(d.get_primary_monitor());"
     "return {focus: id(d.focus_window), mon: {x: m.x, y: m.y, w: m.width, h: m.height},"
-    " windows: global.get_window_actors().map(a => a.meta_window).filter(w => w).map(w => {"
+    " windows: global.get_window_actors().map(a => a.meta_window).filter(w => w).slice(-512)"
+    " .map(w => {"
     "  const r = w.get_frame_rect(), app = t.get_window_app(w);"
     "  return {id: id(w), pid: w.get_pid(), x: r.x, y: r.y, w: r.width, h: r.height,"
-    "   title: w.get_title() || '', app: app ? app.get_id() : '', class: w.get_wm_class() || '',"
+    "   title: cut(w.get_title()), app: cut(app ? app.get_id() : ''), class: cut(w.get_wm_class()),"
     "   owner: id(w.get_transient_for()), type: w.get_window_type(),"
     "   shown: !w.minimized && w.showing_on_its_workspace() && w.located_on_workspace(ws)};"
     " })};"
@@ -51,6 +55,8 @@ struct gnome_windows {
 	int tfd;
 	bool armed;             /* tfd counts down to a refresh */
 	sd_bus_slot *pending;   /* the refresh in flight */
+	sd_bus_slot *raising;   /* the raise in flight */
+	uint32_t raise_next;    /* the raise asked for meanwhile (0: none) */
 	int stream_w, stream_h; /* what positions are scaled to */
 	struct gnometree list;
 	uint64_t serial;
@@ -69,11 +75,15 @@ static int read_answer(sd_bus_message *m, const char **json)
 	return ok ? 0 : -EACCES;
 }
 
+/* The list from an answer; NULL (no answer, a refusal, an answer that is
+ * no list) empties it: a stale list would show a window that moved over a
+ * shared one, and send keys by an old focus, so the filter fails closed
+ * (everything hidden, keys dropped) until gnome-shell answers again. */
 static void take(struct gnome_windows *gw, const char *json)
 {
-	struct gnometree t;
-	if (gnometree_parse(&t, json, strlen(json), gw->stream_w, gw->stream_h) < 0) {
-		return; /* the old list stays, as on sway */
+	struct gnometree t = {0};
+	if (!json || gnometree_parse(&t, json, strlen(json), gw->stream_w, gw->stream_h) < 0) {
+		gnometree_finish(&t);
 	}
 	winlist_name_processes(t.v, t.n, gw->list.v, gw->list.n);
 	if (winlist_same(t.v, t.n, gw->list.v, gw->list.n)) {
@@ -93,9 +103,11 @@ static int on_answer(sd_bus_message *m, void *data, sd_bus_error *e)
 	struct gnome_windows *gw = data;
 	gw->pending = sd_bus_slot_unref(gw->pending);
 	const char *json = NULL;
-	if (!sd_bus_message_is_method_error(m, NULL) && read_answer(m, &json) == 0) {
-		take(gw, json);
+	if (sd_bus_message_is_method_error(m, NULL) || read_answer(m, &json) < 0) {
+		json = NULL;
+		gnome_windows_touch(gw); /* and ask again */
 	}
+	take(gw, json);
 	return 0;
 }
 
@@ -203,13 +215,11 @@ int gnome_windows_process(struct gnome_windows *gw, int stream_w, int stream_h)
 			gw->stream_h = stream_h;
 		}
 		sd_bus_message *m = NULL;
-		/* one in flight at a time: a slow shell is asked again later */
-		if (!gw->pending && new_eval(gw, &m, LIST_SCRIPT) == 0) {
-			if (sd_bus_call_async(gw->bus, &gw->pending, m, on_answer, gw,
-			                      (uint64_t)GNOME_OPEN_TIMEOUT_MS * 1000u) < 0) {
-				gw->pending = NULL;
-			}
-		} else if (gw->pending) {
+		/* one in flight at a time: a slow shell is asked again later,
+		 * and so is one we could not ask now */
+		if (gw->pending || new_eval(gw, &m, LIST_SCRIPT) < 0 ||
+		    sd_bus_call_async(gw->bus, &gw->pending, m, on_answer, gw,
+		                      (uint64_t)GNOME_OPEN_TIMEOUT_MS * 1000u) < 0) {
 			gnome_windows_touch(gw);
 		}
 		sd_bus_message_unref(m);
@@ -226,6 +236,43 @@ int gnome_windows_list(struct gnome_windows *gw, const struct cap_window **out, 
 	return gw->list.n;
 }
 
+static int send_raise(struct gnome_windows *gw, uint32_t id);
+
+static int on_raised(sd_bus_message *m, void *data, sd_bus_error *e)
+{
+	(void)m;
+	(void)e;
+	struct gnome_windows *gw = data;
+	gw->raising = sd_bus_slot_unref(gw->raising);
+	gnome_windows_touch(gw); /* the stacking and the focus changed */
+	uint32_t next = gw->raise_next;
+	gw->raise_next = 0;
+	if (next) {
+		send_raise(gw, next);
+	}
+	return 0;
+}
+
+static int send_raise(struct gnome_windows *gw, uint32_t id)
+{
+	char script[256];
+	snprintf(script, sizeof(script),
+	         "(() => { const w = global.get_window_actors().map(a => a.meta_window)"
+	         ".find(w => w && w.get_id() %% 4294967296 == %u);"
+	         " if (!w) return false; w.activate(global.get_current_time()); return true; })()",
+	         id);
+	sd_bus_message *m = NULL;
+	int r = new_eval(gw, &m, script);
+	if (r == 0) {
+		r = sd_bus_call_async(gw->bus, &gw->raising, m, on_raised, gw,
+		                      (uint64_t)GNOME_OPEN_TIMEOUT_MS * 1000u);
+	}
+	sd_bus_message_unref(m);
+	return r < 0 ? r : 0;
+}
+
+/* Asynchronous, like the list: the engine's thread never waits for a slow
+ * shell. One raise in flight; of those asked meanwhile the last counts. */
 int gnome_windows_raise(struct gnome_windows *gw, uint32_t id)
 {
 	bool known = false;
@@ -235,24 +282,11 @@ int gnome_windows_raise(struct gnome_windows *gw, uint32_t id)
 	if (!known) {
 		return -ENOENT;
 	}
-	char script[256];
-	snprintf(script, sizeof(script),
-	         "(() => { const w = global.get_window_actors().map(a => a.meta_window)"
-	         ".find(w => w && w.get_id() %% 4294967296 == %u);"
-	         " if (!w) return false; w.activate(global.get_current_time()); return true; })()",
-	         id);
-	sd_bus_message *reply = NULL;
-	const char *json = NULL;
-	int r = eval_wait(gw, script, &reply);
-	if (r == 0) {
-		r = read_answer(reply, &json);
+	if (gw->raising) {
+		gw->raise_next = id;
+		return 0;
 	}
-	if (r == 0 && strcmp(json, "true") != 0) {
-		r = -ENOENT;
-	}
-	sd_bus_message_unref(reply);
-	gnome_windows_touch(gw); /* the stacking changed */
-	return r;
+	return send_raise(gw, id);
 }
 
 int gnome_windows_focus(struct gnome_windows *gw, uint32_t *id)
@@ -270,6 +304,7 @@ void gnome_windows_destroy(struct gnome_windows *gw)
 		return;
 	}
 	sd_bus_slot_unref(gw->pending);
+	sd_bus_slot_unref(gw->raising);
 	if (gw->tfd >= 0) {
 		close(gw->tfd);
 	}
