@@ -154,12 +154,7 @@ static void test_first_frame(void **state)
 	int err = 0;
 	cap = capture_gnome_open(&err);
 	assert_non_null(cap);
-	struct cap_rect r[64];
-	assert_int_equal(cap->ops->take_damage(cap, r, 64), 1);
-	assert_int_equal(r[0].x, 0);
-	assert_int_equal(r[0].y, 0);
-	assert_int_equal(r[0].w, W);
-	assert_int_equal(r[0].h, H);
+	cap_assert_full_damage(cap, W, H);
 	/* the picture was on the screen before we opened */
 	int bad = mismatches(1);
 	if (bad) {
