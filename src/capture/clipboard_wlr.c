@@ -314,9 +314,8 @@ static bool step(struct wlr_clipboard *c)
 		read_some(c);
 	}
 	for (int k = first_send; k < n; k++) {
-		struct clipboard_out *t = &c->pipes.out[slot[k]];
-		if (p[k].revents && t->fd == p[k].fd) {
-			clipboard_pipes_write(t);
+		if (p[k].revents && c->pipes.out[slot[k]].fd == p[k].fd) {
+			clipboard_pipes_write(&c->pipes, slot[k]);
 		}
 	}
 	clipboard_pipes_expire(&c->pipes);
@@ -422,7 +421,7 @@ struct clipboard *clipboard_wlr_open(const char *wayland_display, void (*on_chan
 		return NULL;
 	}
 	clipboard_init(&c->base, &wlr_ops, on_change, ctx);
-	clipboard_pipes_init(&c->pipes);
+	clipboard_pipes_init(&c->pipes, NULL);
 	char rnd[17];
 	int r = util_random_string(rnd, 16, "0123456789abcdef");
 	snprintf(c->marker, sizeof(c->marker), "application/x-rdpshare-own-%s", rnd);

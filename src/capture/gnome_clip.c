@@ -14,8 +14,8 @@
  * Another client's copy is read into the shared text at once (the owner
  * change names its types), so clipboard_get never waits; our own copy is
  * served when Mutter asks for a transfer. Both through pipes, non-blocking
- * with deadlines, so a client that never writes or never reads costs a
- * slot until its deadline and nothing more. */
+ * with deadlines (capture/clipboard_pipes.h), so a client that never
+ * writes or never reads costs a slot until its deadline and nothing more. */
 #include "capture/gnome.h"
 
 #include <errno.h>
@@ -30,12 +30,9 @@
 #include <unistd.h>
 
 #include "capture/clipboard_impl.h"
+#include "capture/clipboard_pipes.h"
 #include "util/clock.h"
 #include "util/wake.h"
-
-#define READ_DEADLINE_MS 2000  /* another client's text, the call and all of it */
-#define WRITE_DEADLINE_MS 5000 /* ours, to one pasting client */
-#define MAX_SENDS 8            /* pastes served at once; more get nothing */
 
 /* The text types we read (best first) and offer, as Mutter names them: its
  * Wayland clients' and, through XWayland, X11's. STRING and TEXT are taken
@@ -44,16 +41,14 @@ static const char *const text_mimes[] = {"text/plain;charset=utf-8", "UTF8_STRIN
                                          "STRING", "TEXT"};
 #define N_MIMES 5
 
+/* A paste of ours from Mutter's SelectionTransfer on: its slot is taken
+ * then, so that the pipe SelectionWrite answers with finds one free. */
 struct send {
 	struct gnome_clip *k;
 	bool busy;
 	bool serve;        /* a text type while we owned text: else an empty answer */
 	sd_bus_slot *call; /* SelectionWrite on its way */
 	uint32_t serial;
-	int fd; /* -1 until SelectionWrite answered */
-	char *text;
-	size_t len, off;
-	int64_t deadline;
 };
 
 struct gnome_clip {
@@ -71,13 +66,11 @@ struct gnome_clip {
 	sd_bus_slot *read_call; /* SelectionRead on its way */
 	bool superseded;        /* ... for an owner that is gone already */
 	int want;               /* the type to read once that call ended; -1: none */
-	int in_fd;              /* the text being read, -1: none */
-	char *in_buf;
-	size_t in_len, in_cap;
-	int64_t in_deadline;
-	char *own; /* the text we offer, NULL: none */
+	int64_t read_deadline;  /* the call's, and then its pipe's */
+	char *own;              /* the text we offer, NULL: none */
 	size_t own_len;
-	struct send sends[MAX_SENDS];
+	struct clipboard_pipes pipes; /* the text being read; out[i]: sends[i]'s pipe */
+	struct send sends[CLIPBOARD_PIPES_SENDS];
 };
 
 static int mime_index(const char *mime)
@@ -155,27 +148,12 @@ static void drop_fd(struct gnome_clip *k, int fd)
 
 static void read_start(struct gnome_clip *k, int mime);
 
-/* End the read under way (take: what arrived is the text) and start the
- * one that waited for it. */
-static void read_end(struct gnome_clip *k, bool take)
+/* End the read under way and start the one that waited for it. */
+static void read_end(struct gnome_clip *k)
 {
 	k->read_call = sd_bus_slot_unref(k->read_call);
 	k->superseded = false;
-	if (k->in_fd >= 0) {
-		drop_fd(k, k->in_fd);
-		k->in_fd = -1;
-		if (take && !k->in_buf) {
-			k->in_buf = strdup(""); /* an empty copy is a copy */
-		}
-		if (take && k->in_buf) {
-			k->in_buf[k->in_len] = '\0';
-			store(k, k->in_buf);
-			k->in_buf = NULL;
-		}
-	}
-	free(k->in_buf);
-	k->in_buf = NULL;
-	k->in_len = k->in_cap = 0;
+	clipboard_pipes_read_stop(&k->pipes);
 	int next = k->want;
 	k->want = -1;
 	if (next >= 0 && k->bus) {
@@ -195,10 +173,11 @@ static int on_read_reply(sd_bus_message *m, void *data, sd_bus_error *err)
 		if (fd >= 0) {
 			drop_fd(k, fd);
 		}
-		read_end(k, false);
+		read_end(k);
 		return 0;
 	}
-	k->in_fd = fd;
+	clipboard_pipes_read_start(&k->pipes, fd);
+	k->pipes.in.deadline = k->read_deadline; /* the call's wait counts too */
 	return 0;
 }
 
@@ -212,40 +191,18 @@ static void read_start(struct gnome_clip *k, int mime)
 		return;
 	}
 	k->want = -1;
-	read_end(k, false); /* a newer copy replaces one still arriving */
+	read_end(k); /* a newer copy replaces one still arriving */
 	if (gnome_bus_call(k->bus, &k->read_call, on_read_reply, k, "SelectionRead", "s",
 	                   text_mimes[mime]) == 0) {
-		k->in_deadline = util_clock_ms() + READ_DEADLINE_MS;
+		k->read_deadline = util_clock_ms() + CLIPBOARD_READ_DEADLINE_MS;
 	}
 }
 
-/* Read what the pipe holds. Past CLIPBOARD_MAX_TEXT the text is not taken:
- * the buffer never grows beyond that (plus its NUL). */
 static void read_some(struct gnome_clip *k)
 {
-	while (k->in_fd >= 0) {
-		if (k->in_len == k->in_cap) {
-			size_t cap = k->in_cap ? 2 * k->in_cap : 4096;
-			cap = cap > CLIPBOARD_MAX_TEXT + 1 ? CLIPBOARD_MAX_TEXT + 1 : cap;
-			char *b =
-			    k->in_len > CLIPBOARD_MAX_TEXT ? NULL : realloc(k->in_buf, cap + 1);
-			if (!b) {
-				read_end(k, false);
-				return;
-			}
-			k->in_buf = b;
-			k->in_cap = cap;
-		}
-		ssize_t r = read(k->in_fd, k->in_buf + k->in_len, k->in_cap - k->in_len);
-		if (r > 0) {
-			k->in_len += (size_t)r;
-		} else if (r == 0) {
-			read_end(k, k->in_len <= CLIPBOARD_MAX_TEXT);
-		} else if (errno == EAGAIN) {
-			return; /* the rest later */
-		} else if (errno != EINTR) {
-			read_end(k, false);
-		}
+	char *text = k->pipes.in.fd >= 0 ? clipboard_pipes_read(&k->pipes) : NULL;
+	if (text) {
+		store(k, text);
 	}
 }
 
@@ -320,45 +277,33 @@ static int on_owner_changed(sd_bus_message *m, void *data, sd_bus_error *err)
 		/* our own copy coming back: nothing new; no owner (it left)
 		 * or no text in it (an image, say): the text we had stays, as
 		 * on X11 */
-		read_end(k, false);
+		read_end(k);
 	}
 	return 0;
 }
 
 /* ---- serving our text ---------------------------------------------------- */
 
-static void send_end(struct send *t, bool ok)
+static void send_end(struct gnome_clip *k, int i, bool ok)
 {
-	struct gnome_clip *k = t->k;
+	struct send *t = &k->sends[i];
 	t->call = sd_bus_slot_unref(t->call);
-	if (t->fd >= 0) {
-		drop_fd(k, t->fd);
-	}
-	free(t->text);
 	if (k->bus) {
 		/* the paster learns the end from the pipe; this is Mutter's
 		 * bookkeeping */
 		gnome_bus_notify(k->bus, "SelectionWriteDone", "ub", t->serial, (int)ok);
 	}
-	*t = (struct send){.fd = -1};
+	*t = (struct send){0};
 }
 
-/* Write what fits. The engine thread blocks every signal (util/thread.h),
- * so a reader that left gives EPIPE here, not a SIGPIPE to the process. */
-static void send_some(struct send *t)
+/* The pipes close one of the fds take_fd put in the epoll set. */
+static void on_pipe_closing(void *data, int fd, int slot, bool ok)
 {
-	while (t->off < t->len) {
-		ssize_t r = write(t->fd, t->text + t->off, t->len - t->off);
-		if (r > 0) {
-			t->off += (size_t)r;
-		} else if (r < 0 && errno == EAGAIN) {
-			return;
-		} else if (r == 0 || errno != EINTR) {
-			send_end(t, false);
-			return;
-		}
+	struct gnome_clip *k = data;
+	epoll_ctl(k->epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (slot >= 0) {
+		send_end(k, slot, ok);
 	}
-	send_end(t, true);
 }
 
 static int on_write_reply(sd_bus_message *m, void *data, sd_bus_error *err)
@@ -366,17 +311,17 @@ static int on_write_reply(sd_bus_message *m, void *data, sd_bus_error *err)
 	(void)err;
 	struct send *t = data;
 	struct gnome_clip *k = t->k;
+	int i = (int)(t - k->sends);
 	t->call = sd_bus_slot_unref(t->call);
-	t->fd = take_fd(k, m, EPOLLOUT);
-	t->text = t->fd >= 0 && t->serve && k->own ? malloc(k->own_len ? k->own_len : 1) : NULL;
-	if (!t->text) {
-		send_end(t, false); /* the paster reads an empty text */
+	int fd = take_fd(k, m, EPOLLOUT);
+	if (fd < 0) {
+		send_end(k, i, false); /* the paster reads an empty text */
 		return 0;
 	}
-	memcpy(t->text, k->own, k->own_len);
-	t->len = k->own_len;
-	t->deadline = util_clock_ms() + WRITE_DEADLINE_MS;
-	send_some(t);
+	clipboard_pipes_send_in(&k->pipes, i, fd, t->serve ? k->own : NULL, k->own_len);
+	if (k->pipes.out[i].fd >= 0) {
+		clipboard_pipes_write(&k->pipes, i);
+	}
 	return 0;
 }
 
@@ -391,32 +336,27 @@ static int on_transfer(sd_bus_message *m, void *data, sd_bus_error *err)
 	if (!k->bus || sd_bus_message_read(m, "su", &mime, &serial) <= 0) {
 		return 0;
 	}
-	struct send *t = NULL;
-	for (int i = 0; i < MAX_SENDS && !t; i++) {
-		t = k->sends[i].busy ? NULL : &k->sends[i];
+	int i = 0;
+	while (i < CLIPBOARD_PIPES_SENDS && k->sends[i].busy) {
+		i++;
 	}
-	if (!t) {
+	if (i == CLIPBOARD_PIPES_SENDS) {
 		gnome_bus_notify(k->bus, "SelectionWriteDone", "ub", serial, 0);
 		return 0;
 	}
-	*t = (struct send){.k = k,
-	                   .busy = true,
-	                   .serve = mime_index(mime) >= 0 && k->own,
-	                   .serial = serial,
-	                   .fd = -1};
+	struct send *t = &k->sends[i];
+	*t = (struct send){
+	    .k = k, .busy = true, .serve = mime_index(mime) >= 0 && k->own, .serial = serial};
 	if (gnome_bus_call(k->bus, &t->call, on_write_reply, t, "SelectionWrite", "u", serial) <
 	    0) {
-		send_end(t, false);
+		send_end(k, i, false);
 	}
 	return 0;
 }
 
 static void take_pending(struct gnome_clip *k)
 {
-	pthread_mutex_lock(&k->base.lock);
-	char *t = k->pending_set;
-	k->pending_set = NULL;
-	pthread_mutex_unlock(&k->base.lock);
+	char *t = clipboard_take_queued(&k->base, &k->pending_set);
 	if (!t) {
 		return;
 	}
@@ -433,11 +373,9 @@ static void take_pending(struct gnome_clip *k)
 
 static void arm(struct gnome_clip *k)
 {
-	int64_t first = k->read_call || k->in_fd >= 0 ? k->in_deadline : INT64_MAX;
-	for (int i = 0; i < MAX_SENDS; i++) {
-		if (k->sends[i].fd >= 0 && k->sends[i].deadline < first) {
-			first = k->sends[i].deadline;
-		}
+	int64_t first = clipboard_pipes_deadline(&k->pipes);
+	if (k->read_call && k->read_deadline < first) {
+		first = k->read_deadline;
 	}
 	struct itimerspec its = {{0, 0}, {0, 0}};
 	if (first != INT64_MAX) {
@@ -450,15 +388,10 @@ static void arm(struct gnome_clip *k)
 
 static void expire(struct gnome_clip *k)
 {
-	int64_t now = util_clock_ms();
-	if ((k->read_call || k->in_fd >= 0) && now >= k->in_deadline) {
-		read_end(k, false); /* a writer that never finishes: not taken */
+	if (k->read_call && util_clock_ms() >= k->read_deadline) {
+		read_end(k); /* Mutter never answered: the pipe's deadline all the same */
 	}
-	for (int i = 0; i < MAX_SENDS; i++) {
-		if (k->sends[i].fd >= 0 && now >= k->sends[i].deadline) {
-			send_end(&k->sends[i], false); /* a paster that never reads */
-		}
-	}
+	clipboard_pipes_expire(&k->pipes);
 }
 
 /* Let go of everything on the bus; tell Mutter when it still listens. */
@@ -466,12 +399,13 @@ static void go_quiet(struct gnome_clip *k, bool tell)
 {
 	atomic_store(&k->quiet, true);
 	k->want = -1;
-	read_end(k, false);
+	read_end(k);
 	struct gnome_bus *b = k->bus;
 	k->bus = NULL; /* no more calls: transfers end in silence */
-	for (int i = 0; i < MAX_SENDS; i++) {
+	clipboard_pipes_finish(&k->pipes);
+	for (int i = 0; i < CLIPBOARD_PIPES_SENDS; i++) {
 		if (k->sends[i].busy) {
-			send_end(&k->sends[i], false);
+			send_end(k, i, false); /* SelectionWrite still on its way */
 		}
 	}
 	k->sig_owner = sd_bus_slot_unref(k->sig_owner);
@@ -503,9 +437,9 @@ void gnome_clip_process(struct gnome_clip *k, int bus_state)
 	}
 	take_pending(k);
 	read_some(k);
-	for (int i = 0; i < MAX_SENDS; i++) {
-		if (k->sends[i].fd >= 0) {
-			send_some(&k->sends[i]);
+	for (int i = 0; i < CLIPBOARD_PIPES_SENDS; i++) {
+		if (k->pipes.out[i].fd >= 0) {
+			clipboard_pipes_write(&k->pipes, i);
 		}
 	}
 	expire(k);
@@ -579,10 +513,7 @@ int gnome_clip_create(struct gnome_bus *b, void (*on_change)(void *ctx), void *c
 	pthread_mutex_init(&k->cb_lock, NULL);
 	k->bus = b;
 	k->want = -1;
-	k->in_fd = -1;
-	for (int i = 0; i < MAX_SENDS; i++) {
-		k->sends[i].fd = -1;
-	}
+	clipboard_pipes_init(&k->pipes, &(struct clipboard_pipes_listener){on_pipe_closing, k});
 	k->epfd = epoll_create1(EPOLL_CLOEXEC);
 	k->wake_fd = util_wake_create();
 	k->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);

@@ -488,19 +488,7 @@ static void test_server_death(void **state)
 	waitpid(xvfb_pid, NULL, 0);
 	xvfb_pid = -1;
 
-	int r = 0;
-	for (int64_t end = util_clock_ms() + 3000; r >= 0 && util_clock_ms() < end;) {
-		r = pump(100);
-	}
-	assert_true(r < 0);
-	assert_true(cap->ops->process(cap) < 0); /* and it stays dead */
-	uint8_t px[4];
-	struct cap_rect one = {0, 0, 1, 1};
-	assert_true(cap->ops->grab(cap, &one, px, 4, 0, 0) < 0);
-	struct cap_input move = {CAP_INPUT_MOTION, 0, 10, 10, false, 0};
-	assert_true(cap->ops->inject(cap, &move) < 0);
-	struct cap_cursor c;
-	assert_true(cap->ops->cursor(cap, &c) < 0);
+	cap_assert_dead(cap, 3000);
 	cap->ops->destroy(cap);
 	cap = NULL;
 }

@@ -20,26 +20,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
 #include "capture/clipboard.h"
+#include "clipboard_test.h"
 #include "gnome_headless.h"
 #include "util/thread.h"
 
 static struct capture *cap;
-static struct clipboard *board;
-static atomic_int changes;
 static pthread_t engine;
 static atomic_bool engine_stop, engine_dead;
-static pid_t copier = -1; /* the wl-copy serving the last copy */
-
-static void on_change(void *ctx)
-{
-	atomic_fetch_add((atomic_int *)ctx, 1);
-}
 
 /* The engine's loop, reduced to the capture. */
 static void *engine_main(void *arg)
@@ -140,37 +132,9 @@ static int run(char *const argv[], char *buf, size_t size, int ms)
 	return -1;
 }
 
-/* Another client copies text, or a file's bytes (wl-copy keeps serving). */
-static void copy_text(const char *text, const char *file)
+static pid_t client_in(char *const argv[], const char *in)
 {
-	reap(copier);
-	char *with_text[] = {"wl-copy", "--foreground", (char *)text, NULL};
-	char *from_file[] = {"wl-copy", "--foreground", NULL};
-	copier = client(file ? from_file : with_text, file, -1);
-	assert_true(copier > 0);
-}
-
-static bool changes_reach(int want, int ms)
-{
-	for (int64_t end = util_clock_ms() + ms; util_clock_ms() < end; usleep(20 * 1000)) {
-		if (atomic_load(&changes) >= want) {
-			return true;
-		}
-	}
-	return atomic_load(&changes) >= want;
-}
-
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-	while (d && readdir(d)) {
-		n++;
-	}
-	if (d) {
-		closedir(d);
-	}
-	return n;
+	return client(argv, in, -1);
 }
 
 /* ---- set-up ---- */
@@ -182,19 +146,20 @@ static int group_setup(void **state)
 	if (gnome_desktop_start() < 0) {
 		return -1;
 	}
+	desk = (struct clip_desk){client_in, run, reap, runtime};
 	int err = 0;
 	cap = capture_gnome_open(&err);
 	if (!cap) {
 		fprintf(stderr, "capture_gnome_open: %d\n", err);
 		return -1;
 	}
-	board = capture_gnome_clipboard(cap, on_change, &changes, &err);
+	board = capture_gnome_clipboard(cap, clip_on_change, &changes, &err);
 	if (!board) {
 		fprintf(stderr, "capture_gnome_clipboard: %d\n", err);
 		return -1;
 	}
 	/* one per capture */
-	struct clipboard *again = capture_gnome_clipboard(cap, on_change, &changes, &err);
+	struct clipboard *again = capture_gnome_clipboard(cap, clip_on_change, &changes, &err);
 	if (again || err != -EBUSY) {
 		fprintf(stderr, "a second clipboard: %p %d\n", (void *)again, err);
 		return -1;
@@ -222,11 +187,11 @@ static void test_open_errors(void **unused)
 {
 	(void)unused;
 	int err = 0;
-	assert_null(capture_gnome_clipboard(NULL, on_change, &changes, &err));
+	assert_null(capture_gnome_clipboard(NULL, clip_on_change, &changes, &err));
 	assert_int_equal(err, -EINVAL);
 	struct capture *demo = capture_demo_open(64, 64, 10, &err);
 	assert_non_null(demo);
-	assert_null(capture_gnome_clipboard(demo, on_change, &changes, &err));
+	assert_null(capture_gnome_clipboard(demo, clip_on_change, &changes, &err));
 	assert_int_equal(err, -EINVAL);
 	demo->ops->destroy(demo);
 	clipboard_close(NULL);
@@ -235,20 +200,13 @@ static void test_open_errors(void **unused)
 static void test_copy_from_client(void **unused)
 {
 	(void)unused;
-	int before = atomic_load(&changes);
-	uint64_t gen = clipboard_gen(board);
-	copy_text("hello from wl-copy \xe2\x9c\x93", NULL);
-	assert_true(changes_reach(before + 1, 5000));
-	char *text = NULL;
-	assert_true(clipboard_get(board, &text) > gen);
-	assert_non_null(text);
-	assert_string_equal(text, "hello from wl-copy \xe2\x9c\x93");
-	free(text);
+	clip_assert_copied("hello from wl-copy \xe2\x9c\x93");
 	/* two more in quick succession: the last one wins */
 	copy_text("second", NULL);
 	usleep(30 * 1000);
 	copy_text("third", NULL);
 	bool third = false;
+	char *text = NULL;
 	for (int64_t end = util_clock_ms() + 5000; !third && util_clock_ms() < end;) {
 		clipboard_get(board, &text);
 		third = text && strcmp(text, "third") == 0;
@@ -256,135 +214,6 @@ static void test_copy_from_client(void **unused)
 		usleep(20 * 1000);
 	}
 	assert_true(third);
-}
-
-static void test_set_then_paste(void **unused)
-{
-	(void)unused;
-	usleep(300 * 1000); /* the last copy's change is in */
-	int before = atomic_load(&changes);
-	uint64_t gen = clipboard_gen(board);
-	uint64_t set = clipboard_set(board, "from the viewer \xc3\xa9");
-	assert_true(set > gen);
-	assert_int_equal(clipboard_gen(board), set);
-	char out[256];
-	char *paste[] = {"wl-paste", "--no-newline", NULL};
-	/* the set reaches Mutter on the engine thread: retry a moment */
-	bool same = false;
-	for (int i = 0; i < 50 && !same; i++) {
-		run(paste, out, sizeof(out), 3000);
-		same = strcmp(out, "from the viewer \xc3\xa9") == 0;
-		if (!same) {
-			usleep(100 * 1000);
-		}
-	}
-	assert_true(same);
-	/* our own set is no change from another client */
-	usleep(300 * 1000);
-	assert_int_equal(atomic_load(&changes), before);
-	assert_int_equal(clipboard_gen(board), set);
-	/* the copier we replaced saw its selection cancelled and left */
-	bool gone = false;
-	for (int i = 0; i < 100 && !gone; i++) {
-		gone = waitpid(copier, NULL, WNOHANG) == copier;
-		usleep(20 * 1000);
-	}
-	assert_true(gone);
-	copier = -1;
-	/* too long to set at all */
-	char *huge = malloc(CLIPBOARD_MAX_TEXT + 2);
-	assert_non_null(huge);
-	memset(huge, 'x', CLIPBOARD_MAX_TEXT + 1);
-	huge[CLIPBOARD_MAX_TEXT + 1] = '\0';
-	assert_int_equal(clipboard_set(board, huge), 0);
-	assert_int_equal(clipboard_gen(board), set);
-	free(huge);
-}
-
-static void write_file(const char *path, size_t len)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	for (size_t i = 0; i < len; i++) {
-		fputc('a' + (int)(i % 26), f);
-	}
-	fclose(f);
-}
-
-static void test_cap(void **unused)
-{
-	(void)unused;
-	char over[PATH_MAX + 16], at[PATH_MAX + 16];
-	snprintf(over, sizeof(over), "%s/over.txt", runtime);
-	snprintf(at, sizeof(at), "%s/at.txt", runtime);
-	write_file(over, CLIPBOARD_MAX_TEXT + 1);
-	write_file(at, CLIPBOARD_MAX_TEXT);
-	int before = atomic_load(&changes);
-	uint64_t gen = clipboard_gen(board);
-	copy_text(NULL, over);
-	/* wl-paste sees it on the clipboard; we do not take it */
-	char out[256];
-	char *list[] = {"wl-paste", "--list-types", NULL};
-	bool listed = false;
-	for (int i = 0; i < 50 && !listed; i++) {
-		listed = run(list, out, sizeof(out), 3000) == 0 && strstr(out, "text/");
-		usleep(50 * 1000);
-	}
-	assert_true(listed);
-	assert_false(changes_reach(before + 1, 2000));
-	assert_int_equal(clipboard_gen(board), gen);
-	/* exactly the cap is taken */
-	copy_text(NULL, at);
-	assert_true(changes_reach(before + 1, 5000));
-	char *text = NULL;
-	clipboard_get(board, &text);
-	assert_non_null(text);
-	assert_int_equal(strlen(text), CLIPBOARD_MAX_TEXT);
-	assert_int_equal(text[CLIPBOARD_MAX_TEXT - 1], 'a' + (CLIPBOARD_MAX_TEXT - 1) % 26);
-	free(text);
-}
-
-static void test_stalled_paster(void **unused)
-{
-	(void)unused;
-	/* we own a large text; a paster's output goes to a reader that never
-	 * reads, so our writes stop once the pipes are full */
-	char *big = malloc(CLIPBOARD_MAX_TEXT + 1);
-	assert_non_null(big);
-	memset(big, 'b', CLIPBOARD_MAX_TEXT);
-	big[CLIPBOARD_MAX_TEXT] = '\0';
-	assert_true(clipboard_set(board, big) > 0);
-	free(big);
-	usleep(500 * 1000);
-	reap(copier);
-	copier = -1;
-	int fds = open_fds();
-	char *stall[] = {"sh", "-c", "wl-paste | sleep 60", NULL};
-	int64_t t0 = util_clock_ms();
-	pid_t paster = client(stall, NULL, -1);
-	assert_true(paster > 0);
-	bool serving = false;
-	for (int i = 0; i < 150 && !serving; i++) {
-		serving = open_fds() > fds;
-		usleep(20 * 1000);
-	}
-	assert_true(serving);
-	/* the engine still answers: another copy arrives meanwhile */
-	int before = atomic_load(&changes);
-	copy_text("while stalled", NULL);
-	assert_true(changes_reach(before + 1, 3000));
-	char *text = NULL;
-	clipboard_get(board, &text);
-	assert_string_equal(text, "while stalled");
-	free(text);
-	/* and the stalled transfer is given up at its deadline (5 s) */
-	bool closed = false;
-	while (!closed && util_clock_ms() - t0 < 9000) {
-		closed = open_fds() <= fds;
-		usleep(100 * 1000);
-	}
-	assert_true(closed);
-	reap(paster);
 }
 
 /* A capture of its own, pumped here: the handle closed first, then the
@@ -396,7 +225,7 @@ static void test_lifetimes(void **unused)
 		int err = 0;
 		struct capture *c = capture_gnome_open(&err);
 		assert_non_null(c);
-		struct clipboard *b = capture_gnome_clipboard(c, on_change, &changes, &err);
+		struct clipboard *b = capture_gnome_clipboard(c, clip_on_change, &changes, &err);
 		assert_non_null(b);
 		for (int64_t end = util_clock_ms() + 500; util_clock_ms() < end;) {
 			struct pollfd p = {c->ops->fd(c), POLLIN, 0};
@@ -458,9 +287,9 @@ static void test_mutter_death(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_open_errors),    cmocka_unit_test(test_copy_from_client),
-	    cmocka_unit_test(test_set_then_paste), cmocka_unit_test(test_cap),
-	    cmocka_unit_test(test_stalled_paster), cmocka_unit_test(test_lifetimes),
+	    cmocka_unit_test(test_open_errors),         cmocka_unit_test(test_copy_from_client),
+	    cmocka_unit_test(clip_test_set_then_paste), cmocka_unit_test(clip_test_cap),
+	    cmocka_unit_test(clip_test_stalled_paster), cmocka_unit_test(test_lifetimes),
 	    cmocka_unit_test(test_mutter_death),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
