@@ -7,7 +7,8 @@
 # moved under the filter is followed; one window of the other application
 # shared on its own appears; filter off shows the whole desktop (as
 # gnome-shell's own screenshot has it); an application that exits closes its
-# window, then itself. A gnome-shell out of unsafe mode gets --app refused
+# window, then itself; a hostile title is listed harmless. A gnome-shell out
+# of unsafe mode gets --app refused
 # with the reason.
 . "$(dirname "$0")/lib.sh"
 unset DISPLAY
@@ -76,6 +77,17 @@ grep -A1 '"event":"window_close","id":'"$BLUE_WIN"',' "$WORK/sharer.out" | tail 
 	grep -q '"event":"application_close","id":'"$BLUE"',' ||
 	fail "application_close did not follow its last window_close"
 kill -0 "$SHARER_PID" || fail "the sharer died"
+
+# a hostile title (a terminal escape, and long: the log's file name is the
+# title, so 200 characters) is listed made harmless and within its cap
+EVIL="evil$(printf '\033]0;pwn\007')$(head -c 200 </dev/zero | tr '\0' x)"
+start_wlwindow 100 100 00ff00 "$EVIL" rdpshare.evil
+# (controls from a window list become spaces, as on sway)
+sharer_has '"title":"evil \]0;pwn xxx' || fail "the hostile window was not listed"
+ctl apps >"$WORK/apps.json"
+LC_ALL=C grep -q "$(printf '\033')" "$WORK/apps.json" "$WORK/sharer.out" && fail "a raw escape in the output"
+python3 -c 'import json,sys; t=[w["title"] for a in json.load(open(sys.argv[1]))["applications"] for w in a["windows"] if w["title"].startswith("evil")]; assert t and len(t[0].encode()) < 256, t' "$WORK/apps.json" ||
+	fail "the hostile title is not within its cap"
 
 # out of unsafe mode gnome-shell tells no windows: refused, and why (one
 # sharer a login session: the first goes)
