@@ -8,8 +8,7 @@
 # shared on its own appears; filter off shows the whole desktop (as
 # gnome-shell's own screenshot has it); an application that exits closes its
 # window, then itself; a hostile title is listed harmless. A gnome-shell out
-# of unsafe mode gets --app refused
-# with the reason.
+# of unsafe mode gets --app refused with the reason.
 . "$(dirname "$0")/lib.sh"
 unset DISPLAY
 BG='#303030'
