@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include "ctl_view.h"
 #include "tool.h"
 
 #define MAX_COLS 10
@@ -26,7 +27,7 @@ static bool is_array(json_object *o)
 	return json_object_is_type(o, json_type_array);
 }
 
-static json_object *get(json_object *o, const char *key)
+json_object *ctl_get(json_object *o, const char *key)
 {
 	json_object *v = NULL;
 	return json_object_object_get_ex(o, key, &v) ? v : NULL;
@@ -34,7 +35,7 @@ static json_object *get(json_object *o, const char *key)
 
 /* A value for a cell: strings escaped (and capped at max characters),
  * numbers and booleans as JSON writes them, missing as "-". */
-static char *cell_of(json_object *v, size_t max)
+char *ctl_cell(json_object *v, size_t max)
 {
 	if (!v || json_object_is_type(v, json_type_null)) {
 		return strdup("-");
@@ -115,7 +116,7 @@ static char *ms_of(json_object *us)
 	return us ? fmt_num("%.1f", json_object_get_double(us) / 1000.0) : strdup("-");
 }
 
-static void show_attendees(json_object *list)
+void ctl_show_attendees(json_object *list, int marked)
 {
 	size_t n = json_object_array_length(list);
 	if (n == 0) {
@@ -127,17 +128,24 @@ static void show_attendees(json_object *list)
 	                                  "KBIT/S", "P50 MS", "SKIPPED"}};
 	for (size_t i = 0; i < n; i++) {
 		json_object *a = json_object_array_get_idx(list, i);
-		json_object *fps = get(a, "fps"), *kbps = get(a, "kbit_s");
+		json_object *fps = ctl_get(a, "fps"), *kbps = ctl_get(a, "kbit_s");
+		json_object *id = ctl_get(a, "id");
+		char mark[24];
+		snprintf(mark, sizeof(mark), "%s%d",
+		         marked < 0                          ? ""
+		         : json_object_get_int(id) == marked ? "> "
+		                                             : "  ",
+		         json_object_get_int(id));
 		char *c[MAX_COLS] = {
-		    cell_of(get(a, "id"), 12),
-		    cell_of(get(a, "name"), TEXT_NAME_MAX),
-		    cell_of(get(a, "address"), 64),
-		    cell_of(get(a, "level"), 16),
-		    cell_of(get(a, "codec"), 16),
+		    strdup(mark),
+		    ctl_cell(ctl_get(a, "name"), TEXT_NAME_MAX),
+		    ctl_cell(ctl_get(a, "address"), 64),
+		    ctl_cell(ctl_get(a, "level"), 16),
+		    ctl_cell(ctl_get(a, "codec"), 16),
 		    fps ? fmt_num("%.1f", json_object_get_double(fps)) : strdup("-"),
 		    kbps ? fmt_num("%.0f", json_object_get_double(kbps)) : strdup("-"),
-		    ms_of(get(a, "latency_p50_us")),
-		    cell_of(get(a, "frames_skipped"), 20),
+		    ms_of(ctl_get(a, "latency_p50_us")),
+		    ctl_cell(ctl_get(a, "frames_skipped"), 20),
 		};
 		add_row(&t, c);
 	}
@@ -156,19 +164,19 @@ static void show_invitations(json_object *list)
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = json_object_array_get_idx(list, i);
 		char *c[MAX_COLS] = {
-		    cell_of(get(v, "index"), 8),
-		    cell_of(get(v, "auth_string"), 64),
-		    cell_of(get(v, "group"), TEXT_NAME_MAX),
-		    cell_of(get(v, "limit"), 8),
-		    cell_of(get(v, "attendees"), 8),
-		    cell_of(get(v, "revoked"), 4),
+		    ctl_cell(ctl_get(v, "index"), 8),
+		    ctl_cell(ctl_get(v, "auth_string"), 64),
+		    ctl_cell(ctl_get(v, "group"), TEXT_NAME_MAX),
+		    ctl_cell(ctl_get(v, "limit"), 8),
+		    ctl_cell(ctl_get(v, "attendees"), 8),
+		    ctl_cell(ctl_get(v, "revoked"), 4),
 		};
 		add_row(&t, c);
 	}
 	print_table(&t, "");
 }
 
-static void show_requests(json_object *list)
+void ctl_show_requests(json_object *list, bool hint)
 {
 	size_t n = json_object_array_length(list);
 	if (n == 0) {
@@ -178,18 +186,20 @@ static void show_requests(json_object *list)
 	static struct table t = {.ncols = 4, .head = {"REQUEST", "ATTENDEE", "NAME", "WANTS"}};
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = json_object_array_get_idx(list, i);
-		char *c[MAX_COLS] = {cell_of(get(v, "id"), 12), cell_of(get(v, "attendee"), 12),
-		                     cell_of(get(v, "name"), TEXT_NAME_MAX),
-		                     cell_of(get(v, "level"), 16)};
+		char *c[MAX_COLS] = {
+		    ctl_cell(ctl_get(v, "id"), 12), ctl_cell(ctl_get(v, "attendee"), 12),
+		    ctl_cell(ctl_get(v, "name"), TEXT_NAME_MAX), ctl_cell(ctl_get(v, "level"), 16)};
 		add_row(&t, c);
 	}
 	print_table(&t, "");
-	puts("answer with: rdpshare ctl grant REQUEST | deny REQUEST");
+	if (hint) {
+		puts("answer with: rdpshare ctl grant REQUEST | deny REQUEST");
+	}
 }
 
 static void show_apps(json_object *root, json_object *list)
 {
-	json_object *f = get(root, "filter");
+	json_object *f = ctl_get(root, "filter");
 	printf("application filter: %s\n", f && json_object_get_boolean(f) ? "on" : "off");
 	size_t n = json_object_array_length(list);
 	if (n == 0) {
@@ -200,28 +210,29 @@ static void show_apps(json_object *root, json_object *list)
 	    .ncols = 5, .head = {"ID", "APPLICATION / WINDOW", "SHARED", "GEOMETRY", "VISIBLE"}};
 	for (size_t i = 0; i < n; i++) {
 		json_object *a = json_object_array_get_idx(list, i);
-		char *c[MAX_COLS] = {cell_of(get(a, "id"), 12),
-		                     cell_of(get(a, "name"), TEXT_NAME_MAX),
-		                     cell_of(get(a, "shared"), 4), strdup(""), strdup("")};
+		char *c[MAX_COLS] = {ctl_cell(ctl_get(a, "id"), 12),
+		                     ctl_cell(ctl_get(a, "name"), TEXT_NAME_MAX),
+		                     ctl_cell(ctl_get(a, "shared"), 4), strdup(""), strdup("")};
 		add_row(&t, c);
-		json_object *wins = get(a, "windows");
+		json_object *wins = ctl_get(a, "windows");
 		size_t nw = is_array(wins) ? json_object_array_length(wins) : 0;
 		for (size_t k = 0; k < nw; k++) {
 			json_object *w = json_object_array_get_idx(wins, k);
 			char geo[64];
-			snprintf(
-			    geo, sizeof(geo), "%dx%d+%d+%d", json_object_get_int(get(w, "width")),
-			    json_object_get_int(get(w, "height")), json_object_get_int(get(w, "x")),
-			    json_object_get_int(get(w, "y")));
-			char *title = cell_of(get(w, "title"), TEXT_LINE_MAX);
+			snprintf(geo, sizeof(geo), "%dx%d+%d+%d",
+			         json_object_get_int(ctl_get(w, "width")),
+			         json_object_get_int(ctl_get(w, "height")),
+			         json_object_get_int(ctl_get(w, "x")),
+			         json_object_get_int(ctl_get(w, "y")));
+			char *title = ctl_cell(ctl_get(w, "title"), TEXT_LINE_MAX);
 			char *indented = malloc(strlen(title ? title : "") + 3);
 			if (indented) {
 				sprintf(indented, "  %s", title ? title : "");
 			}
 			free(title);
-			char *wc[MAX_COLS] = {cell_of(get(w, "id"), 12), indented,
-			                      cell_of(get(w, "shared"), 4), strdup(geo),
-			                      cell_of(get(w, "visible"), 4)};
+			char *wc[MAX_COLS] = {ctl_cell(ctl_get(w, "id"), 12), indented,
+			                      ctl_cell(ctl_get(w, "shared"), 4), strdup(geo),
+			                      ctl_cell(ctl_get(w, "visible"), 4)};
 			add_row(&t, wc);
 		}
 	}
@@ -234,11 +245,11 @@ static void show_properties(json_object *root, json_object *props)
 	json_object_object_foreach(props, key, val)
 	{
 		char *c[MAX_COLS] = {text_terminal(key, strlen(key), 64, TEXT_BARE),
-		                     cell_of(val, 64)};
+		                     ctl_cell(val, 64)};
 		add_row(&t, c);
 	}
 	print_table(&t, "");
-	json_object *d = get(root, "color_depth"), *p = get(root, "paused");
+	json_object *d = ctl_get(root, "color_depth"), *p = ctl_get(root, "paused");
 	printf("colour depth: %d bits; picture %s\n", d ? json_object_get_int(d) : 0,
 	       p && json_object_get_boolean(p) ? "paused" : "live");
 }
@@ -255,12 +266,12 @@ static void show_rest(json_object *root)
 		if (json_object_is_type(val, json_type_object)) {
 			json_object_object_foreach(val, k2, v2)
 			{
-				char *v = cell_of(v2, TEXT_MESSAGE_MAX);
+				char *v = ctl_cell(v2, TEXT_MESSAGE_MAX);
 				printf("%s %s: %s\n", key, k2, v ? v : "?");
 				free(v);
 			}
 		} else {
-			char *v = cell_of(val, TEXT_MESSAGE_MAX);
+			char *v = ctl_cell(val, TEXT_MESSAGE_MAX);
 			printf("%s: %s\n", key, v ? v : "?");
 			free(v);
 		}
@@ -281,11 +292,11 @@ int ctl_show(const char *reply, size_t len)
 		fprintf(stderr, "rdpshare ctl: the sharer's answer was not understood\n");
 		return 1;
 	}
-	json_object *ok = get(root, "ok");
+	json_object *ok = ctl_get(root, "ok");
 	int status = 0;
 	if (!ok || !json_object_get_boolean(ok)) {
-		json_object *e = get(root, "error");
-		char *msg = cell_of(e, TEXT_MESSAGE_MAX);
+		json_object *e = ctl_get(root, "error");
+		char *msg = ctl_cell(e, TEXT_MESSAGE_MAX);
 		fprintf(stderr, "rdpshare ctl: %s\n", msg ? msg : "failed");
 		/* the sharer says "usage: ..." or "unknown command" for a wrong call */
 		status = msg && (strncmp(msg, "usage:", 6) == 0 ||
@@ -293,16 +304,16 @@ int ctl_show(const char *reply, size_t len)
 		             ? 2
 		             : 1;
 		free(msg);
-	} else if (is_array(get(root, "attendees"))) {
-		show_attendees(get(root, "attendees"));
-	} else if (is_array(get(root, "invitations"))) {
-		show_invitations(get(root, "invitations"));
-	} else if (is_array(get(root, "requests"))) {
-		show_requests(get(root, "requests"));
-	} else if (is_array(get(root, "applications"))) {
-		show_apps(root, get(root, "applications"));
-	} else if (json_object_is_type(get(root, "properties"), json_type_object)) {
-		show_properties(root, get(root, "properties"));
+	} else if (is_array(ctl_get(root, "attendees"))) {
+		ctl_show_attendees(ctl_get(root, "attendees"), -1);
+	} else if (is_array(ctl_get(root, "invitations"))) {
+		show_invitations(ctl_get(root, "invitations"));
+	} else if (is_array(ctl_get(root, "requests"))) {
+		ctl_show_requests(ctl_get(root, "requests"), true);
+	} else if (is_array(ctl_get(root, "applications"))) {
+		show_apps(root, ctl_get(root, "applications"));
+	} else if (json_object_is_type(ctl_get(root, "properties"), json_type_object)) {
+		show_properties(root, ctl_get(root, "properties"));
 	} else {
 		show_rest(root);
 	}

@@ -62,6 +62,13 @@ void ctl_serve_one(int listen_fd, rdpshare_session *s, bool *quit);
 /* Client side: run `rdpshare ctl [--json] ARGS...`, print the reply. Exit
  * status: 0 done, 1 refused or failed, 2 a wrong command. */
 int ctl_client_main(int argc, char **argv);
+/* Send one command (argc words) to the sharer at path and read its whole
+ * answer into reply. 0, or -1 with why filled (no sharer, broken off). */
+int ctl_ask(const char *path, int argc, char **argv, struct sbuf *reply, char *why, size_t why_len);
+/* `ctl top` (ctl_top.c): the attendees and pending requests redrawn every
+ * second; on a terminal y/n answer the request on top and k kicks the
+ * chosen attendee; into a pipe one line a second. Exit status as above. */
+int ctl_top(const char *path);
 /* The sharer's JSON answer of len bytes, for people (ctl_show.c): tables
  * and sentences on stdout, an error on stderr. The exit status as above. */
 int ctl_show(const char *reply, size_t len);
