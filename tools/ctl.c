@@ -15,41 +15,10 @@
 
 #include "tool.h"
 #include "util/clock.h"
-#include "util/dirs.h"
 
 #define MAX_REQUEST 65536
 #define MAX_ARGS 32
 #define CTL_DEADLINE_MS 1000
-
-char *ctl_default_path(void)
-{
-	const char *rt = getenv("XDG_RUNTIME_DIR");
-	char *p = NULL;
-	int r;
-	if (rt && rt[0] == '/') {
-		r = asprintf(&p, "%s/rdpshare/ctl.sock", rt);
-	} else {
-		/* the library's runtime directory (the lock's), from the same rule */
-		char *dir = dirs_runtime(NULL, getenv("TMPDIR"), (unsigned)getuid());
-		r = dir ? asprintf(&p, "%s/ctl.sock", dir) : -1;
-		free(dir);
-	}
-	return r < 0 ? NULL : p;
-}
-
-int ctl_dir_private(const char *path, bool create, char *why, size_t why_size)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir)) {
-		snprintf(why, why_size, "is not a path in a directory of its own");
-		return -EINVAL;
-	}
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	return create ? dirs_make_private(dir, why, why_size)
-	              : dirs_check_private(dir, why, why_size);
-}
 
 static int make_parent(const char *path)
 {

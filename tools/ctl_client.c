@@ -12,40 +12,6 @@
 
 #include "tool.h"
 
-int ctl_ask(const char *path, int argc, char **argv, struct sbuf *reply, char *why, size_t why_len)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		snprintf(why, why_len, "no sharer listening on %s: %s", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-		}
-		return -1;
-	}
-	for (int i = 0; i < argc; i++) {
-		size_t l = strlen(argv[i]) + 1;
-		if (write(fd, argv[i], l) != (ssize_t)l) {
-			snprintf(why, why_len, "%s", strerror(errno));
-			close(fd);
-			return -1;
-		}
-	}
-	shutdown(fd, SHUT_WR);
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		sb_printf(reply, "%.*s", (int)n, buf);
-	}
-	close(fd);
-	if (!reply->len || reply->failed) {
-		snprintf(why, why_len, "the sharer closed without an answer");
-		return -1;
-	}
-	return 0;
-}
-
 int ctl_client_main(int argc, char **argv)
 {
 	int first = 0;
