@@ -44,7 +44,7 @@ viewer V "$VIEW" /v:127.0.0.1:$PORT /u:live /p:"$PASSWORD"
 sharer_has "attendee-connected id=[0-9]* name=live" || fail "live viewer not admitted"
 wait_same_picture "$VIEW" 640x480 "$WORK/shared.png" 0.02 20 || fail "live viewer differs"
 ctl color-depth 16 >/dev/null || fail "ctl color-depth 16"
-wait_for 15 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' attendees | grep -q '\"color_depth\":16'" ||
+wait_for 15 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' --json attendees | grep -q '\"color_depth\":16'" ||
 	fail "connected viewer not re-activated at 16 bpp"
 wait_same_picture "$VIEW" 640x480 "$WORK/shared.png" 0.02 20 || fail "picture wrong after the change"
 log "ok"

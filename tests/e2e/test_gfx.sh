@@ -40,7 +40,7 @@ for n in a b; do # (ids 3 and 4)
 done
 sharer_has 'name=rva' || fail "rdpview a not admitted"
 sharer_has 'name=rvb' || fail "rdpview b not admitted"
-wait_for 15 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' attendees | grep -o avc420 | wc -l | grep -q 3" ||
+wait_for 15 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' --json attendees | grep -o avc420 | wc -l | grep -q 3" ||
 	fail "not every viewer on avc420: $(ctl attendees)"
 # their key frames fed xfreerdp's decoder but drew nothing there: still exact
 # (before the lossless pass could have repaired a blur)

@@ -16,10 +16,10 @@ wait_same_picture "$VIEW" 800x600 "$WORK/a.png" 0.02 20 || fail "first picture"
 codec=$(ctl attendees | json_field codec)
 [ "$codec" = avc420 ] || fail "codec '$codec', not avc420"
 ctl color-depth 16 >/dev/null || fail "ctl color-depth 16"
-wait_for 15 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' attendees | grep -q '\"color_depth\":16'" ||
+wait_for 15 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' --json attendees | grep -q '\"color_depth\":16'" ||
 	fail "not re-activated at 16 bpp"
 ctl color-depth 32 >/dev/null || fail "ctl color-depth 32"
-wait_for 15 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' attendees | grep -q '\"color_depth\":32'" ||
+wait_for 15 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' --json attendees | grep -q '\"color_depth\":32'" ||
 	fail "not re-activated at 32 bpp"
 # several new pictures after the re-activations: each must arrive
 for i in 1 2 3 4; do

@@ -24,7 +24,7 @@ for t in inwin outwin hidwin; do
 	sharer_has "window-open .*title=\"$t main\"" || fail "the sharer did not list $t"
 done
 DISPLAY=$SHARED xdotool windowunmap --sync "$HID_WIN" || fail "xdotool windowunmap"
-wait_for 10 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' apps | grep -q '\"visible\":false'" ||
+wait_for 10 sh -c "'$BIN/rdpshare' ctl --socket '$CTL' --json apps | grep -q '\"visible\":false'" ||
 	fail "the sharer did not see hidwin unmap"
 
 "$BIN/rdpview" --headless --events --seconds 120 --name watcher --password "$PASSWORD" \

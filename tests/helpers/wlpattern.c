@@ -14,8 +14,10 @@
  * x * 8 / W == i), colours in bars[] below; bar 0 is 0x12c034, which tells
  * swapped channels apart. SIGUSR1 switches to the second picture: the same
  * bars with a 0xc03412 box at (W/4, H/4) of size W/4 x H/4 on top, and
- * prints "drawn2". SIGUSR2 hides the pointer (wl_pointer.set_cursor with no
- * surface, now and at every later enter) and prints "hidden".
+ * prints "drawn2". SIGHUP commits the same picture again ("redrawn"): Mutter
+ * 43 sometimes never streams the last frame of a window's opening
+ * animation, and a new commit gives it one. SIGUSR2 hides the pointer (wl_pointer.set_cursor with
+ * no surface, now and at every later enter) and prints "hidden".
  *
  *   wlpattern              (WAYLAND_DISPLAY and XDG_RUNTIME_DIR from the environment)
  *
@@ -83,12 +85,14 @@ struct app {
 	struct xkb_state *state;
 };
 
-static volatile sig_atomic_t want_pattern2, want_hide;
+static volatile sig_atomic_t want_pattern2, want_hide, want_redraw;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1) {
 		want_pattern2 = 1;
+	} else if (sig == SIGHUP) {
+		want_redraw = 1;
 	} else {
 		want_hide = 1;
 	}
@@ -534,6 +538,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	a.xkb = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
 	a.dpy = wl_display_connect(NULL);
 	if (!a.dpy || !a.xkb) {
@@ -608,6 +613,12 @@ int main(int argc, char **argv)
 			a.pattern = 2;
 			if (draw(&a) == 0) {
 				printf("drawn2\n");
+			}
+		}
+		if (want_redraw && a.configured) {
+			want_redraw = 0;
+			if (draw(&a) == 0) {
+				printf("redrawn\n");
 			}
 		}
 		if (want_hide) {

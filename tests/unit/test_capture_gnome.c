@@ -130,9 +130,16 @@ static void test_open_destroy(void **state)
 	struct capture *keep = cap;
 	cap = c;
 	int bad = -1;
-	for (int64_t end = util_clock_ms() + 10000; bad != 0 && util_clock_ms() < end;) {
+	int64_t start = util_clock_ms(), nudged = start;
+	for (int64_t end = start + 10000; bad != 0 && util_clock_ms() < end;) {
 		assert_true(pump(100) >= 0);
 		bad = mismatches(1);
+		/* Mutter 43 sometimes streams no frame for the animation's end
+		 * (README, limits): a new commit of the same picture gives one */
+		if (bad && util_clock_ms() - nudged > 2000) {
+			kill(pids[P_PATTERN], SIGHUP);
+			nudged = util_clock_ms();
+		}
 	}
 	if (bad) {
 		uint8_t px[4];
