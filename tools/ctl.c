@@ -278,7 +278,9 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 	} else if (strcmp(cmd, "limit") == 0 && argc == 3) {
 		rdpshare_invitation *inv = invitation_arg(s, argv[1]);
 		long v;
-		if (!inv || !tool_parse_long(argv[2], &v)) {
+		if (!inv) {
+			sb_error(b, "no invitation with that auth string or index");
+		} else if (!tool_parse_long(argv[2], &v)) {
 			sb_error(b, "usage: limit INVITATION N");
 		} else {
 			sb_result(b, rdpshare_invitation_set_limit(inv, (int)v));
@@ -299,8 +301,8 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 			v = 1;
 		} else if (strcmp(argv[2], "false") == 0) {
 			v = 0;
-		} else if (!tool_parse_long(argv[2], &v)) {
-			sb_error(b, "value must be a number, true or false");
+		} else if (!tool_parse_long(argv[2], &v) && !tool_parse_id(argv[2], &v)) {
+			sb_error(b, "value must be a number (0x for hexadecimal), true or false");
 			return;
 		}
 		sb_result(b, rdpshare_session_set_property(s, argv[1], v));
@@ -357,6 +359,7 @@ static void run_command(struct sbuf *b, rdpshare_session *s, int argc, char **ar
 		       "[--password PW | --no-password] [--limit N] [--group G], revoke INV, "
 		       "limit INV N, "
 		       "properties, set NAME VALUE, color-depth N, requests, grant REQ, deny REQ, "
+		       "apps, share [app:|window:]ID on|off, filter on|off, show WINDOW_ID, "
 		       "snapshot FILE.png, channel-send NAME ID|all TEXT, "
 		       "channel-access NAME ID none|sendreceive, "
 		       "quit");

@@ -69,7 +69,12 @@ int ctl_client_main(int argc, char **argv)
 		status = 1;
 	} else if (json) {
 		fwrite(reply.p, 1, reply.len, stdout);
-		status = strstr(reply.p, "\"ok\":true") == reply.p + 1 ? 0 : 1;
+		/* the same status as for people: 2 for what the sharer calls a wrong command */
+		status = strstr(reply.p, "\"ok\":true") == reply.p + 1 ? 0
+		         : strstr(reply.p, "\"error\":\"usage:") ||
+		                 strstr(reply.p, "\"error\":\"unknown command")
+		             ? 2
+		             : 1;
 	} else {
 		status = ctl_show(reply.p, reply.len);
 	}

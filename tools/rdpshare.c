@@ -117,7 +117,8 @@ static void usage(FILE *f)
 	    "  [--limit N] [--group G],\n"
 	    "  revoke INVITATION, limit INVITATION N, properties, set NAME VALUE,\n"
 	    "  color-depth N, requests, grant REQ, deny REQ, apps, share [app:|window:]ID on|off,\n"
-	    "  filter on|off, show WINDOW_ID, quit\n");
+	    "  filter on|off, show WINDOW_ID, snapshot FILE.png, channel-access NAME ID\n"
+	    "  none|sendreceive, channel-send NAME ID|all TEXT, top, quit\n");
 }
 
 static void die(const char *what, int r)

@@ -31,6 +31,10 @@ H kick 99 2>/dev/null
 grep -q '^rdpshare ctl: no attendee with that id$' "$WORK/kick.err" || fail "refusal: $(cat "$WORK/kick.err")"
 H frobnicate 2>/dev/null
 [ $? = 2 ] || fail "a wrong command is not exit 2"
+ctl frobnicate >/dev/null
+[ $? = 2 ] || fail "a wrong command with --json is not exit 2"
+[ "$(H set rdpshare.BackgroundColor 0x102030)" = done ] || fail "a hexadecimal value was refused"
+H properties | grep -q '^rdpshare.BackgroundColor  *1056816$' || fail "the hexadecimal value was not set"
 H invite --limit 2 | grep -q '^password: ' || fail "invite shows no password"
 ctl attendees | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] and d["attendees"][0]["fps"] >= 0' ||
 	fail "--json is not the sharer's answer"
