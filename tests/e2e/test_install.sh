@@ -2,7 +2,8 @@
 # `make install PREFIX=…` gives a library, header, pkg-config file and tool
 # that work from there: a program built with pkg-config opens a session and
 # prints its connection string; the installed tool finds its library; the
-# man pages render (and librdpshare(3)'s program builds).
+# man pages render (and librdpshare(3)'s program builds); the bash
+# completion is where bash-completion looks for it.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(basename "$BIN")
@@ -65,4 +66,7 @@ sed -n '/#include <signal.h>/,$p' "$top/examples/share_desktop.c" | diff -w -B -
 	fail "librdpshare(3)'s program is not examples/share_desktop.c"
 cc -std=c11 -Wall -Werror $flags "$WORK/page.c" $(pkg-config --cflags --libs rdpshare) \
 	-Wl,-rpath,"$WORK/prefix/lib" -o "$WORK/page" || fail "librdpshare(3)'s program does not build"
+[ -f "$WORK/prefix/share/bash-completion/completions/rdpshare" ] || fail "bash completion not installed"
+bash -c ". '$WORK/prefix/share/bash-completion/completions/rdpshare' && complete -p rdpshare" \
+	>/dev/null 2>&1 || fail "the installed completion does not load"
 log "ok"
