@@ -5,10 +5,14 @@
 #   make fuzz            libFuzzer targets in build-fuzz/
 #   make soak            long runs: 1000-cycle churn under ASan, slow viewers
 #                        for 60 s, every fuzz target for 10 million runs
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   also the man pages and the bash completion;
+#                        DESTDIR=… to stage it
 
 BUILD ?= build
 PREFIX ?= /usr/local
+# man pages (man/, roff) and the bash completion (completions/) go here
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := 0.1.0
 SONAME := librdpshare.so.0
 
@@ -220,7 +224,8 @@ soak: tests fuzz
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BUILD)/librdpshare.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf librdpshare.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/librdpshare.so
@@ -228,6 +233,9 @@ install: all
 	install -m 0644 include/rdpshare.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' rdpshare.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/rdpshare.pc
+	install -m 0644 man/rdpshare.1 man/rdpview.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/librdpshare.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 completions/rdpshare $(DESTDIR)$(BASHCOMPDIR)/rdpshare
 
 clean:
 	rm -rf build build-asan build-fuzz
