@@ -57,6 +57,7 @@ static bool refresh(struct top *t)
 {
 	json_object_put(t->att_root);
 	json_object_put(t->req_root);
+	t->req_root = NULL;
 	t->att = ask_list(t, "attendees", "attendees", &t->att_root);
 	t->req = t->att ? ask_list(t, "requests", "requests", &t->req_root) : NULL;
 	if (!t->att || !t->req) {

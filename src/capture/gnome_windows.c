@@ -104,8 +104,7 @@ static int on_answer(sd_bus_message *m, void *data, sd_bus_error *e)
 	gw->pending = sd_bus_slot_unref(gw->pending);
 	const char *json = NULL;
 	if (sd_bus_message_is_method_error(m, NULL) || read_answer(m, &json) < 0) {
-		json = NULL;
-		gnome_windows_touch(gw); /* and ask again */
+		json = NULL; /* asked again after the next change, not in a loop */
 	}
 	take(gw, json);
 	return 0;

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int current = RDP_LOG_QUIET;
+static bool routed; /* under lock */
 
 static const char *level_name(DWORD level)
 {
@@ -69,7 +71,10 @@ int rdp_log_apply(int level)
 	level = env > level ? env : level;
 	pthread_mutex_lock(&lock);
 	wLog *root = WLog_GetRoot();
-	if (root) {
+	/* the appender once: replacing it while another thread logs through it
+	 * is not safe in WinPR; the level may change at any time */
+	if (root && !routed) {
+		routed = true;
 		WLog_SetLogAppenderType(root, WLOG_APPENDER_CALLBACK);
 		wLogAppender *app = WLog_GetLogAppender(root);
 		wLogCallbacks cbs = {.message = on_message};
@@ -81,9 +86,9 @@ int rdp_log_apply(int level)
 		if (layout) {
 			WLog_Layout_SetPrefixFormat(root, layout, "%mn: ");
 		}
-		if (!getenv("WLOG_LEVEL")) {
-			WLog_SetLogLevel(root, to_wlog(level));
-		}
+	}
+	if (root && !getenv("WLOG_LEVEL")) {
+		WLog_SetLogLevel(root, to_wlog(level));
 	}
 	atomic_store(&current, level);
 	pthread_mutex_unlock(&lock);

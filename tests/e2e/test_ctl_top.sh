@@ -63,4 +63,14 @@ timeout 3.5 "$BIN/rdpshare" ctl --socket "$CTL" top >"$WORK/top.txt"
 [ "$(grep -c '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9] attendees=0 requests=0$' "$WORK/top.txt")" -ge 2 ] ||
 	fail "top into a pipe: $(cat "$WORK/top.txt")"
 LC_ALL=C grep -q "$(printf '\033')" "$WORK/top.txt" && fail "escape sequences into a pipe"
+# the sharer going away ends top with the reason, exit 1
+"$BIN/rdpshare" ctl --socket "$CTL" top >"$WORK/top2.txt" 2>"$WORK/top2.err" &
+TOP=$!
+track $TOP
+wait_for 5 grep -q attendees= "$WORK/top2.txt" || fail "top did not start"
+stop_sharer || fail "the sharer did not stop cleanly"
+wait_for 5 sh -c "! kill -0 $TOP" || fail "top did not end with the sharer"
+wait "$TOP"
+[ $? = 1 ] || fail "top's exit status when the sharer went: not 1"
+grep -q '^rdpshare ctl top: no sharer listening' "$WORK/top2.err" || fail "top's reason: $(cat "$WORK/top2.err")"
 log "ok"
