@@ -5,11 +5,19 @@
 #   make fuzz            libFuzzer targets in build-fuzz/
 #   make soak            long runs: 1000-cycle churn under ASan, slow viewers
 #                        for 60 s, every fuzz target for 10 million runs
-#   make install PREFIX=/usr/local   also the man pages and the bash completion;
-#                        DESTDIR=… to stage it
+#   make install PREFIX=/usr/local   also the man pages, the bash completion and
+#                        the systemd user unit; DESTDIR=… to stage it,
+#                        LIBDIR=… for a multiarch library directory
+#                        (debian/rules), TOOL_RPATH= for tools without one
 
 BUILD ?= build
 PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+# the systemd user unit (systemd/rdpshare.service.in: off until enabled)
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+# where an uninstalled build and a `make install` tree find their library;
+# distribution packages put it in the linker's path and set this empty
+TOOL_RPATH ?= -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
 # man pages (man/, roff) and the bash completion (completions/) go here
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -43,7 +51,7 @@ PROTO_DIR := $(BUILD)/proto
 PROTO_H := $(PROTO_XML:protocols/%.xml=$(PROTO_DIR)/%-client.h)
 PROTO_OBJ := $(PROTO_XML:protocols/%.xml=$(PROTO_DIR)/%.o)
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) -g $(OPT) -fPIC -Iinclude -Isrc -I$(PROTO_DIR) \
-	$(PKG_CFLAGS) $(CFLAGS)
+	$(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
 
 # The helpers (src/util/: clock, wake-up fd, random strings, parsers ...) are
@@ -115,7 +123,7 @@ $(BUILD)/librdpshare.so: $(BUILD)/librdpshare.so.$(VERSION)
 
 $(BUILD)/rdpshare: $(TOOL_OBJ) $(UTIL_LIB) $(BUILD)/librdpshare.so Makefile
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_OBJ) $(UTIL_LIB) -L$(BUILD) -lrdpshare \
-		$(shell pkg-config --libs libpng json-c) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
+		$(shell pkg-config --libs libpng json-c libsystemd) $(TOOL_RPATH) -lpthread
 
 $(BUILD)/obj/view/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -123,10 +131,11 @@ $(BUILD)/obj/view/%.o: %.c
 
 $(BUILD)/rdpview: $(VIEW_OBJ) $(UTIL_LIB) $(BUILD)/librdpshare.so Makefile
 	$(CC) $(LDFLAGS_ALL) -o $@ $(VIEW_OBJ) $(UTIL_LIB) -L$(BUILD) -lrdpshare $(VIEW_LIBS) \
-		-Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -lpthread
+		$(TOOL_RPATH) -lpthread
 
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|'
 $(BUILD)/rdpshare.pc: rdpshare.pc.in
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	$(PC_SED) $< > $@
 
 # Unit tests link the library's objects directly so they can reach internals.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIB_OBJ) $(UTIL_LIB)
@@ -188,6 +197,14 @@ $(BUILD)/bench/bench_%: bench/bench_%.c $(LIB_OBJ) $(UTIL_LIB)
 check:
 	tests/run.sh
 
+# the unit tests that need no display, compositor, network or home: the
+# pure helpers and parsers (the Debian package build runs these)
+UNIT_PURE := test_connstr test_hostport test_text test_util test_throttle test_pace \
+	test_filter test_mp_filter test_encomsp test_chan_guard test_scancode test_gnometree \
+	test_swaytree test_capture_pure test_knownhosts
+check-pure: $(UNIT_PURE:%=$(BUILD)/tests/%)
+	set -e; for t in $^; do echo "$$t"; $$t >$$t.log 2>&1 || { cat $$t.log; exit 1; }; done
+
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -Itools -Itools/rdpview
 fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
@@ -223,16 +240,17 @@ soak: tests fuzz
 	bash tests/soak/fuzz_long.sh 10000000
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
-		$(DESTDIR)$(BASHCOMPDIR)
-	install -m 0755 $(BUILD)/librdpshare.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf librdpshare.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/librdpshare.so
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(USERUNITDIR)
+	install -m 0644 $(BUILD)/librdpshare.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf librdpshare.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/librdpshare.so
 	install -m 0755 $(BUILD)/rdpshare $(BUILD)/rdpview $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 include/rdpshare.h $(DESTDIR)$(PREFIX)/include/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' rdpshare.pc.in \
-		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/rdpshare.pc
+	$(PC_SED) rdpshare.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/rdpshare.pc
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|' systemd/rdpshare.service.in \
+		> $(DESTDIR)$(USERUNITDIR)/rdpshare.service
 	install -m 0644 man/rdpshare.1 man/rdpview.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/librdpshare.3 $(DESTDIR)$(MANDIR)/man3/
 	install -m 0644 completions/rdpshare $(DESTDIR)$(BASHCOMPDIR)/rdpshare
@@ -240,6 +258,6 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: soak all tests check fuzz install clean bench
+.PHONY: soak all tests check check-pure fuzz install clean bench
 -include $(LIB_OBJ:.o=.d) $(VIEW_OBJ:.o=.d) $(UTIL_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) \
 	$(UTIL_SRC:%.c=build-fuzz/obj/%.d)

@@ -13,7 +13,8 @@ RUN="freerdp3-x11"
 TEST="xvfb x11-utils x11-apps x11-xserver-utils xdotool imagemagick clang libclang-rt-14-dev
 procps iproute2 python3 xclip xserver-xephyr freerdp3-shadow-x11 sway foot grim wev
 wayland-utils wl-clipboard util-linux wayland-protocols mutter gnome-shell gsettings-desktop-schemas
-adwaita-icon-theme pipewire pipewire-bin wireplumber dbus-daemon dbus-bin tmux"
+adwaita-icon-theme pipewire pipewire-bin wireplumber dbus-daemon dbus-bin tmux systemd
+debhelper dpkg-dev lintian"
 # packages that must come from backports on Debian 12
 BPO="freerdp3-dev libwinpr3-dev freerdp3-x11 freerdp3-shadow-x11"
 want="$BUILD $RUN"

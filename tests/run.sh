@@ -1,8 +1,8 @@
 #!/bin/bash
 # Build (normal and ASan+UBSan) and run every test: cmocka unit tests in both
-# builds, end-to-end tests (real Xvfb, rdpshare, xfreerdp) in both builds, and
-# a short fuzz run. Ends with "N passed, N failed".
-#   tests/run.sh [--quick]   --quick: normal build only, no fuzzing
+# builds, end-to-end tests (real Xvfb, rdpshare, xfreerdp) in both builds, the
+# Debian packages (tests/pkg/test_deb.sh), and a short fuzz run. Ends with "N passed, N failed".
+#   tests/run.sh [--quick]   --quick: normal build only, no packages, no fuzzing
 set -u
 cd "$(dirname "$0")/.."
 quick=0
@@ -71,6 +71,15 @@ for b in $builds; do
 		result "$name" $rc
 	done
 done
+
+# the Debian packages, built, installed, used and removed (once: they are
+# built from the sources, not from either build); root, as CI is
+if [ $quick = 0 ]; then
+	BIN=$PWD/build timeout 1200 bash tests/pkg/test_deb.sh >tests/out/test_deb.log 2>&1
+	rc=$?
+	[ $rc -ne 0 ] && tail -n 60 tests/out/test_deb.log
+	result "pkg:test_deb" $rc
+fi
 
 if [ $quick = 0 ]; then
 	if make -s fuzz >tests/out/make-fuzz.log 2>&1; then

@@ -13,11 +13,12 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "tool.h"
 #include "util/clock.h"
 #include "util/dirs.h"
 #include "util/hostport.h"
-#include "util/random.h"
 
 #define MAX_LISTEN 16
 
@@ -29,6 +30,7 @@ struct opts {
 	const char *listen[MAX_LISTEN + 1];
 	int n_listen;
 	const char *password;
+	const char *password_file;
 	bool no_password;
 	int limit;
 	const char *group;
@@ -58,7 +60,7 @@ static void usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: rdpshare [--backend auto|x11|wlroots|gnome|demo] [--display NAME | --demo]\n"
-	    "                [--listen ADDR:PORT]... [--password PW]\n"
+	    "                [--listen ADDR:PORT]... [--password PW | --password-file F]\n"
 	    "                [--no-password] [--limit N] [--group NAME] [--rect X,Y,W,H]\n"
 	    "                [--color-depth N] [--invitation-file FILE] [--level none|view]\n"
 	    "                [--json] [--on-request ask|grant|deny] [--connect-to STRING]\n"
@@ -79,6 +81,9 @@ static void usage(FILE *f)
 	    "  --listen ADDR:PORT     listen there (repeatable; default every address, a\n"
 	    "                         free port; port 0 picks a free one)\n"
 	    "  --password PW          the invitation password (default: generated, printed)\n"
+	    "  --password-file F      the password is F's first line; when F does not exist a\n"
+	    "                         generated one is written there (mode 0600) and not\n"
+	    "                         printed; F must be yours alone\n"
 	    "  --no-password          an invitation without a password: only the invitation\n"
 	    "                         file (its ticket) lets a viewer in, so whoever gets\n"
 	    "                         the file can join; plain /p: logons are refused\n"
@@ -135,19 +140,6 @@ static void die(const char *what, int r)
 	}
 	fprintf(stderr, "rdpshare: %s: %s\n", what, rdpshare_strerror(r));
 	exit(1);
-}
-
-char *tool_generate_password(void)
-{
-	/* no look-alikes (l/1/I, O/0, ...): the password is read out or typed */
-	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY34679";
-	enum { PASSWORD_LEN = 12 };
-	char *p = malloc(PASSWORD_LEN + 1);
-	if (p && util_random_string(p, PASSWORD_LEN, alphabet) < 0) {
-		free(p);
-		p = NULL;
-	}
-	return p;
 }
 
 static void emit(struct sbuf *b)
@@ -512,6 +504,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		O_LISTEN,
 		O_PASSWORD,
 		O_NO_PASSWORD,
+		O_PASSWORD_FILE,
 		O_LIMIT,
 		O_GROUP,
 		O_RECT,
@@ -536,6 +529,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    {"listen", required_argument, NULL, O_LISTEN},
 	    {"password", required_argument, NULL, O_PASSWORD},
 	    {"no-password", no_argument, NULL, O_NO_PASSWORD},
+	    {"password-file", required_argument, NULL, O_PASSWORD_FILE},
 	    {"limit", required_argument, NULL, O_LIMIT},
 	    {"group", required_argument, NULL, O_GROUP},
 	    {"rect", required_argument, NULL, O_RECT},
@@ -604,6 +598,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_NO_PASSWORD:
 			o->no_password = true;
+			break;
+		case O_PASSWORD_FILE:
+			o->password_file = optarg;
 			break;
 		case O_LIMIT:
 			if (!tool_parse_ints(optarg, &o->limit, 1) || o->limit < 0) {
@@ -729,8 +726,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	/* Without a password the invitation file alone lets anyone in: that
 	 * takes saying so, never an empty string that may come from a script's
 	 * unset variable. */
-	if (o->no_password && o->password) {
-		fprintf(stderr, "rdpshare: --no-password and --password exclude each other\n");
+	if ((o->no_password + !!o->password + !!o->password_file) > 1) {
+		fprintf(stderr, "rdpshare: --password, --password-file and --no-password exclude "
+		                "each other\n");
+		return 2;
+	}
+	if (o->password_file && !*o->password_file) {
+		fprintf(stderr, "rdpshare: --password-file needs a file name\n");
 		return 2;
 	}
 	if (o->password && !*o->password) {
@@ -814,7 +816,7 @@ static rdpshare_session *create_session(const struct opts *o, const struct rdpsh
 }
 
 static void print_invitation(rdpshare_session *s, rdpshare_invitation *inv, const char *generated,
-                             const char *ctl_path, const char *inv_path)
+                             const char *password_file, const char *ctl_path, const char *inv_path)
 {
 	const char *addrs[32];
 	int n = rdpshare_session_listen_addresses(s, addrs, 32);
@@ -843,6 +845,10 @@ static void print_invitation(rdpshare_session *s, rdpshare_invitation *inv, cons
 			sb_printf(&b, ",\"password\":");
 			sb_json_str(&b, generated);
 		}
+		if (password_file) {
+			sb_printf(&b, ",\"password_file\":");
+			sb_json_str(&b, password_file);
+		}
 		sb_printf(&b, ",\"file\":");
 		sb_json_str(&b, inv_path);
 		sb_printf(&b, ",\"control_socket\":");
@@ -856,6 +862,9 @@ static void print_invitation(rdpshare_session *s, rdpshare_invitation *inv, cons
 		sb_printf(&b, "connection-string: %s\n", cs);
 		if (generated) {
 			sb_printf(&b, "password: %s\n", generated);
+		}
+		if (password_file) {
+			sb_printf(&b, "password-file: %s\n", password_file);
 		}
 		sb_printf(&b, "invitation-file: %s\n", inv_path);
 		/* The lines pin the certificate: /cert:tofu would trust whoever
@@ -974,6 +983,16 @@ int main(int argc, char **argv)
 			die("--channel (1 to 7 printable characters, each name once)", r);
 		}
 	}
+	char *from_file = NULL;
+	if (o.password_file) {
+		char why[160];
+		if (!(from_file = tool_password_file(o.password_file, why, sizeof(why)))) {
+			char what[PATH_MAX + 200];
+			snprintf(what, sizeof(what), "--password-file %s %s", o.password_file, why);
+			die(what, RDPSHARE_E_INVALIDARG);
+		}
+		o.password = from_file;
+	}
 	char *generated = o.password || o.no_password ? NULL : tool_generate_password();
 	if (!o.password && !o.no_password && !generated) {
 		die("cannot make up a password", RDPSHARE_E_NOMEM); /* never none by accident */
@@ -1030,7 +1049,12 @@ int main(int argc, char **argv)
 		         inv_path ? inv_path : "");
 		die(what, inv_path ? r : RDPSHARE_E_NOMEM);
 	}
-	print_invitation(s, inv, generated, ctl_path, inv_path);
+	print_invitation(s, inv, generated, o.password_file, ctl_path, inv_path);
+	if (from_file) {
+		explicit_bzero(from_file, strlen(from_file));
+		free(from_file);
+		o.password = NULL;
+	}
 	/* reverse connect: dial the viewer that listens (rdpview --listen) */
 	if (o.connect_to &&
 	    (r = rdpshare_session_connect_to_client(s, o.connect_to)) != RDPSHARE_OK) {
@@ -1044,6 +1068,9 @@ int main(int argc, char **argv)
 		    r);
 	}
 
+	/* Under systemd (Type=notify, the user unit): started means listening,
+	 * with the invitation file written. Without NOTIFY_SOCKET, nothing. */
+	sd_notify(0, "READY=1");
 	bool quit = false;
 	while (!quit && !fatal) {
 		struct pollfd pfd[4] = {{rdpshare_session_get_fd(s), POLLIN, 0},
@@ -1067,6 +1094,7 @@ int main(int argc, char **argv)
 			quit = true;
 		}
 	}
+	sd_notify(0, "STOPPING=1");
 	rdpshare_session_close(s);
 	struct sbuf b = {0};
 	sb_printf(&b, json_mode ? "{\"event\":\"closed\"}" : "closed");

@@ -39,6 +39,15 @@ void sb_result(struct sbuf *b, int r);
 /* Print b and a newline to stdout, flush, free b. */
 void tool_emit(struct sbuf *b);
 
+/* A generated password (passwords.c: 12 characters, no look-alikes).
+ * Ownership: malloc'd, caller frees. */
+char *tool_generate_password(void);
+/* --password-file: the first line of path, a file that
+ * must be the user's alone; when nothing is at path, a generated password
+ * is written there (0600). NULL with why filled on failure.
+ * Ownership: malloc'd, caller wipes and frees. */
+char *tool_password_file(const char *path, char *why, size_t why_size);
+
 /* The default control socket path: $XDG_RUNTIME_DIR/rdpshare/ctl.sock, or
  * without it in the library's runtime directory (${TMPDIR:-/tmp}/rdpshare-UID).
  * Ownership: malloc'd, caller frees. */
@@ -111,9 +120,5 @@ bool tool_parse_id(const char *s, long *out);
 /* A control request: arguments separated by NULs in req[0..len), where
  * req[len] is a NUL. Fills argv; -1 when there are more than max. */
 int tool_split_request(char *req, size_t len, char **argv, int max);
-
-/* Build a generated password (12 characters, no look-alikes). Ownership:
- * malloc'd, caller frees. */
-char *tool_generate_password(void);
 
 #endif

@@ -3,7 +3,8 @@
 # that work from there: a program built with pkg-config opens a session and
 # prints its connection string; the installed tool finds its library; the
 # man pages render (and librdpshare(3)'s program builds); the bash
-# completion is where bash-completion looks for it.
+# completion is where bash-completion looks for it; the systemd user unit
+# starts the installed rdpshare (test_user_unit.sh runs it).
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(basename "$BIN")
@@ -66,6 +67,12 @@ sed -n '/#include <signal.h>/,$p' "$top/examples/share_desktop.c" | diff -w -B -
 	fail "librdpshare(3)'s program is not examples/share_desktop.c"
 cc -std=c11 -Wall -Werror $flags "$WORK/page.c" $(pkg-config --cflags --libs rdpshare) \
 	-Wl,-rpath,"$WORK/prefix/lib" -o "$WORK/page" || fail "librdpshare(3)'s program does not build"
+unit="$WORK/prefix/lib/systemd/user/rdpshare.service"
+[ -f "$unit" ] || fail "the systemd user unit is not installed"
+grep -qx "ExecStart=$WORK/prefix/bin/rdpshare --password-file %t/rdpshare/password \$RDPSHARE_OPTIONS" \
+	"$unit" || fail "the unit does not start the installed rdpshare: $(grep ExecStart "$unit")"
+systemd-analyze verify --user --man=no "$unit" >"$WORK/verify.log" 2>&1 ||
+	fail "systemd-analyze verify: $(cat "$WORK/verify.log")"
 [ -f "$WORK/prefix/share/bash-completion/completions/rdpshare" ] || fail "bash completion not installed"
 bash -c ". '$WORK/prefix/share/bash-completion/completions/rdpshare' && complete -p rdpshare" \
 	>/dev/null 2>&1 || fail "the installed completion does not load"
