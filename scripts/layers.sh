@@ -53,6 +53,8 @@ capture/encode src/capture/** src/encode/**
 capture/encode src/filter_mask.[ch]
                -- pure: which pixels the application filter shows, from the back-end window
                   list and a frame (no X, no session)
+capture/encode src/grab_pace.[ch]
+               -- pure: when the engine grabs a frame (time credit, settling), times passed in
 capture/encode src/mp_filter.[ch]
                -- pure data: the filter as multiparty viewers may be told it, built from the
                   back-end window list (no protocol types)

@@ -10,6 +10,7 @@
 
 #include "capture/capture.h"
 #include "filter_mask.h"
+#include "grab_pace.h"
 #include "rdpshare.h" /* enum rdpshare_result only */
 #include "util/clock.h"
 #include "util/thread.h"
@@ -54,7 +55,7 @@ struct engine {
 	int n_pending;
 	int64_t pending_since_us; /* when the oldest pending damage was taken */
 	bool stale;               /* damage was dropped while nobody watched */
-	int64_t last_frame_ms;
+	struct grab_pace pace;    /* when the next frame may be grabbed */
 	unsigned long last_serial;
 	int desk_w, desk_h; /* the desktop size last told to the listener */
 	/* the filter as the engine applies it */
@@ -184,7 +185,7 @@ static void make_frame(struct engine *e, bool full)
 	e->has_mask_dirty = false;
 	e->n_pending = 0;
 	e->stale = false;
-	e->last_frame_ms = util_clock_ms();
+	grab_pace_spend(&e->pace, (int64_t)atomic_load(&e->interval_ms) * 1000, util_clock_us());
 	if (windows_moved_under(e)) {
 		/* The grab may show a window raised or mapped after the mask was
 		 * made: mask the frame again with the new tree. What changed side
@@ -478,6 +479,13 @@ static void follow_windows(struct engine *e)
 	e->filtering = true;
 }
 
+/* How long the pending damage waits before it is grabbed (grab_pace.h). */
+static int64_t grab_wait_us(const struct engine *e)
+{
+	return grab_pace_wait_us(&e->pace, (int64_t)atomic_load(&e->interval_ms) * 1000,
+	                         e->pending_since_us, util_clock_us());
+}
+
 static void *engine_main(void *arg)
 {
 	struct engine *e = arg;
@@ -486,9 +494,8 @@ static void *engine_main(void *arg)
 		bool watching = hub_subscriber_count(&e->hub) > 0;
 		bool paused = atomic_load(&e->paused);
 		if (e->n_pending > 0 && watching && !paused) {
-			int64_t interval = atomic_load(&e->interval_ms);
-			int64_t wait = e->last_frame_ms + interval - util_clock_ms();
-			timeout = wait > 0 ? (int)wait : 0;
+			int64_t wait = grab_wait_us(e);
+			timeout = (int)((wait + 999) / 1000);
 		}
 		if (e->in_backlog && (timeout < 0 || timeout > INPUT_RETRY_MS)) {
 			timeout = INPUT_RETRY_MS; /* queued input goes on soon */
@@ -554,8 +561,7 @@ static void *engine_main(void *arg)
 			make_frame(e, true);
 			continue;
 		}
-		int64_t interval = atomic_load(&e->interval_ms);
-		if (e->n_pending > 0 && util_clock_ms() - e->last_frame_ms >= interval) {
+		if (e->n_pending > 0 && grab_wait_us(e) == 0) {
 			make_frame(e, false);
 		}
 	}
@@ -582,6 +588,7 @@ int engine_start(struct capture *cap, const struct engine_listener *listener, st
 	e->rect_whole = true;
 	atomic_init(&e->paused, false);
 	atomic_init(&e->interval_ms, ENGINE_DEFAULT_INTERVAL_MS);
+	grab_pace_init(&e->pace, util_clock_us());
 	e->stale = true;
 	e->wake_fd = util_wake_create();
 	if (e->wake_fd < 0) {
