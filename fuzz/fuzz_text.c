@@ -147,6 +147,11 @@ static void check_printers(const uint8_t *data, size_t size)
 		if (valid_utf8(data, size)) {
 			check((size_t)b == size && memcmp(back, data, size) == 0);
 		}
+		/* typeable text is valid UTF-8 and prints unchanged */
+		if (text_is_typeable((const char *)data, size)) {
+			check(valid_utf8(data, size));
+			check(inert(data, size));
+		}
 	}
 	free(j);
 	free(back);

@@ -13,6 +13,7 @@
 
 #include "tool.h"
 #include "util/random.h"
+#include "util/text.h"
 
 char *tool_generate_password(void)
 {
@@ -68,10 +69,24 @@ static char *create_new(const char *path, bool *exists, char *why, size_t why_si
  * password others can read or change is no secret. */
 static char *read_existing(const char *path, char *why, size_t why_size)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	/* Looked at before it is opened: opening a device or a terminal can
+	 * have effects of its own. */
+	struct stat first;
+	if (lstat(path, &first) < 0) {
+		say(why, why_size, "cannot look at it: %s", strerror(errno));
+		return NULL;
+	}
+	if (S_ISLNK(first.st_mode)) {
+		say(why, why_size, "is %s", "a symbolic link");
+		return NULL;
+	}
+	if (!S_ISREG(first.st_mode)) {
+		say(why, why_size, "is %s", "not a regular file");
+		return NULL;
+	}
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		say(why, why_size, "cannot open it: %s",
-		    errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		say(why, why_size, "cannot open it: %s", strerror(errno));
 		return NULL;
 	}
 	char buf[PASSWORD_FILE_MAX + 2];
@@ -79,7 +94,7 @@ static char *read_existing(const char *path, char *why, size_t why_size)
 	ssize_t n = -1;
 	if (fstat(fd, &st) < 0) {
 		say(why, why_size, "cannot look at it: %s", strerror(errno));
-	} else if (!S_ISREG(st.st_mode)) {
+	} else if (!S_ISREG(st.st_mode) || st.st_dev != first.st_dev || st.st_ino != first.st_ino) {
 		say(why, why_size, "is %s", "not a regular file");
 	} else if (st.st_uid != geteuid()) {
 		say(why, why_size, "belongs to %s", "someone else");
@@ -103,6 +118,11 @@ static char *read_existing(const char *path, char *why, size_t why_size)
 		say(why, why_size, "%s", "has a first line longer than 255 bytes");
 	} else if ((ssize_t)len < n && buf[len] == '\0') {
 		say(why, why_size, "%s", "holds a NUL byte in its first line");
+	} else if (!text_is_typeable(buf, len)) {
+		/* the logon would refuse every viewer: say so now */
+		say(why, why_size, "%s",
+		    "has a first line no viewer can type (not UTF-8, or a control or "
+		    "invisible character, or a byte order mark)");
 	} else if (!(pw = strndup(buf, len))) {
 		say(why, why_size, "%s", "cannot be read: out of memory");
 	}

@@ -40,6 +40,20 @@ int text_is_unsafe(unsigned long cp)
 	       cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+bool text_is_typeable(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		unsigned long cp;
+		size_t k = decode(p + i, len - i, &cp);
+		if (k == 0 || text_is_unsafe(cp) || cp == 0xFEFF) {
+			return false;
+		}
+		i += k;
+	}
+	return true;
+}
+
 /* Spaces a reader takes for a field separator. */
 static bool is_space(unsigned long cp)
 {

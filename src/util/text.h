@@ -12,6 +12,7 @@
 #ifndef RDPSHARE_UTIL_TEXT_H
 #define RDPSHARE_UTIL_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Caps for text_terminal: names (attendees, applications) and longer
@@ -30,6 +31,11 @@ enum text_quote {
  * controls, DEL, C1 controls, and the invisible characters that reorder or
  * break a line (U+061C, U+200E, U+200F, U+2028..U+202E, U+2066..U+2069). */
 int text_is_unsafe(unsigned long cp);
+
+/* Whether the len bytes at s are text a person can type: valid UTF-8 (as
+ * text_terminal judges it) with no unsafe code point (above) and no byte
+ * order mark (U+FEFF), which editors add unseen. */
+bool text_is_typeable(const char *s, size_t len);
 
 /* A copy of len bytes at s (NULL is "") for a terminal line. Printable UTF-8
  * passes unchanged; a backslash becomes "\\"; an unsafe code point (above)

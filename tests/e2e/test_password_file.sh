@@ -1,10 +1,12 @@
 #!/bin/bash
 # --password-file: a missing file gets a generated password (0600, never
 # printed) that a viewer then logs on with; an existing file's first line is
-# the password; a file others may read or change, a symbolic link, a
-# directory, an empty or NUL-holding or over-long first line are refused
-# with the reason, before anything listens; it excludes --password and
-# --no-password.
+# the password; a file others may read or change or that belongs to someone
+# else, a symbolic link (dangling too: nothing is written through it), a
+# directory, a FIFO, a device, an empty, NUL-holding, untypeable (not UTF-8,
+# a byte order mark, a control or bidi character) or over-long first line
+# are refused with the reason, before anything listens; it excludes
+# --password and --no-password.
 . "$(dirname "$0")/lib.sh"
 start_xvfb view 1024 768
 pwf="$WORK/pw"
@@ -44,13 +46,27 @@ refused() { # WHY-PATTERN FILE: rdpshare exits 1 with the reason, listening nowh
 chmod 640 "$pwf"
 refused "can be read or changed by others" "$pwf"
 chmod 600 "$pwf"
+cp "$pwf" "$WORK/theirs"
+chown nobody "$WORK/theirs"
+refused "belongs to someone else" "$WORK/theirs"
 ln -s "$pwf" "$WORK/link"
 refused "symbolic link" "$WORK/link"
+ln -s "$WORK/nothing-here" "$WORK/dangling"
+refused "symbolic link" "$WORK/dangling"
+[ -e "$WORK/nothing-here" ] && fail "a password was written through a dangling symbolic link"
 refused "not a regular file" "$WORK"
+mkfifo -m 600 "$WORK/fifo"
+refused "not a regular file" "$WORK/fifo"
+refused "not a regular file" /dev/null
 : >"$WORK/empty" && chmod 600 "$WORK/empty"
 refused "empty first line" "$WORK/empty"
 printf 'ab\0cd\n' >"$WORK/nul" && chmod 600 "$WORK/nul"
 refused "NUL byte" "$WORK/nul"
+# what no viewer can type: the logon would refuse everyone
+for bad in 'p\xe4ss' '\xef\xbb\xbfpass' 'pa\x1bss' 'pa\xe2\x80\xaess'; do
+	printf "$bad\n" >"$WORK/bad" && chmod 600 "$WORK/bad"
+	refused "no viewer can type" "$WORK/bad"
+done
 head -c 300 /dev/zero | tr '\0' x >"$WORK/long" && chmod 600 "$WORK/long"
 refused "longer than 255" "$WORK/long"
 refused "cannot create it" "$WORK/no/such/dir/pw"

@@ -205,9 +205,29 @@ static void test_json_exact_and_escaped(void **state)
 	assert_int_equal(text_json_body(ctl, sizeof(ctl), out), 6 * sizeof(ctl));
 }
 
+/* What a person can type: printable UTF-8, no controls, bidi marks or BOM. */
+static void test_typeable(void **state)
+{
+	(void)state;
+	assert_true(text_is_typeable("h7MqKc3vTw9a", 12));
+	assert_true(text_is_typeable("p\xc3\xa4ss w\xc3\xb6rd \xe2\x82\xac", 15));
+	assert_true(text_is_typeable("", 0));
+	assert_false(text_is_typeable("p\xe4ss", 4));          /* Latin-1 */
+	assert_false(text_is_typeable("\xef\xbb\xbfpass", 7)); /* BOM */
+	assert_false(text_is_typeable("pa\x1bss", 5));         /* ESC */
+	assert_false(text_is_typeable("pa\tss", 5));           /* TAB */
+	assert_false(text_is_typeable("pa\xc2\x85ss", 6));     /* C1 NEL */
+	assert_false(text_is_typeable("pa\xe2\x80\xaess", 7)); /* RLO */
+	assert_false(text_is_typeable("pa\xc0\xafss", 6));     /* overlong */
+	assert_false(text_is_typeable("pa\xed\xa0\x80ss", 7)); /* surrogate */
+	assert_false(text_is_typeable("pa\xe2\x82", 4));       /* cut short */
+	assert_false(text_is_typeable("a\0b", 3));             /* NUL */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_typeable),
 	    cmocka_unit_test(test_terminal_plain_names_unchanged),
 	    cmocka_unit_test(test_terminal_escape_sequences),
 	    cmocka_unit_test(test_terminal_bidi),
