@@ -420,6 +420,8 @@ int rdpshare_session_listen_addresses(rdpshare_session *s, const char **addrs, i
  *   PortId                       int   0..65535, default 0 (a free port)   before Open
  *   PortProtocol                 int   0 (AF_UNSPEC), 2 (IPv4), 23 (IPv6)  before Open
  *   FrameCaptureIntervalInMs     int   1..10000, default 33                any time
+ *                                      (grabs per interval on average; a change
+ *                                      after a still spell goes at once)
  *   DefaultAttendeeControlLevel  int   1 NONE (default) or 2 VIEW          any time
  *   EnableClipboardRedirect      bool  default false                       any time
  *   EnabledTransports            int   1 (TCP; 3 = TCP+UDP is UNSUPPORTED) before Open

@@ -54,6 +54,7 @@ struct engine {
 	struct cap_rect pending[FRAME_MAX_RECTS];
 	int n_pending;
 	int64_t pending_since_us; /* when the oldest pending damage was taken */
+	int64_t pending_last_us;  /* ... and the newest */
 	bool stale;               /* damage was dropped while nobody watched */
 	struct grab_pace pace;    /* when the next frame may be grabbed */
 	unsigned long last_serial;
@@ -471,6 +472,7 @@ static void follow_windows(struct engine *e)
 		if (e->n_pending == 0) {
 			e->pending_since_us = util_clock_us();
 		}
+		e->pending_last_us = util_clock_us();
 		rect_list_add(e->pending, &e->n_pending, FRAME_MAX_RECTS, &d);
 	}
 	uint8_t *t = e->mask;
@@ -483,7 +485,7 @@ static void follow_windows(struct engine *e)
 static int64_t grab_wait_us(const struct engine *e)
 {
 	return grab_pace_wait_us(&e->pace, (int64_t)atomic_load(&e->interval_ms) * 1000,
-	                         e->pending_since_us, util_clock_us());
+	                         e->pending_since_us, e->pending_last_us, util_clock_us());
 }
 
 static void *engine_main(void *arg)
@@ -548,8 +550,11 @@ static void *engine_main(void *arg)
 			e->n_pending = 0;
 			continue;
 		}
-		if (e->n_pending == 0 && n > 0) {
-			e->pending_since_us = util_clock_us();
+		if (n > 0) {
+			e->pending_last_us = util_clock_us();
+			if (e->n_pending == 0) {
+				e->pending_since_us = e->pending_last_us;
+			}
 		}
 		for (int i = 0; i < n; i++) {
 			rect_list_add(e->pending, &e->n_pending, FRAME_MAX_RECTS, &got[i]);

@@ -18,10 +18,12 @@ void grab_pace_init(struct grab_pace *p, int64_t now_us)
 	p->at_us = now_us;
 }
 
-int64_t grab_pace_wait_us(const struct grab_pace *p, int64_t interval_us, int64_t damage_us,
-                          int64_t now_us)
+int64_t grab_pace_wait_us(const struct grab_pace *p, int64_t interval_us, int64_t first_us,
+                          int64_t last_us, int64_t now_us)
 {
-	int64_t settle = damage_us + GRAB_PACE_SETTLE_US - now_us;
+	int64_t quiet = last_us + GRAB_PACE_QUIET_US;
+	int64_t latest = first_us + GRAB_PACE_SETTLE_MAX_US;
+	int64_t settle = (quiet < latest ? quiet : latest) - now_us;
 	int64_t credit = interval_us - credit_at(p, interval_us, now_us);
 	int64_t wait = settle > credit ? settle : credit;
 	return wait > 0 ? wait : 0;

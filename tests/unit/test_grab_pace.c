@@ -10,20 +10,28 @@
 
 #define MS 1000
 #define IV (33 * MS)
-#define SETTLE GRAB_PACE_SETTLE_US
+#define QUIET GRAB_PACE_QUIET_US
+#define SETTLE_MAX GRAB_PACE_SETTLE_MAX_US
 
-/* The first change after a quiet spell waits only for the settle time. */
-static void test_first_change_settles_only(void **state)
+/* The first change after a quiet spell waits only until the damage has
+ * been quiet for a moment. */
+static void test_first_change_waits_for_quiet(void **state)
 {
 	(void)state;
 	struct grab_pace p;
 	grab_pace_init(&p, 0);
 	int64_t t = 10 * 1000 * MS;
-	assert_int_equal(grab_pace_wait_us(&p, IV, t, t), SETTLE);
-	assert_int_equal(grab_pace_wait_us(&p, IV, t, t + 1 * MS), SETTLE - 1 * MS);
-	assert_int_equal(grab_pace_wait_us(&p, IV, t, t + SETTLE), 0);
-	/* damage older than the settle time goes at once */
-	assert_int_equal(grab_pace_wait_us(&p, IV, t - 50 * MS, t), 0);
+	assert_int_equal(grab_pace_wait_us(&p, IV, t, t, t), QUIET);
+	assert_int_equal(grab_pace_wait_us(&p, IV, t, t, t + 1 * MS), QUIET - 1 * MS);
+	assert_int_equal(grab_pace_wait_us(&p, IV, t, t, t + QUIET), 0);
+	/* more damage of the same drawing pushes the grab back ... */
+	assert_int_equal(grab_pace_wait_us(&p, IV, t, t + 3 * MS, t + 3 * MS), QUIET);
+	/* ... but never past the settle limit after the first */
+	int64_t late = t + SETTLE_MAX - 1 * MS;
+	assert_int_equal(grab_pace_wait_us(&p, IV, t, late, late), 1 * MS);
+	assert_int_equal(grab_pace_wait_us(&p, IV, t, late, t + SETTLE_MAX), 0);
+	/* damage older than that goes at once */
+	assert_int_equal(grab_pace_wait_us(&p, IV, t - 50 * MS, t - 50 * MS, t), 0);
 }
 
 /* Damage just after a grab no longer waits a whole interval when the
@@ -38,11 +46,11 @@ static void test_burst_after_quiet(void **state)
 	grab_pace_spend(&p, IV, t); /* full credit 1.5 IV, half left */
 	int64_t t2 = t + 1 * MS;
 	/* half an interval of credit plus 1 ms: the rest must be waited for */
-	assert_int_equal(grab_pace_wait_us(&p, IV, t2, t2 + SETTLE), IV / 2 - 1 * MS - SETTLE);
+	assert_int_equal(grab_pace_wait_us(&p, IV, t2, t2, t2 + QUIET), IV / 2 - 1 * MS - QUIET);
 	int64_t t3 = t + IV / 2;
-	assert_int_equal(grab_pace_wait_us(&p, IV, t3 - SETTLE, t3), 0);
+	assert_int_equal(grab_pace_wait_us(&p, IV, t3 - QUIET, t3 - QUIET, t3), 0);
 	grab_pace_spend(&p, IV, t3); /* credit now 0 */
-	assert_int_equal(grab_pace_wait_us(&p, IV, t3, t3 + SETTLE), IV - SETTLE);
+	assert_int_equal(grab_pace_wait_us(&p, IV, t3, t3, t3 + QUIET), IV - QUIET);
 }
 
 /* A source a little slower than the capture rate (30 fps against 33 ms)
@@ -57,8 +65,8 @@ static void test_steady_source_keeps_every_frame(void **state)
 	int grabbed = 0;
 	for (int i = 0; i < 3000; i++) {
 		int64_t drawn = 1000 * MS + i * period;
-		int64_t wait = grab_pace_wait_us(&p, IV, drawn, drawn);
-		assert_true(wait <= SETTLE);
+		int64_t wait = grab_pace_wait_us(&p, IV, drawn, drawn, drawn);
+		assert_true(wait <= QUIET);
 		grab_pace_spend(&p, IV, drawn + wait);
 		grabbed++;
 	}
@@ -76,7 +84,7 @@ static void test_rate_limit(void **state)
 	int grabs = 0;
 	while (t < start + 10 * 1000 * MS) {
 		/* damage pending since long ago: only credit limits */
-		int64_t wait = grab_pace_wait_us(&p, IV, start, t);
+		int64_t wait = grab_pace_wait_us(&p, IV, start, start, t);
 		t += wait;
 		grab_pace_spend(&p, IV, t);
 		grabs++;
@@ -97,7 +105,7 @@ static void test_forced_grab_bounded(void **state)
 	for (int i = 0; i < 10; i++) {
 		grab_pace_spend(&p, IV, t); /* ten forced grabs at once */
 	}
-	int64_t w = grab_pace_wait_us(&p, IV, t, t);
+	int64_t w = grab_pace_wait_us(&p, IV, t, t, t);
 	assert_int_equal(w, 2 * IV);
 }
 
@@ -110,14 +118,14 @@ static void test_interval_change(void **state)
 	int64_t t = 1000 * MS;
 	grab_pace_spend(&p, 100 * MS, t);
 	grab_pace_spend(&p, 100 * MS, t); /* credit 150 - 200 = -50 ms */
-	assert_int_equal(grab_pace_wait_us(&p, 100 * MS, t, t), 150 * MS);
-	assert_int_equal(grab_pace_wait_us(&p, 10 * MS, t, t), 60 * MS);
+	assert_int_equal(grab_pace_wait_us(&p, 100 * MS, t, t, t), 150 * MS);
+	assert_int_equal(grab_pace_wait_us(&p, 10 * MS, t, t, t), 60 * MS);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_first_change_settles_only),
+	    cmocka_unit_test(test_first_change_waits_for_quiet),
 	    cmocka_unit_test(test_burst_after_quiet),
 	    cmocka_unit_test(test_steady_source_keeps_every_frame),
 	    cmocka_unit_test(test_rate_limit),
