@@ -27,7 +27,7 @@ SONAME := librdpshare.so.0
 # FreeRDP stays behind its edge (DESIGN.md §3): only objects in these folders
 # get FreeRDP's and WinPR's compiler flags, so an include of a FreeRDP header
 # anywhere else fails to compile.
-FREERDP_PKGS := freerdp3 freerdp-server3 winpr3
+FREERDP_PKGS := freerdp3 freerdp-server3 freerdp-client3 winpr3
 FREERDP_DIRS := src/rdp src/encode tools/rdpview
 FREERDP_CFLAGS := $(shell pkg-config --cflags $(FREERDP_PKGS))
 SYS_PKGS := x11 xext xdamage xfixes xtst xi xres openssl x264 wayland-client xkbcommon json-c \
@@ -65,13 +65,13 @@ LIB_SRC := $(wildcard src/*.c src/capture/*.c src/encode/*.c src/rdp/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(PROTO_OBJ)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
-# rdpview: a FreeRDP client; it shares the codecs of untrusted input with the
-# library (encomsp compiled in, the helpers from libutil.a: they are not part
-# of the library's API)
-VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png_write.c src/rdp/encomsp.c
+# rdpview: built on the library's public viewer API alone (no file of src/,
+# no internal header); FreeRDP's headers and WinPR only for the keyboard's
+# scancode tables
+VIEW_SRC := $(wildcard tools/rdpview/*.c) tools/png_write.c
 VIEW_OBJ := $(VIEW_SRC:%.c=$(BUILD)/obj/view/%.o)
-VIEW_CFLAGS := $(shell pkg-config --cflags freerdp-client3)
-VIEW_LIBS := $(shell pkg-config --libs freerdp-client3 freerdp3 winpr3 x11 openssl libpng)
+VIEW_CFLAGS := $(shell pkg-config --cflags freerdp3 winpr3)
+VIEW_LIBS := $(shell pkg-config --libs winpr3 x11 libpng)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # unit tests that decode with FreeRDP's own codecs (and so need its flags)
@@ -87,10 +87,14 @@ EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
 all: $(BUILD)/librdpshare.so $(BUILD)/rdpshare $(BUILD)/rdpview $(BUILD)/rdpshare.pc \
 	$(EXAMPLE_BIN)
 
-# examples use only the public API, as the library's users do
+# examples use only the public API, as the library's users do; one that needs
+# more says so in its build line ("pkg-config --cflags --libs rdpshare x11")
+CLOSE := )
+example_pkgs = $(shell sed -n 's/.*pkg-config --cflags --libs rdpshare \([a-z0-9 -]*\)$(CLOSE).*/\1/p' $(1))
 $(BUILD)/examples/%: examples/%.c $(BUILD)/librdpshare.so
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< -L$(BUILD) -lrdpshare \
+		$(if $(call example_pkgs,$<),$(shell pkg-config --libs $(call example_pkgs,$<))) \
 		-Wl,-rpath,'$$ORIGIN/..'
 
 
@@ -127,10 +131,11 @@ $(BUILD)/rdpshare: $(TOOL_OBJ) $(UTIL_LIB) $(BUILD)/librdpshare.so Makefile
 
 $(BUILD)/obj/view/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(FREERDP_CFLAGS) $(VIEW_CFLAGS) -Itools/rdpview -Itools -MMD -MP -c $< -o $@
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -g $(OPT) -fPIC -Iinclude $(VIEW_CFLAGS) $(CPPFLAGS) \
+		$(CFLAGS) -Itools/rdpview -Itools -MMD -MP -c $< -o $@
 
-$(BUILD)/rdpview: $(VIEW_OBJ) $(UTIL_LIB) $(BUILD)/librdpshare.so Makefile
-	$(CC) $(LDFLAGS_ALL) -o $@ $(VIEW_OBJ) $(UTIL_LIB) -L$(BUILD) -lrdpshare $(VIEW_LIBS) \
+$(BUILD)/rdpview: $(VIEW_OBJ) $(BUILD)/librdpshare.so Makefile
+	$(CC) $(LDFLAGS_ALL) -o $@ $(VIEW_OBJ) -L$(BUILD) -lrdpshare $(VIEW_LIBS) \
 		$(TOOL_RPATH) -lpthread
 
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|'
@@ -218,6 +223,7 @@ build-fuzz/libutil-fuzz.a: $(UTIL_SRC:%.c=build-fuzz/obj/%.o)
 	$(AR) rcs $@ $^
 # each target with the parser it exercises when that is not a helper
 build-fuzz/fuzz_encomsp: src/rdp/encomsp.c
+build-fuzz/fuzz_viewer_mp: src/viewer_lists.c src/rdp/encomsp.c
 build-fuzz/fuzz_ctl: tools/parse.c
 build-fuzz/fuzz_vcframe: tools/rdpview/framing.c
 build-fuzz/fuzz_changuard: src/rdp/chan_guard.c

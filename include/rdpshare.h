@@ -8,6 +8,8 @@
  *   rdpshare_invitation  IRDPSRAPIInvitation: ticket, group, password, limit, revoked
  *   rdpshare_attendee    IRDPSRAPIAttendee (+ TcpConnectionInfo, DisconnectInfo)
  *   rdpshare_callbacks   _IRDPSessionEvents
+ *   rdpshare_viewer      IRDPSRAPIViewer + IRDPViewerInputSink: the other
+ *                        side, a viewer that programs embed (below)
  *
  * Threads — the apartment rule. The thread that calls rdpshare_session_create()
  * owns the session: every public function taking a session, invitation or
@@ -42,6 +44,7 @@ typedef struct rdpshare_attendee rdpshare_attendee;
 typedef struct rdpshare_channel rdpshare_channel;
 typedef struct rdpshare_app rdpshare_app;
 typedef struct rdpshare_window rdpshare_window;
+typedef struct rdpshare_viewer rdpshare_viewer;
 
 /* Results. The original's HRESULTs where one exists (noted), else ours. */
 enum rdpshare_result {
@@ -64,6 +67,8 @@ enum rdpshare_result {
 	RDPSHARE_E_GONE = -16,         /* the attendee has left (E_UNEXPECTED in the original) */
 	RDPSHARE_E_NOSPACE = -17,      /* file: no space left on the device (or over quota) */
 	RDPSHARE_E_ACCESS = -18,       /* file: permission denied or read-only file system */
+	RDPSHARE_E_DENIED = -19,       /* viewer: not allowed at our control level */
+	RDPSHARE_E_PENDING = -20,      /* viewer: not connected (yet), or the channel is not open */
 };
 
 /* CTRL_LEVEL, same values as the original. */
@@ -642,6 +647,353 @@ struct rdpshare_attendee_stats {
 /* RDPSHARE_E_INVALIDARG when out->size is smaller than the first version of
  * the struct (every field up to latency_p95_us). */
 int rdpshare_attendee_get_stats(const rdpshare_attendee *a, struct rdpshare_attendee_stats *out);
+
+/* ---- Viewer (IRDPSRAPIViewer, IRDPViewerInputSink) ----------------------
+ * The other half of the original API: a viewer a program embeds. It joins
+ * a sharer (rdpshare or any RDP sharer that speaks the multiparty channel)
+ * over TLS, checks the sharer's key before anything is sent, hands each
+ * picture to the application as a read-only frame buffer plus the damaged
+ * rectangles (the application draws, scales and picks its colours), sends
+ * the application's input, asks for control and carries virtual channels.
+ *
+ * Threads: the same apartment rule as the session. The thread that creates
+ * the viewer owns it: every rdpshare_viewer_* function must be called on it
+ * (else RDPSHARE_E_WRONG_THREAD), and every callback runs on it, in order,
+ * inside rdpshare_viewer_dispatch(). The network runs on a thread of the
+ * library's own. Poll rdpshare_viewer_get_fd() for readability.
+ *
+ * Pictures: the frame buffer (rdpshare_viewer_get_frame) is the viewer's
+ * copy of the sharer's desktop, 32 bits a pixel (bytes blue, green, red,
+ * unused), updated only inside dispatch, just before the frame callback that
+ * names what changed; between dispatches it stays still, so the application
+ * may read it at leisure. Updates that arrive faster than the application
+ * dispatches are merged: the frame callback then names every rectangle
+ * changed since the last one. */
+
+/* The sharer's answer to viewer_connect, as the original's
+ * OnConnectionTerminated discReason (the subset this viewer reports). */
+enum rdpshare_viewer_reason {
+	RDPSHARE_VIEWER_NO_INFO = 0,
+	RDPSHARE_VIEWER_LOCAL = 1,            /* rdpshare_viewer_disconnect */
+	RDPSHARE_VIEWER_BY_SERVER = 3,        /* the sharer ended it (see ext) */
+	RDPSHARE_VIEWER_HOST_NOT_FOUND = 520, /* a name that does not resolve */
+	RDPSHARE_VIEWER_CONNECT_FAILED = 516, /* nothing answered at the address */
+	RDPSHARE_VIEWER_INTERNAL = 1032,      /* out of memory, a broken stream */
+	/* the sharer's certificate is not the one expected (the invitation's
+	 * KH, the pinned one, the known-hosts file's): nothing was sent */
+	RDPSHARE_VIEWER_BAD_CERTIFICATE = 1542,
+	RDPSHARE_VIEWER_SOCKET_CLOSED = 2308, /* the connection dropped */
+};
+/* ExtendedInfo (the sharer's MS-RDPBCGR error info, as the original). */
+#define RDPSHARE_VIEWER_EXT_NONE 0x0000
+#define RDPSHARE_VIEWER_EXT_API_DISCONNECT 0x0001 /* removed, or the session closed */
+#define RDPSHARE_VIEWER_EXT_SERVER_DENIED 0x0007  /* invitation full, or closing */
+/* wrong password or ticket, or a revoked invitation (rdpshare's sharer sends
+ * error info 9, insufficient privileges, which is reported as this) */
+#define RDPSHARE_VIEWER_EXT_INVALID_CREDENTIALS 0x0300
+
+/* How the sharer's certificate was judged (certificate_checked). */
+enum rdpshare_viewer_cert_result {
+	RDPSHARE_VIEWER_CERT_PINNED = 0,       /* equal to the invitation's or the pinned KH */
+	RDPSHARE_VIEWER_CERT_KNOWN = 1,        /* equal to the known-hosts entry */
+	RDPSHARE_VIEWER_CERT_RECORDED = 2,     /* first use: recorded in known-hosts */
+	RDPSHARE_VIEWER_CERT_NOT_RECORDED = 3, /* first use, accepted, but the file could
+	                                        * not be written (error) */
+	RDPSHARE_VIEWER_CERT_UNCHECKED = 4,    /* insecure: accepted, nothing to check */
+	RDPSHARE_VIEWER_CERT_MISMATCH = 5,     /* refused: another key than expected */
+	RDPSHARE_VIEWER_CERT_UNREADABLE = 6,   /* refused: known-hosts cannot be read */
+	RDPSHARE_VIEWER_CERT_NONE = 7,         /* refused: no usable certificate */
+};
+struct rdpshare_viewer_certificate {
+	const char *host;
+	int port;
+	const char *kh;            /* the sharer's key hash (NULL for CERT_NONE) */
+	const char *expected;      /* the KH it had to be, NULL when none was set */
+	const char *expected_from; /* "invitation", "pinned", "known-hosts" or NULL */
+	const char *known_hosts;   /* the file, when it was used */
+	int line;                  /* its line for CERT_KNOWN / CERT_MISMATCH from it */
+	int error;                 /* RDPSHARE_E_* for NOT_RECORDED / UNREADABLE */
+	enum rdpshare_viewer_cert_result result;
+};
+
+/* How a viewer is made. Zero-initialise, set size, then set what you need
+ * (only the first size bytes are read; members are only added at the end). */
+struct rdpshare_viewer_config {
+	size_t size; /* sizeof(struct rdpshare_viewer_config) */
+	/* The key hash (28 characters of base64, as in an invitation's KH) the
+	 * sharer's certificate must have where the invitation carries none (a
+	 * HOST:PORT target, a reverse connection). */
+	const char *kh;
+	/* Trust on first use for HOST:PORT targets without kh: the file of
+	 * "HOST:PORT KH" lines (rdpshare_known_hosts_default_path() gives the
+	 * usual one). A first connection records its key; another key later is
+	 * refused. NULL: no such file. */
+	const char *known_hosts;
+	/* Accept any certificate where nothing pins it (anyone in the middle
+	 * gets the password): the KH is still reported. */
+	bool insecure;
+	/* Ask for the graphics pipeline (MS-RDPEGFX, AVC420 where the sharer
+	 * offers it) instead of bitmap updates. Pictures reach the application
+	 * the same way either way. */
+	bool graphics_pipeline;
+	/* Virtual channels to open, NULL-terminated (names 1..7 printable ASCII
+	 * characters, at most 16). They are joined when the sharer offers them. */
+	const char *const *channels;
+	/* Bits per pixel asked of the sharer on the wire: 16, 24 or 32 (0: 32).
+	 * The frame buffer is 32 bits a pixel regardless. */
+	int color_depth;
+	/* Offer RemoteFX for bitmap updates: fewer bytes, but lossy. Off (the
+	 * default), a sharer sends lossless bitmaps (planar or interleaved), so
+	 * the frame buffer is exactly the sharer's picture. */
+	bool remotefx;
+};
+
+/* An attendee as the sharer announces it (the multiparty list). Strings
+ * are owned by the viewer and valid until the attendee is removed. */
+struct rdpshare_viewer_attendee {
+	int id;
+	const char *name;
+	enum rdpshare_ctrl_level level;
+	bool self; /* this viewer */
+};
+/* An application or window of the sharer's application filter, as it tells
+ * viewers (MS-RDPEMC). id is the sharer's; app_id is 0 for an application.
+ * name is owned by the viewer and valid until the entry is removed. */
+struct rdpshare_viewer_share_item {
+	long id;
+	long app_id;
+	const char *name;
+	bool shared;
+};
+
+/* The picture (see "Pictures" above). */
+struct rdpshare_viewer_frame {
+	const uint8_t *pixels; /* NULL before the first picture */
+	int width, height, stride;
+	uint64_t updates;   /* picture updates received so far (merged ones included) */
+	int64_t arrived_us; /* CLOCK_MONOTONIC time the newest update arrived */
+};
+struct rdpshare_viewer_rect {
+	int x, y, width, height;
+};
+
+/* The viewer's events (the original's viewer events of _IRDPSessionEvents).
+ * Any member may be NULL; pointers are valid during the callback. */
+struct rdpshare_viewer_callbacks {
+	size_t size; /* sizeof(struct rdpshare_viewer_callbacks) */
+	/* Before anything is sent: how the sharer's certificate was judged. */
+	void (*certificate_checked)(rdpshare_viewer *v, const struct rdpshare_viewer_certificate *c,
+	                            void *userdata);
+	/* OnConnectionEstablished: TLS is up with the right sharer. */
+	void (*connected)(rdpshare_viewer *v, void *userdata);
+	/* OnConnectionAuthenticated: the sharer accepted the logon. */
+	void (*authenticated)(rdpshare_viewer *v, void *userdata);
+	/* OnConnectionFailed: no address of the target could be joined (reason
+	 * tells the last one's trouble; message is a sentence for the user). */
+	void (*connection_failed)(rdpshare_viewer *v, enum rdpshare_viewer_reason reason,
+	                          const char *message, void *userdata);
+	/* OnConnectionTerminated: a connection that was established ended. */
+	void (*disconnected)(rdpshare_viewer *v, enum rdpshare_viewer_reason reason, long ext,
+	                     const char *message, void *userdata);
+	/* The frame buffer changed in these rectangles (see "Pictures"). */
+	void (*frame)(rdpshare_viewer *v, const struct rdpshare_viewer_frame *f,
+	              const struct rdpshare_viewer_rect *damage, int n_damage, void *userdata);
+	/* OnSharedDesktopSettingsChanged: the sharer's picture has a new size
+	 * (the frame buffer is black until painted). */
+	void (*desktop_size_changed)(rdpshare_viewer *v, int width, int height, int color_depth,
+	                             void *userdata);
+	/* The multiparty list: an attendee appeared, changed or left (reason
+	 * and code as the sharer gave them). */
+	void (*attendee_connected)(rdpshare_viewer *v, const struct rdpshare_viewer_attendee *a,
+	                           void *userdata);
+	void (*attendee_update)(rdpshare_viewer *v, const struct rdpshare_viewer_attendee *a,
+	                        void *userdata);
+	void (*attendee_disconnected)(rdpshare_viewer *v, const struct rdpshare_viewer_attendee *a,
+	                              int reason, int code, void *userdata);
+	/* Our own level changed (also in attendee_update for ourselves). */
+	void (*control_level_changed)(rdpshare_viewer *v, enum rdpshare_ctrl_level level,
+	                              void *userdata);
+	/* OnControlLevelChangeResponse: the sharer's answer to request_control
+	 * (rdpshare: reason 0 granted, 1 denied). */
+	void (*control_level_change_response)(rdpshare_viewer *v, enum rdpshare_ctrl_level level,
+	                                      long reason, void *userdata);
+	/* OnGraphicsStreamPaused / Resumed. */
+	void (*graphics_stream_paused)(rdpshare_viewer *v, void *userdata);
+	void (*graphics_stream_resumed)(rdpshare_viewer *v, void *userdata);
+	/* The application filter as the sharer shows it to us: filter on or
+	 * off, applications and windows opened, changed (shared, title) and
+	 * closed. */
+	void (*filter_updated)(rdpshare_viewer *v, bool enabled, void *userdata);
+	void (*application_open)(rdpshare_viewer *v, const struct rdpshare_viewer_share_item *app,
+	                         void *userdata);
+	void (*application_update)(rdpshare_viewer *v, const struct rdpshare_viewer_share_item *app,
+	                           void *userdata);
+	void (*application_close)(rdpshare_viewer *v, const struct rdpshare_viewer_share_item *app,
+	                          void *userdata);
+	void (*window_open)(rdpshare_viewer *v, const struct rdpshare_viewer_share_item *w,
+	                    void *userdata);
+	void (*window_update)(rdpshare_viewer *v, const struct rdpshare_viewer_share_item *w,
+	                      void *userdata);
+	void (*window_close)(rdpshare_viewer *v, const struct rdpshare_viewer_share_item *w,
+	                     void *userdata);
+	/* Virtual channels: the sharer opened or closed one of config.channels;
+	 * a message arrived on it (from the sharer: attendee id 0); a send went
+	 * out. */
+	void (*channel_opened)(rdpshare_viewer *v, const char *name, void *userdata);
+	void (*channel_closed)(rdpshare_viewer *v, const char *name, void *userdata);
+	void (*channel_data)(rdpshare_viewer *v, const char *name, int attendee_id,
+	                     const void *data, size_t len, void *userdata);
+	void (*channel_send_completed)(rdpshare_viewer *v, const char *name, size_t len,
+	                               void *userdata);
+	/* OnFocusReleased: rdpshare_viewer_release_focus was called (-1 left,
+	 * 1 right), for a widget that hands keyboard focus back to its host. */
+	void (*focus_released)(rdpshare_viewer *v, int direction, void *userdata);
+};
+
+/* Make a viewer. config and callbacks may be NULL; sizes as for the session.
+ * RDPSHARE_E_INVALIDARG for a malformed kh, a bad channel name or depth.
+ * Ownership: *out is yours, free it with rdpshare_viewer_destroy. */
+int rdpshare_viewer_create(const struct rdpshare_viewer_config *config,
+                           const struct rdpshare_viewer_callbacks *callbacks, void *userdata,
+                           rdpshare_viewer **out);
+/* Disconnect if connected, free everything. No callbacks run. NULL is fine. */
+void rdpshare_viewer_destroy(rdpshare_viewer *v);
+
+/* Connect: target is a connection string (<E>...</E>), the path of an
+ * invitation file (either kind), or HOST:PORT. An invitation's addresses
+ * are tried in order; its KH must match the sharer's certificate (else
+ * config.kh, else config.known_hosts, else config.insecure; with none of
+ * them a HOST:PORT target is refused: RDPSHARE_E_INVALIDARG). name (1..255
+ * bytes, NULL: $USER) is how the sharer sees us; password is the
+ * invitation's. Returns at once; connected, authenticated or
+ * connection_failed follow. RDPSHARE_E_UNEXPECTED while connected. */
+int rdpshare_viewer_connect(rdpshare_viewer *v, const char *target, const char *name,
+                            const char *password);
+/* Disconnect: disconnected (reason LOCAL) follows. RDPSHARE_OK when not
+ * connected. */
+int rdpshare_viewer_disconnect(rdpshare_viewer *v);
+/* Connected and authenticated now. */
+bool rdpshare_viewer_is_connected(const rdpshare_viewer *v);
+
+/* StartReverseConnectListener: listen on address ("[ADDR:]PORT", "0" for a
+ * free port on every address) and return in *reverse_string the connection
+ * string to give the sharer (rdpshare_session_connect_to_client, `rdpshare
+ * --connect-to`). invitation (a connection string or invitation file, may be
+ * NULL) only supplies the KH the caller must present (else config.kh, else
+ * config.insecure). The first sharer to call within timeout_ms (0: no limit)
+ * is joined as by connect; none: connection_failed. Ownership:
+ * *reverse_string is malloc'd, free it. */
+int rdpshare_viewer_start_reverse_connect_listener(rdpshare_viewer *v, const char *invitation,
+                                                   const char *name, const char *password,
+                                                   const char *address, int timeout_ms,
+                                                   char **reverse_string);
+
+/* The frame buffer (see "Pictures"): valid until the next dispatch. */
+int rdpshare_viewer_get_frame(rdpshare_viewer *v, struct rdpshare_viewer_frame *out);
+
+/* RequestControl: ask the sharer for a level for ourselves (NONE, VIEW,
+ * INTERACTIVE); the answer comes as control_level_change_response and, when
+ * granted, control_level_changed. */
+int rdpshare_viewer_request_control(rdpshare_viewer *v, enum rdpshare_ctrl_level level);
+/* Our control level as the sharer last told it (INVALID before it did). */
+enum rdpshare_ctrl_level rdpshare_viewer_get_control_level(const rdpshare_viewer *v);
+/* Our attendee id (-1 until the sharer told it). */
+int rdpshare_viewer_get_attendee_id(const rdpshare_viewer *v);
+bool rdpshare_viewer_is_paused(const rdpshare_viewer *v);
+
+/* IRDPViewerInputSink. Refused (RDPSHARE_E_DENIED, nothing sent) below
+ * INTERACTIVE, RDPSHARE_E_PENDING when not connected. Positions are frame
+ * buffer pixels. */
+enum rdpshare_mouse_button {                             /* RDPSRAPI_MOUSE_BUTTON_TYPE */
+	                     RDPSHARE_MOUSE_BUTTON1 = 0, /* left */
+	                     RDPSHARE_MOUSE_BUTTON2 = 1, /* right */
+	                     RDPSHARE_MOUSE_BUTTON3 = 2, /* middle */
+	                     RDPSHARE_MOUSE_XBUTTON1 = 3,
+	                     RDPSHARE_MOUSE_XBUTTON2 = 4,
+	                     RDPSHARE_MOUSE_XBUTTON3 = 5, /* RDP has none: RDPSHARE_E_UNSUPPORTED */
+};
+enum rdpshare_kbd_code_type { /* RDPSRAPI_KBD_CODE_TYPE */
+	                      RDPSHARE_KBD_CODE_SCANCODE = 0,
+	                      RDPSHARE_KBD_CODE_UNICODE = 1,
+};
+#define RDPSHARE_KBD_SYNC_SCROLL_LOCK 1 /* RDPSRAPI_KBD_SYNC_FLAG */
+#define RDPSHARE_KBD_SYNC_NUM_LOCK 2
+#define RDPSHARE_KBD_SYNC_CAPS_LOCK 4
+#define RDPSHARE_KBD_SYNC_KANA_LOCK 8
+int rdpshare_viewer_send_mouse_move(rdpshare_viewer *v, int x, int y);
+int rdpshare_viewer_send_mouse_button(rdpshare_viewer *v, enum rdpshare_mouse_button button,
+                                      bool down, int x, int y);
+/* rotation: wheel units, 120 a notch, positive away from the user (up);
+ * horizontal: the tilt wheel, positive to the right. -32768..32767, sent in
+ * steps of at most 255 units. */
+int rdpshare_viewer_send_mouse_wheel(rdpshare_viewer *v, int rotation, bool horizontal);
+/* A scancode (0..0x7f; extended for the E0 prefix) or a UTF-16 code unit. */
+int rdpshare_viewer_send_keyboard(rdpshare_viewer *v, enum rdpshare_kbd_code_type type,
+                                  unsigned code, bool up, bool repeat, bool extended);
+int rdpshare_viewer_send_sync(rdpshare_viewer *v, unsigned flags);
+/* OnFocusReleased: raise focus_released (direction -1 or 1). */
+int rdpshare_viewer_release_focus(rdpshare_viewer *v, int direction);
+
+/* The multiparty lists, as last told (owned by the viewer; see the structs). */
+int rdpshare_viewer_attendee_count(const rdpshare_viewer *v);
+const struct rdpshare_viewer_attendee *rdpshare_viewer_attendee_at(const rdpshare_viewer *v,
+                                                                   int index);
+bool rdpshare_viewer_get_filter_enabled(const rdpshare_viewer *v);
+int rdpshare_viewer_app_count(const rdpshare_viewer *v);
+const struct rdpshare_viewer_share_item *rdpshare_viewer_app_at(const rdpshare_viewer *v,
+                                                                int index);
+int rdpshare_viewer_window_count(const rdpshare_viewer *v);
+const struct rdpshare_viewer_share_item *rdpshare_viewer_window_at(const rdpshare_viewer *v,
+                                                                   int index);
+/* IRDPSRAPIWindow::Show from the viewer: ask the sharer to bring a listed
+ * window to the front. RDPSHARE_E_DENIED below INTERACTIVE (the sharer
+ * would ignore it), RDPSHARE_E_NOT_FOUND for a window not listed. */
+int rdpshare_viewer_show_window(rdpshare_viewer *v, long window_id);
+
+/* SendData on one of config.channels to the sharer (attendee_id
+ * RDPSHARE_ATTENDEE_ID_HOST, the only one a viewer reaches). The limits of
+ * the sharer side: 1..1024 bytes, up to 409600 with
+ * RDPSHARE_CHANNEL_FLAGS_LEGACY. RDPSHARE_E_PENDING while the channel is not
+ * open, RDPSHARE_E_NOT_FOUND for a name not in config.channels. */
+int rdpshare_viewer_channel_send(rdpshare_viewer *v, const char *name, const void *data, size_t len,
+                                 int attendee_id, unsigned flags);
+
+/* What the connection did so far (bytes and updates received). Set size. */
+struct rdpshare_viewer_stats {
+	size_t size;
+	uint64_t updates;        /* picture updates */
+	uint64_t bytes_received; /* on the wire */
+	int64_t connected_us;    /* CLOCK_MONOTONIC time authenticated (0: not yet) */
+	int64_t first_update_us; /* ... of the first picture update (0: none) */
+};
+int rdpshare_viewer_get_stats(const rdpshare_viewer *v, struct rdpshare_viewer_stats *out);
+
+/* The counterpart of the original's hidden IRDPSRAPIDebug: send raw bytes
+ * on the multiparty channel, for testing a sharer's parser. */
+int rdpshare_viewer_debug_send_multiparty(rdpshare_viewer *v, const void *data, size_t len);
+
+int rdpshare_viewer_get_fd(const rdpshare_viewer *v);
+/* Deliver every queued event, in order. Returns how many, or a negative
+ * result. Never blocks. */
+int rdpshare_viewer_dispatch(rdpshare_viewer *v);
+
+/* The usual known-hosts file: $XDG_CONFIG_HOME/rdpview/known_hosts, else
+ * ~/.config/rdpview/known_hosts. RDPSHARE_E_NOT_FOUND when neither variable
+ * is set. Ownership: *out is malloc'd, free it. */
+int rdpshare_known_hosts_default_path(char **out);
+/* Whether s is a key hash as an invitation's KH (28 characters of base64). */
+bool rdpshare_kh_is_valid(const char *s);
+
+/* Text a peer chose (names, titles, channel data), made safe to show:
+ * ESCAPE_TERMINAL gives one line with control characters, bidi overrides
+ * and invalid UTF-8 escaped, at most max_chars (0: no cap); ESCAPE_JSON the
+ * body of a JSON string (no quotes) that is also inert on a terminal.
+ * Ownership: malloc'd (NULL when out of memory), free it. */
+enum rdpshare_escape {
+	RDPSHARE_ESCAPE_TERMINAL = 0,
+	RDPSHARE_ESCAPE_JSON = 1,
+};
+char *rdpshare_escape_text(const char *s, size_t len, enum rdpshare_escape how, size_t max_chars);
 
 /* Name of a result code, e.g. "invalid argument". Static storage. */
 const char *rdpshare_strerror(int result);

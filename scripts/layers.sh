@@ -36,7 +36,8 @@ api            include/rdpshare.h
 model          src/session.c src/backend.[ch] src/invitation.c src/attendee.c src/appfilter.c src/channel.c
                src/properties.[ch] src/events.[ch] src/reverse.c src/instance_lock.c
                src/errors.c src/session_internal.h src/session_host.c src/session_post.c
-               src/log_level.c
+               src/log_level.c src/viewer.c src/viewer_dispatch.c src/viewer_lists.c
+               src/viewer_net.c src/viewer_internal.h
                -- the object model behind the public API and the headers only it uses;
                   session_host.c fills rdp/host.h, the rdp side's one window onto it;
                   session_post.c queues the events other threads raise

@@ -41,6 +41,10 @@ const char *rdpshare_strerror(int result)
 		return "no space left on device";
 	case RDPSHARE_E_ACCESS:
 		return "permission denied";
+	case RDPSHARE_E_DENIED:
+		return "not allowed at this control level";
+	case RDPSHARE_E_PENDING:
+		return "not connected, or the channel is not open yet";
 	default:
 		return "unknown error";
 	}

@@ -30,6 +30,19 @@ enum event_type {
 	EV_WINDOW_UPDATE,     /* i1 window id */
 	EV_FILTER_UPDATED,    /* i1 enabled */
 	EV_THROTTLED,         /* s1 address (NULL: every logon), i1 seconds */
+	/* the viewer's (viewer*.c) */
+	EV_V_CERT,          /* data: struct viewer_cert_ev */
+	EV_V_CONNECTED,     /* certificate accepted */
+	EV_V_AUTHENTICATED, /* i1 width, i2 height */
+	EV_V_FAILED,        /* i1 reason, s1 message: the end of a connect */
+	EV_V_DISCONNECTED,  /* i1 reason, i2 ext, s1 message: the end of a connect */
+	EV_V_FRAME,         /* the picture waits in the stage */
+	EV_V_SIZE,          /* i1 width, i2 height, i3 bpp */
+	EV_V_MULTIPARTY,    /* data: struct viewer_mp_ev, s1 name */
+	EV_V_CHANNEL_OPEN,  /* i1 index, i2 open */
+	EV_V_CHANNEL_DATA,  /* i1 index, data/len */
+	EV_V_CHANNEL_SENT,  /* i1 index, len */
+	EV_V_FOCUS,         /* i1 direction */
 };
 
 struct event {

@@ -840,6 +840,8 @@ static void deliver(rdpshare_session *s, struct event *ev)
 			cb->auth_throttled(s, ev->s1, ev->i1, s->userdata);
 		}
 		break;
+	default: /* a viewer's (viewer_dispatch.c): never queued on a session */
+		break;
 	}
 }
 

@@ -81,7 +81,9 @@ stop_sharer || fail "the installed sharer did not end cleanly"
 # the examples, built as their users would: pkg-config and the -dev package
 for ex in "$top"/examples/*.c; do
 	name=$(basename "$ex" .c)
-	cc -std=c11 -Wall -Wextra -Werror "$ex" $(pkg-config --cflags --libs rdpshare) \
+	# what else it needs, from its own build line
+	more=$(sed -n 's/.*pkg-config --cflags --libs rdpshare \([a-z0-9 -]*\)).*/\1/p' "$ex")
+	cc -std=c11 -Wall -Wextra -Werror "$ex" $(pkg-config --cflags --libs rdpshare $more) \
 		-o "$WORK/$name" 2>"$WORK/$name.err" || { cat "$WORK/$name.err"; fail "$name does not build"; }
 done
 "$WORK/echo_channel" pw --demo 127.0.0.1:0 >"$WORK/echo.out" 2>&1 &

@@ -1,23 +1,16 @@
 #include <errno.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <winpr/wlog.h>
-
+#include "framing.h"
 #include "rdpshare.h"
+#include "png_write.h"
 #include "rdpview.h"
-#include "util/connstr.h"
-#include "util/hostaddrs.h"
-#include "util/hostport.h"
-#include "util/knownhosts.h"
 
 static void usage(FILE *f)
 {
@@ -140,7 +133,7 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 			o->password = optarg;
 			break;
 		case O_KH:
-			if (!knownhosts_valid_kh(optarg)) {
+			if (!rdpshare_kh_is_valid(optarg)) {
 				fprintf(stderr, "rdpview: --kh wants a key hash (28 characters of "
 				                "base64, as in an invitation's KH)\n");
 				return 2;
@@ -232,110 +225,179 @@ static int parse_opts(int argc, char **argv, struct rv_opts *o)
 	return 0;
 }
 
-/* The connection string of TARGET when it is one or names a file holding
- * one; NULL (and *is_plain) for HOST:PORT. Ownership: malloc'd. */
-static char *target_connstr(const char *target, bool *is_plain, int *err)
+/* --channel: stdin to the channel, a message per line (or length-prefixed
+ * with --binary). Messages wait in buf until the channel takes them. */
+struct stdin_bridge {
+	bool eof;
+	char *buf;
+	size_t len, cap;
+};
+
+static void bridge_read(struct stdin_bridge *b)
 {
-	*is_plain = false;
-	*err = 0;
-	const char *p = target + strspn(target, " \t\r\n");
-	if (*p == '<') {
-		char *s = strdup(p);
-		*err = s ? 0 : -ENOMEM;
-		return s;
+	if (b->cap - b->len < 4096) {
+		char *p = realloc(b->buf, b->cap + 65536);
+		if (!p) {
+			return;
+		}
+		b->buf = p;
+		b->cap += 65536;
 	}
-	struct stat st;
-	if (stat(target, &st) == 0 && S_ISREG(st.st_mode)) {
-		char *s = NULL;
-		*err = invfile_read(target, &s);
-		return *err ? NULL : s;
+	ssize_t n = read(STDIN_FILENO, b->buf + b->len, b->cap - b->len);
+	if (n <= 0) {
+		b->eof = true;
+		return;
 	}
-	*is_plain = true;
-	return NULL;
+	b->len += (size_t)n;
 }
 
-/* Reverse connect: listen, tell the sharer where (a connection string with
- * no invitation, [MS-RAI]'s reverse form), take its one connection. Returns
- * the connected socket or -1. */
-static int wait_for_sharer(const char *spec, double seconds)
+/* Send every complete message at the front while the channel takes them.
+ * False when the stream is broken (a message over the legacy limit). */
+static bool bridge_send(struct rv *rv, struct stdin_bridge *b)
 {
-	char host[256] = "0.0.0.0";
-	const char *colon = strrchr(spec, ':');
-	const char *port_text = spec;
-	if (colon) {
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - spec), spec);
-		port_text = colon + 1;
-	}
-	char *end;
-	long port = strtol(port_text, &end, 10);
-	if (!*port_text || *end || port < 0 || port > 65535) {
-		fprintf(stderr, "rdpview: --listen wants [ADDR:]PORT\n");
-		return -1;
-	}
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *res = NULL;
-	char ps[8];
-	snprintf(ps, sizeof(ps), "%ld", port);
-	if (getaddrinfo(host, ps, &hints, &res) != 0) {
-		fprintf(stderr, "rdpview: cannot listen on %s\n", spec);
-		return -1;
-	}
-	int lfd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int one = 1;
-	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(lfd, res->ai_addr, res->ai_addrlen) < 0 || listen(lfd, 1) < 0) {
-		fprintf(stderr, "rdpview: cannot listen on %s: %s\n", spec, strerror(errno));
-		freeaddrinfo(res);
-		if (lfd >= 0) {
-			close(lfd);
+	size_t off = 0;
+	int r;
+	size_t start, mlen, next;
+	while ((r = frame_next(b->buf + off, b->len - off, rv->o->binary,
+	                       RDPSHARE_CHANNEL_MAX_MESSAGE_LEGACY, &start, &mlen, &next)) > 0) {
+		if (mlen > 0 &&
+		    rdpshare_viewer_channel_send(rv->v, rv->o->channel, b->buf + off + start, mlen,
+		                                 RDPSHARE_ATTENDEE_ID_HOST,
+		                                 RDPSHARE_CHANNEL_FLAGS_LEGACY) != 0) {
+			break; /* not open yet: keep it */
 		}
-		return -1;
+		off += next;
 	}
-	freeaddrinfo(res);
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	char bound[64] = "", bport[8] = "0";
-	if (getsockname(lfd, (struct sockaddr *)&ss, &sl) == 0) {
-		getnameinfo((struct sockaddr *)&ss, sl, bound, sizeof(bound), bport, sizeof(bport),
-		            NI_NUMERICHOST | NI_NUMERICSERV);
+	memmove(b->buf, b->buf + off, b->len - off);
+	b->len -= off;
+	return r >= 0;
+}
+
+static void send_raw(struct rv *rv)
+{
+	const char *hex = rv->o->encomsp_send_hex;
+	size_t n = strlen(hex) / 2;
+	uint8_t *raw = malloc(n ? n : 1);
+	for (size_t i = 0; raw && i < n; i++) {
+		char pair[3] = {hex[2 * i], hex[2 * i + 1], 0};
+		raw[i] = (uint8_t)strtoul(pair, NULL, 16); /* checked as hex by parse_opts */
 	}
-	uint16_t p = (uint16_t)strtol(bport, NULL, 10);
-	/* the wildcard is no address to dial: offer this machine's own */
-	struct connstr_addr addrs[8] = {0};
-	size_t n = 0;
-	if (strcmp(bound, "0.0.0.0") == 0 || strcmp(bound, "::") == 0) {
-		struct util_hostaddr *own;
-		size_t n_own;
-		if (util_hostaddrs_list(AF_INET, &own, &n_own) == 0) {
-			for (size_t i = 0; i < n_own && n < 7; i++) {
-				if (!own[i].loopback) {
-					snprintf(addrs[n].host, sizeof(addrs[n].host), "%s",
-					         own[i].host);
-					addrs[n++].port = p;
+	if (raw && n) {
+		rdpshare_viewer_debug_send_multiparty(rv->v, raw, n);
+	}
+	free(raw);
+}
+
+static void print_stats(struct rv *rv)
+{
+	struct rdpshare_viewer_stats st = {.size = sizeof(st)};
+	struct rdpshare_viewer_frame f = {0};
+	rdpshare_viewer_get_stats(rv->v, &st);
+	rdpshare_viewer_get_frame(rv->v, &f);
+	double secs = rv->t_auth_us ? (double)(rv_now_us() - rv->t_auth_us) / 1e6 : 0;
+	double first =
+	    rv->t_first_us && rv->t_auth_us ? (double)(rv->t_first_us - rv->t_auth_us) / 1e6 : -1;
+	enum rdpshare_ctrl_level level = rdpshare_viewer_get_control_level(rv->v);
+	printf("{\"event\":\"stats\",\"frames\":%llu,\"bytes\":%llu,\"seconds\":%.3f,"
+	       "\"updates_per_second\":%.2f,\"first_frame_seconds\":%.3f,\"width\":%d,"
+	       "\"height\":%d,\"level\":\"%s\",\"id\":%d}\n",
+	       (unsigned long long)rv->frames_seen, (unsigned long long)st.bytes_received, secs,
+	       secs > 0 ? (double)rv->frames_seen / secs : 0.0, first, f.width, f.height,
+	       level != RDPSHARE_CTRL_LEVEL_INVALID ? rdpshare_ctrl_level_name(level) : "unknown",
+	       rdpshare_viewer_get_attendee_id(rv->v));
+	fflush(stdout);
+}
+
+static bool limits_reached(struct rv *rv)
+{
+	const struct rv_opts *o = rv->o;
+	if (o->frames > 0 && rv->frames_seen >= (uint64_t)o->frames) {
+		return true;
+	}
+	return o->seconds > 0 && rv->t_auth_us &&
+	       rv_now_us() - rv->t_auth_us >= (int64_t)(o->seconds * 1e6);
+}
+
+/* Things to do once connected: raw bytes, the control request. */
+static void after_connect(struct rv *rv)
+{
+	if (rv->o->encomsp_send_hex && !rv->sent_raw && rv->authenticated) {
+		rv->sent_raw = true;
+		send_raw(rv);
+	}
+	if (rv->o->request_level >= 0 && !rv->requested &&
+	    rdpshare_viewer_get_attendee_id(rv->v) >= 0) {
+		rv->requested = true;
+		rdpshare_viewer_request_control(rv->v,
+		                                (enum rdpshare_ctrl_level)rv->o->request_level);
+	}
+}
+
+static int loop(struct rv *rv)
+{
+	struct stdin_bridge bridge = {.eof = !rv->o->channel};
+	bool leaving = false;
+	while (!rv->ended) {
+		struct pollfd p[3] = {{rdpshare_viewer_get_fd(rv->v), POLLIN, 0},
+		                      {-1, POLLIN, 0},
+		                      {bridge.eof ? -1 : STDIN_FILENO, POLLIN, 0}};
+		if (rv->win) {
+			p[1].fd = rv_window_fd(rv->win);
+		}
+		int timeout = 100;
+		if (rv->script && rv->t_first_us && !leaving) {
+			int next =
+			    rv_script_run(rv->script, rv, (rv_now_us() - rv->t_first_us) / 1000);
+			if (next >= 0 && next < timeout) {
+				timeout = next;
+			}
+		}
+		poll(p, 3, timeout);
+		rdpshare_viewer_dispatch(rv->v);
+		if (rv->win) {
+			rv_window_events(rv->win);
+		}
+		if (p[2].revents) {
+			bridge_read(&bridge);
+		}
+		if (bridge.len && !bridge_send(rv, &bridge)) {
+			fprintf(stderr,
+			        "rdpview: a message on stdin is longer than %d bytes; "
+			        "the rest of stdin is ignored\n",
+			        RDPSHARE_CHANNEL_MAX_MESSAGE_LEGACY);
+			bridge.eof = true;
+			bridge.len = 0;
+		}
+		after_connect(rv);
+		if (!leaving && (rv->quit || limits_reached(rv))) {
+			leaving = true;
+			if (rv->o->screenshot) {
+				struct rdpshare_viewer_frame f;
+				rdpshare_viewer_get_frame(rv->v, &f);
+				int r = f.pixels ? png_write_bgrx(rv->o->screenshot, f.pixels,
+				                                  f.width, f.height, f.stride)
+				                 : -ENODATA;
+				if (r < 0) {
+					fprintf(stderr, "rdpview: cannot write %s: %s\n",
+					        rv->o->screenshot, strerror(-r));
+					rv->status = rv->status ? rv->status : 1;
 				}
 			}
-			free(own);
+			if (rv->o->stats) {
+				print_stats(rv);
+			}
+			int keep = rv->status;
+			rdpshare_viewer_disconnect(rv->v);
+			while (!rv->ended) {
+				struct pollfd q = {rdpshare_viewer_get_fd(rv->v), POLLIN, 0};
+				poll(&q, 1, 1000);
+				rdpshare_viewer_dispatch(rv->v);
+			}
+			rv->status = keep;
 		}
-		snprintf(addrs[n].host, sizeof(addrs[n].host), "127.0.0.1");
-	} else {
-		snprintf(addrs[n].host, sizeof(addrs[n].host), "%s", bound);
 	}
-	addrs[n++].port = p;
-	char *cs = NULL;
-	if (connstr_build(NULL, NULL, addrs, n, &cs) != 0) {
-		close(lfd);
-		return -1;
-	}
-	printf("connection-string: %s\n", cs);
-	fflush(stdout);
-	free(cs);
-	struct pollfd pfd = {lfd, POLLIN, 0};
-	int r = poll(&pfd, 1, seconds > 0 ? (int)(seconds * 1000) : -1);
-	int fd = r > 0 ? accept4(lfd, NULL, NULL, SOCK_CLOEXEC) : -1;
-	close(lfd);
-	if (fd < 0) {
-		fprintf(stderr, "rdpview: no sharer called\n");
-	}
-	return fd;
+	free(bridge.buf);
+	return rv->status;
 }
 
 int main(int argc, char **argv)
@@ -346,11 +408,6 @@ int main(int argc, char **argv)
 		return r;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	/* FreeRDP narrates every step at INFO on stdout, where --stats and
-	 * --events print JSON; keep its warnings unless WLOG_LEVEL says more */
-	if (!getenv("WLOG_LEVEL")) {
-		WLog_SetLogLevel(WLog_GetRoot(), WLOG_WARN);
-	}
 	if (!o.name) {
 		const char *user = getenv("USER");
 		o.name = user && user[0] ? user : "viewer";
@@ -378,95 +435,76 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	bool plain = false;
-	int err = 0;
-	char *cs_text = o.target ? target_connstr(o.target, &plain, &err) : NULL;
-	struct connstr cs = {0};
-	bool have_cs = false;
-	char *kh_path = NULL;
 	int status = 2;
-	if (o.target && !plain) {
-		if (!cs_text || connstr_parse(cs_text, strlen(cs_text), &cs) != 0) {
-			fprintf(stderr, "rdpview: %s: not a valid invitation (%s)\n", o.target,
-			        err ? strerror(-err) : "malformed connection string");
+	char *kh_path = NULL;
+	const char *channels[] = {o.channel, NULL};
+	struct rdpshare_viewer_config cfg = {
+	    .size = sizeof(cfg),
+	    .kh = o.kh,
+	    .insecure = o.insecure,
+	    .graphics_pipeline = o.gfx,
+	    /* as rdpview always offered it: smaller, at a small loss */
+	    .remotefx = true,
+	    .channels = o.channel ? channels : NULL,
+	};
+	/* The pin: the invitation's KH, else --kh, else (HOST:PORT) the
+	 * known-hosts file; a sharer that calls --listen has no name to record a
+	 * key under, and the first caller would be trusted. */
+	if (!o.kh && !o.insecure && !o.listen) {
+		if (rdpshare_known_hosts_default_path(&kh_path) != 0) {
+			fprintf(stderr,
+			        "rdpview: no known-hosts file (neither XDG_CONFIG_HOME nor "
+			        "HOME is set): pin the sharer with --kh KH, or --insecure\n");
 			goto out;
 		}
-		have_cs = true;
+		cfg.known_hosts = kh_path;
 	}
-	if (o.listen && plain) {
-		fprintf(stderr, "rdpview: with --listen, TARGET is the sharer's invitation (for "
-		                "its KH), not an address\n");
+	r = rdpshare_viewer_create(&cfg, &rv_callbacks, &rv, &rv.v);
+	if (r != 0) {
+		fprintf(stderr, "rdpview: %s\n", rdpshare_strerror(r));
 		goto out;
-	}
-	/* The pin, before anything is sent: the invitation's KH, else --kh,
-	 * else the known-hosts file. A sharer that calls --listen has no name
-	 * to record a key under, and the first caller would be trusted. */
-	if (have_cs && cs.kh) {
-		rv.expect_kh = cs.kh;
-		rv.pin_from = "of this invitation";
-	} else if (o.kh) {
-		rv.expect_kh = (char *)o.kh;
-		rv.pin_from = "pinned by --kh";
-	} else if (o.insecure) {
-		/* the user said so */
-	} else if (o.listen) {
-		fprintf(stderr, "rdpview: --listen needs the sharer's key hash: --kh KH, or its "
-		                "invitation (with KH) as TARGET, or --insecure\n");
-		goto out;
-	} else if (knownhosts_default_path(&kh_path) != 0) {
-		fprintf(stderr, "rdpview: no known-hosts file (neither XDG_CONFIG_HOME nor HOME "
-		                "is set): pin the sharer with --kh KH, or --insecure\n");
-		goto out;
-	} else {
-		rv.known_hosts = kh_path;
 	}
 	if (o.listen) {
-		int fd = wait_for_sharer(o.listen, o.seconds);
-		if (fd < 0) {
-			status = 1;
+		char *reverse = NULL;
+		r = rdpshare_viewer_start_reverse_connect_listener(
+		    rv.v, o.target, o.name, o.password, o.listen,
+		    o.seconds > 0 ? (int)(o.seconds * 1000) : 0, &reverse);
+		if (r == RDPSHARE_E_INVALIDARG && !o.kh && !o.insecure) {
+			fprintf(stderr,
+			        "rdpview: --listen needs the sharer's key hash: --kh KH, or its "
+			        "invitation (with KH) as TARGET, or --insecure\n");
 			goto out;
 		}
-		char pipe_host[] = "|"; /* FreeRDP: use the socket given as the port */
-		rv.host = pipe_host;
-		rv.port = fd;
-		/* only the invitation's KH: the logon stays the plain one the
-		 * sharer that dials in expects (its ticket may be another) */
-		status = rv_run(&rv);
-	} else if (plain) {
-		char host[256];
-		int port;
-		if (hostport_split(o.target, host, sizeof(host), &port) != 0 || port == 0) {
+		if (r != 0) {
+			fprintf(stderr, "rdpview: cannot listen on %s: %s\n", o.listen,
+			        rdpshare_strerror(r));
+			status = r == RDPSHARE_E_INVALIDARG ? 2 : 1;
+			goto out;
+		}
+		printf("connection-string: %s\n", reverse);
+		fflush(stdout);
+		free(reverse);
+		snprintf(rv.host, sizeof(rv.host), "the sharer calling %s", o.listen);
+	} else {
+		r = rdpshare_viewer_connect(rv.v, o.target, o.name, o.password);
+		if (r != 0) {
 			fprintf(stderr,
-			        "rdpview: %s is no connection string, invitation file or "
-			        "HOST:PORT\n",
+			        r == RDPSHARE_E_INVALIDARG
+			            ? "rdpview: %s is no connection string, invitation file or "
+			              "HOST:PORT (or not a valid invitation)\n"
+			            : "rdpview: %s: cannot connect\n",
 			        o.target);
 			goto out;
 		}
-		rv.host = host;
-		rv.port = port;
-		status = rv_run(&rv);
-	} else {
-		rv.ticket = cs.auth_id && cs.auth_id[0] ? cs.auth_id : NULL;
-		bool mismatch = false;
-		for (size_t i = 0; i < cs.n_addrs; i++) {
-			rv.host = cs.addrs[i].host;
-			rv.port = cs.addrs[i].port;
-			rv.kh_mismatch = false;
-			status = rv_run(&rv);
-			mismatch = mismatch || rv.kh_mismatch;
-			/* done, refused or removed: another address would not help */
-			if (status == 0 || status == 4 || status == 5) {
-				break;
-			}
-		}
-		if (status != 0 && status != 4 && status != 5 && mismatch) {
-			status = 3;
-		}
+		snprintf(rv.host, sizeof(rv.host), "%s",
+		         o.target[0] == '<' ? "invitation" : o.target);
+		/* (the address itself once the certificate is checked: report.c) */
 	}
+	status = loop(&rv);
 out:
+	rv_window_free(rv.win);
+	rdpshare_viewer_destroy(rv.v);
 	free(kh_path);
-	connstr_clear(&cs);
-	free(cs_text);
 	rv_script_free(rv.script);
 	return status;
 }

@@ -1,16 +1,16 @@
-/* rdpview: the viewer tool. A FreeRDP client that joins a sharer with an
- * invitation (connection string, invitation file) or HOST:PORT, pins the
- * sharer's certificate (the invitation's KH, --kh, or a known-hosts file),
- * speaks the multiparty channel itself, and shows the desktop in an X window
- * or headless (screenshots, statistics, scripted input for tests and
- * benchmarks).
+/* rdpview: the viewer tool, built on the library's public viewer API
+ * (rdpshare_viewer) alone. It joins a sharer with an invitation (connection
+ * string, invitation file) or HOST:PORT, pins the sharer's certificate (the
+ * invitation's KH, --kh, or a known-hosts file), and shows the desktop in an
+ * X window or headless (screenshots, statistics, scripted input for tests
+ * and benchmarks).
  *
- *   main.c     options, targets, trying each address, results
- *   client.c   the FreeRDP client: connect, pictures, the event loop
- *   mpchan.c   the multiparty channel (MS-RDPEMC) as a static channel add-in
+ *   main.c     options, the viewer, the event loop, exit status
+ *   report.c   the viewer's events: messages, --events JSON, the bridge out
  *   window.c   the X11 window: drawing, input, title
  *   script.c   timed input from --input-script
- *   shot.c     PNG screenshots
+ *   input.c    keys and buttons to the viewer API, the clock
+ *   framing.c  --channel's message framing on stdin
  */
 #ifndef RDPVIEW_H
 #define RDPVIEW_H
@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <freerdp/freerdp.h>
+#include "rdpshare.h"
 
 struct rv_window;
 struct rv_script;
@@ -46,60 +46,25 @@ struct rv_opts {
 	bool frame_times;             /* a JSON line per picture with its arrival time */
 };
 
-/* One viewer run; the FreeRDP context points back to it. */
+/* One viewer run. */
 struct rv {
 	const struct rv_opts *o;
-	rdpContext *ctx;
-	/* where and as whom */
-	char *host; /* "|" with port = a connected socket (reverse connect) */
-	int port;
-	char *ticket; /* invitation auth string; NULL for a plain logon */
-	/* The certificate check, in the TLS handshake, before any credential
-	 * is sent: expect_kh pins (pin_from says whose it is: "of this
-	 * invitation", "pinned by --kh"); else known_hosts is the file of trust on first
-	 * use (util/knownhosts.h); else (--insecure) anything is accepted and
-	 * its KH printed. */
-	char *expect_kh;
-	const char *pin_from;
-	const char *known_hosts;
-	bool kh_mismatch;
-	/* pictures */
-	uint64_t frames;
-	int64_t t_connect_ms, t_first_frame_ms;
-	/* multiparty state */
-	void *mp_init_handle;
-	uint32_t mp_open_handle;
-	bool mp_open;
-	uint8_t *mp_buf; /* a channel message being reassembled */
-	size_t mp_len, mp_cap;
-	int self_id; /* -1 until the sharer told us */
-	int level;   /* ours, from the sharer; -1 unknown */
-	bool requested;
-	bool paused;
-	int participants;
-	/* outputs */
+	rdpshare_viewer *v;
+	char host[300]; /* for the title */
+	bool authenticated, ended, quit, requested, sent_raw;
+	int status;           /* the exit status once ended */
+	bool kh_mismatch;     /* some address showed another key */
+	int64_t t_auth_us;    /* authenticated */
+	int64_t t_first_us;   /* first picture */
+	uint64_t frames_seen; /* updates counted by the frame callbacks */
 	struct rv_window *win;
 	struct rv_script *script;
-	bool quit;
 };
 
-/* client.c: connect to rv->host:port and run until done. Returns 0, or the
- * tool's exit status for the failure (1 error, 3 certificate, 4 refused). */
-int rv_run(struct rv *rv);
+int64_t rv_now_us(void);
 
-/* mpchan.c */
-BOOL rv_mp_load(struct rv *rv, rdpContext *ctx);
-/* Ask for a level for ourselves (REQUEST_VIEW / REQUEST_INTERACT). */
-void rv_mp_request(struct rv *rv, int level);
-/* Send raw bytes on the channel (testing aid). */
-void rv_mp_send_raw(struct rv *rv, const uint8_t *data, size_t len);
-
-/* dvchan.c: --channel and --gfx. Settings (at pre-connect), then the
- * channels (when FreeRDP loads them). */
-BOOL rv_dvc_setup(struct rv *rv, rdpContext *ctx);
-BOOL rv_dvc_load(struct rv *rv, rdpContext *ctx);
-/* Send one message; false while the channel is not open. Any thread. */
-bool rv_dvc_send(const void *data, size_t len);
+/* report.c: the callbacks (userdata: struct rv) */
+extern const struct rdpshare_viewer_callbacks rv_callbacks;
 
 /* window.c */
 struct rv_window *rv_window_new(struct rv *rv, int width, int height);
@@ -118,7 +83,9 @@ void rv_script_free(struct rv_script *s);
  * the next one, or -1 when none is left. */
 int rv_script_run(struct rv_script *s, struct rv *rv, int64_t t_ms);
 
-/* shot.c: the current desktop as PNG. Returns 0 or -errno. */
-int rv_screenshot(rdpContext *ctx, const char *path);
+/* Input to the sharer, quietly dropped below INTERACTIVE (the library
+ * refuses it: the sharer would drop it anyway). */
+void rv_key(struct rv *rv, unsigned rdp_scancode, bool down);
+void rv_button(struct rv *rv, int x11_button, bool down, int x, int y);
 
 #endif

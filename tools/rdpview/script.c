@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <freerdp/input.h>
-
 #include "rdpshare.h"
 #include "rdpview.h"
 
@@ -197,12 +195,7 @@ void rv_script_free(struct rv_script *s)
 	free(s);
 }
 
-static UINT16 button_flag(int b)
-{
-	return b == 1 ? PTR_FLAGS_BUTTON1 : b == 2 ? PTR_FLAGS_BUTTON3 : PTR_FLAGS_BUTTON2;
-}
-
-static void type_text(rdpInput *in, const char *text)
+static void type_text(struct rv *rv, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	while (*p) {
@@ -212,66 +205,62 @@ static void type_text(rdpInput *in, const char *text)
 		while (extra-- > 0 && (*p & 0xC0) == 0x80) {
 			c = c << 6 | (*p++ & 0x3F);
 		}
-		UINT16 units[2];
+		unsigned units[2];
 		int n = 1;
 		if (c >= 0x10000) {
-			units[0] = (UINT16)(0xD800 | ((c - 0x10000) >> 10));
-			units[1] = (UINT16)(0xDC00 | ((c - 0x10000) & 0x3FF));
+			units[0] = 0xD800 | ((c - 0x10000) >> 10);
+			units[1] = 0xDC00 | ((c - 0x10000) & 0x3FF);
 			n = 2;
 		} else {
-			units[0] = (UINT16)c;
+			units[0] = c;
 		}
 		for (int i = 0; i < n; i++) {
-			freerdp_input_send_unicode_keyboard_event(in, 0, units[i]);
-			freerdp_input_send_unicode_keyboard_event(in, KBD_FLAGS_RELEASE, units[i]);
+			rdpshare_viewer_send_keyboard(rv->v, RDPSHARE_KBD_CODE_UNICODE, units[i],
+			                              false, false, false);
+			rdpshare_viewer_send_keyboard(rv->v, RDPSHARE_KBD_CODE_UNICODE, units[i],
+			                              true, false, false);
 		}
 	}
 }
 
 static void run_step(const struct step *s, struct rv *rv)
 {
-	rdpInput *in = rv->ctx->input;
+	/* buttons in steps: 1 left, 2 middle, 3 right, as X numbers them */
 	switch (s->op) {
 	case OP_MOVE:
-		freerdp_input_send_mouse_event(in, PTR_FLAGS_MOVE, (UINT16)s->b, (UINT16)s->c);
+		rdpshare_viewer_send_mouse_move(rv->v, s->b, s->c);
 		break;
 	case OP_CLICK:
 	case OP_DOWN:
 	case OP_UP:
-		freerdp_input_send_mouse_event(in, PTR_FLAGS_MOVE, (UINT16)s->b, (UINT16)s->c);
+		rdpshare_viewer_send_mouse_move(rv->v, s->b, s->c);
 		if (s->op != OP_UP) {
-			freerdp_input_send_mouse_event(in, PTR_FLAGS_DOWN | button_flag(s->a),
-			                               (UINT16)s->b, (UINT16)s->c);
+			rv_button(rv, s->a, true, s->b, s->c);
 		}
 		if (s->op != OP_DOWN) {
-			freerdp_input_send_mouse_event(in, button_flag(s->a), (UINT16)s->b,
-			                               (UINT16)s->c);
+			rv_button(rv, s->a, false, s->b, s->c);
 		}
 		break;
 	case OP_KEY:
 		if (s->b != 0) {
-			freerdp_input_send_keyboard_event_ex(in, TRUE, FALSE, (DWORD)s->a);
+			rv_key(rv, (unsigned)s->a, true);
 		}
 		if (s->b != 1) {
-			freerdp_input_send_keyboard_event_ex(in, FALSE, FALSE, (DWORD)s->a);
+			rv_key(rv, (unsigned)s->a, false);
 		}
 		break;
 	case OP_TYPE:
-		type_text(in, s->text);
+		type_text(rv, s->text);
 		break;
 	case OP_WHEEL: {
 		int n = s->a > 0 ? s->a : -s->a;
 		for (int i = 0; i < n; i++) {
-			freerdp_input_send_mouse_event(
-			    in,
-			    PTR_FLAGS_WHEEL |
-			        (s->a > 0 ? 0x0078 : PTR_FLAGS_WHEEL_NEGATIVE | 0x0088),
-			    0, 0);
+			rdpshare_viewer_send_mouse_wheel(rv->v, s->a > 0 ? 120 : -120, false);
 		}
 		break;
 	}
 	case OP_REQUEST:
-		rv_mp_request(rv, s->a);
+		rdpshare_viewer_request_control(rv->v, (enum rdpshare_ctrl_level)s->a);
 		break;
 	case OP_QUIT:
 		rv->quit = true;

@@ -1,8 +1,9 @@
-/* The viewer window: the shared desktop drawn from FreeRDP's software GDI
- * buffer with XPutImage, keyboard and mouse sent to the sharer (which only
- * injects them when we are INTERACTIVE), and two shortcuts that never reach
- * the sharer: Ctrl+Alt+C asks for control, Ctrl+Alt+V gives it back. The
- * title shows our control level. */
+/* The viewer window: the viewer's frame buffer drawn with XPutImage,
+ * keyboard and mouse sent to the sharer (the library sends them only while
+ * we are INTERACTIVE), and two shortcuts that never reach the sharer:
+ * Ctrl+Alt+C asks for control, Ctrl+Alt+V gives it back. The title shows
+ * our control level. RDP scancodes come from FreeRDP's and WinPR's key
+ * tables (headers and WinPR only: no connection code). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,6 @@
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <X11/keysym.h>
-#include <freerdp/gdi/gdi.h>
-#include <freerdp/input.h>
 #include <freerdp/scancode.h>
 #include <winpr/input.h>
 
@@ -233,17 +232,17 @@ static void map_keys(struct rv_window *w)
 	}
 }
 
+/* An XImage over the frame buffer; its data pointer is set at each paint,
+ * since the buffer moves when the picture is resized. */
 static bool make_image(struct rv_window *w)
 {
-	rdpGdi *gdi = w->rv->ctx->gdi;
 	if (w->image) {
-		w->image->data = NULL; /* the buffer is FreeRDP's */
+		w->image->data = NULL; /* the buffer is the viewer's */
 		XDestroyImage(w->image);
 	}
 	int screen = DefaultScreen(w->dpy);
-	w->image = XCreateImage(w->dpy, DefaultVisual(w->dpy, screen), 24, ZPixmap, 0,
-	                        (char *)gdi->primary_buffer, gdi->width, gdi->height, 32,
-	                        (int)gdi->stride);
+	w->image = XCreateImage(w->dpy, DefaultVisual(w->dpy, screen), 24, ZPixmap, 0, NULL,
+	                        (unsigned)w->width, (unsigned)w->height, 32, w->width * 4);
 	if (w->image) {
 		w->image->byte_order = LSBFirst;
 		w->image->bitmap_bit_order = LSBFirst;
@@ -323,7 +322,14 @@ void rv_window_resize(struct rv_window *w, int width, int height)
 
 void rv_window_paint(struct rv_window *w, int x, int y, int width, int height)
 {
+	struct rdpshare_viewer_frame f;
+	if (rdpshare_viewer_get_frame(w->rv->v, &f) != 0 || !f.pixels || f.width != w->width ||
+	    f.height != w->height || x < 0 || y < 0 || x + width > f.width ||
+	    y + height > f.height) {
+		return;
+	}
 	if (w->image) {
+		w->image->data = (char *)f.pixels;
 		XPutImage(w->dpy, w->win, w->gc, w->image, x, y, x, y, (unsigned)width,
 		          (unsigned)height);
 		XFlush(w->dpy);
@@ -333,52 +339,13 @@ void rv_window_paint(struct rv_window *w, int x, int y, int width, int height)
 void rv_window_title(struct rv_window *w)
 {
 	struct rv *rv = w->rv;
-	char title[256];
-	snprintf(title, sizeof(title), "rdpview — %s — %s%s (Ctrl+Alt+C: ask for control)",
-	         rv->host,
-	         rv->level >= 0 ? rdpshare_ctrl_level_name((enum rdpshare_ctrl_level)rv->level)
-	                        : "connecting",
-	         rv->paused ? ", paused" : "");
+	char title[512];
+	enum rdpshare_ctrl_level level = rdpshare_viewer_get_control_level(rv->v);
+	snprintf(
+	    title, sizeof(title), "rdpview — %s — %s%s (Ctrl+Alt+C: ask for control)", rv->host,
+	    level != RDPSHARE_CTRL_LEVEL_INVALID ? rdpshare_ctrl_level_name(level) : "connecting",
+	    rdpshare_viewer_is_paused(rv->v) ? ", paused" : "");
 	Xutf8SetWMProperties(w->dpy, w->win, title, title, NULL, 0, NULL, NULL, NULL);
-}
-
-static void send_button(struct rv_window *w, unsigned button, bool down, int x, int y)
-{
-	rdpInput *in = w->rv->ctx->input;
-	UINT16 flags = down ? PTR_FLAGS_DOWN : 0;
-	switch (button) {
-	case 1:
-		freerdp_input_send_mouse_event(in, flags | PTR_FLAGS_BUTTON1, (UINT16)x, (UINT16)y);
-		break;
-	case 2:
-		freerdp_input_send_mouse_event(in, flags | PTR_FLAGS_BUTTON3, (UINT16)x, (UINT16)y);
-		break;
-	case 3:
-		freerdp_input_send_mouse_event(in, flags | PTR_FLAGS_BUTTON2, (UINT16)x, (UINT16)y);
-		break;
-	case 4: /* wheel up / down, left / right: one notch (120) per click */
-	case 5:
-	case 6:
-	case 7:
-		if (down) {
-			UINT16 f =
-			    (button <= 5 ? PTR_FLAGS_WHEEL : PTR_FLAGS_HWHEEL) |
-			    ((button == 4 || button == 7) ? 0x0078
-			                                  : PTR_FLAGS_WHEEL_NEGATIVE | 0x0088);
-			freerdp_input_send_mouse_event(in, f, (UINT16)x, (UINT16)y);
-		}
-		break;
-	case 8:
-	case 9:
-		freerdp_input_send_extended_mouse_event(
-		    in,
-		    (down ? PTR_XFLAGS_DOWN : 0) |
-		        (button == 8 ? PTR_XFLAGS_BUTTON1 : PTR_XFLAGS_BUTTON2),
-		    (UINT16)x, (UINT16)y);
-		break;
-	default:
-		break;
-	}
 }
 
 static bool shortcut(struct rv_window *w, XKeyEvent *ev)
@@ -392,15 +359,15 @@ static bool shortcut(struct rv_window *w, XKeyEvent *ev)
 		return false;
 	}
 	if (ev->type == KeyPress) {
-		rv_mp_request(w->rv, ks == XK_c ? RDPSHARE_CTRL_LEVEL_INTERACTIVE
-		                                : RDPSHARE_CTRL_LEVEL_VIEW);
+		rdpshare_viewer_request_control(w->rv->v, ks == XK_c
+		                                              ? RDPSHARE_CTRL_LEVEL_INTERACTIVE
+		                                              : RDPSHARE_CTRL_LEVEL_VIEW);
 	}
 	return true;
 }
 
 void rv_window_events(struct rv_window *w)
 {
-	rdpInput *in = w->rv->ctx->input;
 	while (XPending(w->dpy)) {
 		XEvent ev;
 		XNextEvent(w->dpy, &ev);
@@ -416,19 +383,17 @@ void rv_window_events(struct rv_window *w)
 			}
 			DWORD sc = w->scancode[ev.xkey.keycode & 0xff];
 			if (sc) {
-				freerdp_input_send_keyboard_event_ex(in, ev.type == KeyPress, FALSE,
-				                                     sc);
+				rv_key(w->rv, sc, ev.type == KeyPress);
 			}
 			break;
 		}
 		case ButtonPress:
 		case ButtonRelease:
-			send_button(w, ev.xbutton.button, ev.type == ButtonPress, ev.xbutton.x,
-			            ev.xbutton.y);
+			rv_button(w->rv, (int)ev.xbutton.button, ev.type == ButtonPress,
+			          ev.xbutton.x, ev.xbutton.y);
 			break;
 		case MotionNotify:
-			freerdp_input_send_mouse_event(in, PTR_FLAGS_MOVE, (UINT16)ev.xmotion.x,
-			                               (UINT16)ev.xmotion.y);
+			rdpshare_viewer_send_mouse_move(w->rv->v, ev.xmotion.x, ev.xmotion.y);
 			break;
 		case ClientMessage:
 			if ((Atom)ev.xclient.data.l[0] == w->wm_delete) {

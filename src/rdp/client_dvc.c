@@ -1,110 +1,96 @@
-/* --channel NAME: one of the sharer's virtual channels (an RDP dynamic
- * channel) bridged to stdin/stdout: a message per line, or with --binary a
- * 4-byte big-endian length before each message. FreeRDP loads dynamic
- * channel plug-ins by name through its add-in provider; rdpview puts its own
- * provider in front of FreeRDP's static one so the name "rdpview-chan" finds
- * this plug-in. The plug-in's callbacks run on FreeRDP's drdynvc thread. */
-#include <pthread.h>
-#include <stdio.h>
+/* The viewer's virtual channels (RDP dynamic channels, DRDYNVC) and the
+ * graphics pipeline's client end. FreeRDP loads dynamic channel plug-ins by
+ * name through its add-in provider, so ours is put in front of FreeRDP's
+ * static one to make the name "rdpshare-viewer" find this plug-in; it
+ * listens for each of the viewer's channel names and finds its client
+ * through the context. The plug-in's callbacks run on FreeRDP's drdynvc
+ * thread. The provider is process-wide (FreeRDP keeps one). */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <freerdp/addin.h>
 #include <freerdp/client/channels.h>
 #include <freerdp/client/cmdline.h>
-#include <freerdp/dvc.h>
 #include <freerdp/event.h>
 #include <freerdp/gdi/gfx.h>
 
-#include "rdpview.h"
-#include "util/text.h"
+#include "rdp/client_impl.h"
 
-#define PLUGIN_NAME "rdpview-chan"
+#define PLUGIN_NAME "rdpshare-viewer"
 
 struct plugin {
 	IWTSPlugin iface;
-	IWTSListenerCallback listener;
+	struct rdp_client *c;
+	struct listener {
+		IWTSListenerCallback iface;
+		struct plugin *pl;
+		int index;
+	} listeners[RDP_CLIENT_MAX_CHANNELS];
 };
 
 struct chan_cb {
 	IWTSVirtualChannelCallback iface;
+	struct rdp_client *c;
+	int index;
 };
-
-/* one connection at a time: the plug-in finds its viewer here */
-static struct rv *the_rv;
-static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
-static IWTSVirtualChannel *open_channel; /* guarded by out_lock */
-static int to_terminal = -1;             /* stdout is a terminal; guarded by out_lock */
-
-static void emit(const BYTE *data, size_t len)
-{
-	pthread_mutex_lock(&out_lock);
-	if (to_terminal < 0) {
-		to_terminal = isatty(STDOUT_FILENO);
-	}
-	if (the_rv->o->binary) {
-		unsigned char hdr[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
-		                        (unsigned char)(len >> 8), (unsigned char)len};
-		fwrite(hdr, 1, 4, stdout);
-		fwrite(data, 1, len, stdout);
-	} else if (to_terminal) {
-		/* the sharer's text on the user's terminal: escaped and capped, as
-		 * the sharer shows viewers' text (util/text.h); into a pipe it goes
-		 * exactly as sent */
-		char *t = text_terminal((const char *)data, len, TEXT_LINE_MAX, TEXT_BARE);
-		fputs(t ? t : "?", stdout);
-		fputc('\n', stdout);
-		free(t);
-	} else {
-		fwrite(data, 1, len, stdout);
-		fputc('\n', stdout);
-	}
-	fflush(stdout);
-	pthread_mutex_unlock(&out_lock);
-}
 
 static UINT on_data(IWTSVirtualChannelCallback *cb, wStream *s)
 {
-	(void)cb;
-	emit(Stream_Pointer(s), Stream_GetRemainingLength(s));
+	struct chan_cb *ch = (struct chan_cb *)cb;
+	size_t len = Stream_GetRemainingLength(s);
+	if (len > 0 && len <= RDPSHARE_CHANNEL_MAX_MESSAGE_LEGACY) {
+		ch->c->l.channel_data(ch->c->l.ctx, ch->index, Stream_Pointer(s), len);
+	}
 	return CHANNEL_RC_OK;
 }
 
 static UINT on_close(IWTSVirtualChannelCallback *cb)
 {
-	pthread_mutex_lock(&out_lock);
-	open_channel = NULL;
-	pthread_mutex_unlock(&out_lock);
-	free(cb);
+	struct chan_cb *ch = (struct chan_cb *)cb;
+	struct rdp_client *c = ch->c;
+	pthread_mutex_lock(&c->lock);
+	c->chan[ch->index] = NULL;
+	pthread_mutex_unlock(&c->lock);
+	c->l.channel_open(c->l.ctx, ch->index, false);
+	free(ch);
 	return CHANNEL_RC_OK;
 }
 
-static UINT on_new_channel(IWTSListenerCallback *l, IWTSVirtualChannel *ch, BYTE *data,
+static UINT on_new_channel(IWTSListenerCallback *lcb, IWTSVirtualChannel *vc, BYTE *data,
                            BOOL *accept, IWTSVirtualChannelCallback **callback)
 {
-	(void)l;
 	(void)data;
-	struct chan_cb *cb = calloc(1, sizeof(*cb));
-	if (!cb) {
+	struct listener *l = (struct listener *)lcb;
+	struct rdp_client *c = l->pl->c;
+	struct chan_cb *ch = calloc(1, sizeof(*ch));
+	if (!ch) {
 		*accept = FALSE;
 		return CHANNEL_RC_NO_MEMORY;
 	}
-	cb->iface.OnDataReceived = on_data;
-	cb->iface.OnClose = on_close;
-	*callback = &cb->iface;
+	ch->iface.OnDataReceived = on_data;
+	ch->iface.OnClose = on_close;
+	ch->c = c;
+	ch->index = l->index;
+	*callback = &ch->iface;
 	*accept = TRUE;
-	pthread_mutex_lock(&out_lock);
-	open_channel = ch;
-	pthread_mutex_unlock(&out_lock);
-	fprintf(stderr, "rdpview: channel %s open\n", the_rv->o->channel);
+	pthread_mutex_lock(&c->lock);
+	c->chan[l->index] = vc;
+	pthread_mutex_unlock(&c->lock);
+	c->l.channel_open(c->l.ctx, l->index, true);
 	return CHANNEL_RC_OK;
 }
 
 static UINT on_initialize(IWTSPlugin *p, IWTSVirtualChannelManager *mgr)
 {
 	struct plugin *pl = (struct plugin *)p;
-	return mgr->CreateListener(mgr, the_rv->o->channel, 0, &pl->listener, NULL);
+	for (int i = 0; i < pl->c->o.n_channels; i++) {
+		UINT r = mgr->CreateListener(mgr, pl->c->o.channels[i], 0, &pl->listeners[i].iface,
+		                             NULL);
+		if (r != CHANNEL_RC_OK) {
+			return r;
+		}
+	}
+	return CHANNEL_RC_OK;
 }
 
 static UINT on_terminated(IWTSPlugin *p)
@@ -115,13 +101,20 @@ static UINT on_terminated(IWTSPlugin *p)
 
 static UINT VCAPITYPE plugin_entry(IDRDYNVC_ENTRY_POINTS *ep)
 {
+	rdpContext *ctx = ep->GetRdpContext(ep);
 	struct plugin *pl = calloc(1, sizeof(*pl));
-	if (!pl) {
+	if (!ctx || !pl) {
+		free(pl);
 		return CHANNEL_RC_NO_MEMORY;
 	}
+	pl->c = rdp_client_of(ctx);
 	pl->iface.Initialize = on_initialize;
 	pl->iface.Terminated = on_terminated;
-	pl->listener.OnNewChannelConnection = on_new_channel;
+	for (int i = 0; i < RDP_CLIENT_MAX_CHANNELS; i++) {
+		pl->listeners[i].iface.OnNewChannelConnection = on_new_channel;
+		pl->listeners[i].pl = pl;
+		pl->listeners[i].index = i;
+	}
 	return ep->RegisterPlugin(ep, PLUGIN_NAME, &pl->iface);
 }
 
@@ -151,18 +144,17 @@ static void on_channel_disconnected(void *context, const ChannelDisconnectedEven
 	}
 }
 
-BOOL rv_dvc_setup(struct rv *rv, rdpContext *ctx)
+BOOL rdp_client_dvc_setup(struct rdp_client *c, rdpContext *ctx)
 {
-	if (!rv->o->channel && !rv->o->gfx) {
+	if (c->o.n_channels == 0 && !c->o.gfx) {
 		return TRUE;
 	}
-	the_rv = rv;
 	rdpSettings *st = ctx->settings;
 	if (!freerdp_settings_set_bool(st, FreeRDP_SupportDynamicChannels, TRUE) ||
 	    !freerdp_settings_set_bool(st, FreeRDP_RedirectClipboard, FALSE)) {
 		return FALSE;
 	}
-	if (rv->o->gfx) {
+	if (c->o.gfx) {
 		/* AVC420 only: rdpshare sends no AVC444 and no progressive */
 		if (!freerdp_settings_set_bool(st, FreeRDP_SupportGraphicsPipeline, TRUE) ||
 		    !freerdp_settings_set_bool(st, FreeRDP_GfxH264, TRUE) ||
@@ -177,7 +169,7 @@ BOOL rv_dvc_setup(struct rv *rv, rdpContext *ctx)
 			return FALSE;
 		}
 	}
-	if (rv->o->channel) {
+	if (c->o.n_channels > 0) {
 		const char *const params[] = {PLUGIN_NAME};
 		if (freerdp_register_addin_provider(provider, 0) != 0 ||
 		    !freerdp_client_add_dynamic_channel(st, 1, params)) {
@@ -187,19 +179,24 @@ BOOL rv_dvc_setup(struct rv *rv, rdpContext *ctx)
 	return TRUE;
 }
 
-BOOL rv_dvc_load(struct rv *rv, rdpContext *ctx)
+BOOL rdp_client_dvc_load(struct rdp_client *c, rdpContext *ctx)
 {
-	if (!rv->o->channel && !rv->o->gfx) {
+	if (c->o.n_channels == 0 && !c->o.gfx) {
 		return TRUE;
 	}
 	return freerdp_client_load_addins(ctx->channels, ctx->settings);
 }
 
-bool rv_dvc_send(const void *data, size_t len)
+int rdp_client_channel_send(struct rdp_client *c, int index, const void *data, size_t len)
 {
-	pthread_mutex_lock(&out_lock);
-	bool ok = open_channel &&
-	          open_channel->Write(open_channel, (ULONG)len, data, NULL) == CHANNEL_RC_OK;
-	pthread_mutex_unlock(&out_lock);
-	return ok;
+	if (index < 0 || index >= c->o.n_channels) {
+		return RDPSHARE_E_NOT_FOUND;
+	}
+	pthread_mutex_lock(&c->lock);
+	IWTSVirtualChannel *vc = c->chan[index];
+	int r = !vc                                                      ? RDPSHARE_E_PENDING
+	        : vc->Write(vc, (ULONG)len, data, NULL) == CHANNEL_RC_OK ? RDPSHARE_OK
+	                                                                 : RDPSHARE_E_IO;
+	pthread_mutex_unlock(&c->lock);
+	return r;
 }
