@@ -4,7 +4,9 @@
 # exactly the shared desktop (lossless bitmaps: no RemoteFX asked). Its keys
 # are refused by the library while it is only VIEW (the sharer sees no input
 # at all); F8 asks for control, `ctl grant` answers, the title says
-# interactive and its keys and clicks reach the shared desktop. Then rdpview
+# interactive and its keys and clicks reach the shared desktop. A window of
+# the sharer's list is brought to the front only by an INTERACTIVE viewer
+# (rdpview's "show" step; refused by the library at VIEW). Then rdpview
 # (built on the same API) against FreeRDP's own sharer, freerdp-shadow-cli3:
 # a plain logon to HOST:PORT, its key recorded on first use, and the picture.
 . "$(dirname "$0")/lib.sh"
@@ -51,6 +53,34 @@ DISPLAY=$VIEW xdotool mousemove --window "$W" 100 50 click 1
 wait_for 10 grep -q '^button-press 1 ' "$WORK/input.log" ||
 	fail "the click did not arrive: $(tail -n 3 "$WORK/input.log")"
 kill "$VW"
+stop_sharer || fail "sharer did not stop"
+
+# Show (a window of the sharer's list to the front): refused by the library
+# at VIEW, honoured at INTERACTIVE. blue overlaps red and is on top.
+DISPLAY=$SHARED "$BIN/tests/xapp" red ff0000 20,20,200,150 >"$WORK/red.log" 2>&1 &
+track $!
+wait_for 10 grep -q '^window 0x' "$WORK/red.log" || fail "red did not map"
+DISPLAY=$SHARED "$BIN/tests/xapp" blue 0000ff 120,100,200,150 >"$WORK/blue.log" 2>&1 &
+track $!
+wait_for 10 grep -q '^window 0x' "$WORK/blue.log" || fail "blue did not map"
+RED_WIN=$(sed -n 's/^window //p' "$WORK/red.log" | head -n1)
+overlap() { screenshot "$SHARED" "$WORK/ov.png" && convert "$WORK/ov.png" -crop 1x1+170+140 -format '%[hex:p{0,0}]' info:; }
+[ "$(overlap)" = 0000FF ] || fail "blue is not on top to begin with: $(overlap)"
+start_sharer --display "$SHARED" --on-request grant </dev/null
+printf '%s\n' "3000 show $((RED_WIN))" "5000 quit" >"$WORK/show.script"
+"$BIN/rdpview" --headless --events --seconds 20 --name looker --password "$PASSWORD" \
+	--input-script "$WORK/show.script" "$CONNSTR" >"$WORK/looker.out" 2>"$WORK/looker.err"
+grep -q "\"event\":\"window\",\"id\":$((RED_WIN))," "$WORK/looker.out" ||
+	fail "the viewer was not told of red's window: $(cat "$WORK/looker.out")"
+grep -q "show $((RED_WIN)): not allowed at this control level" "$WORK/looker.err" ||
+	fail "show at VIEW was not refused: $(cat "$WORK/looker.err")"
+[ "$(overlap)" = 0000FF ] || fail "a VIEW viewer raised a window"
+"$BIN/rdpview" --headless --seconds 20 --name shower --password "$PASSWORD" \
+	--request-control interactive --input-script "$WORK/show.script" "$CONNSTR" \
+	>/dev/null 2>"$WORK/shower.err" || fail "the interactive viewer failed: $(cat "$WORK/shower.err")"
+grep -q 'show' "$WORK/shower.err" && fail "show at INTERACTIVE was refused: $(cat "$WORK/shower.err")"
+for _ in $(seq 20); do [ "$(overlap)" = FF0000 ] && break; sleep 0.5; done
+[ "$(overlap)" = FF0000 ] || fail "show did not bring red to the front: $(overlap)"
 stop_sharer || fail "sharer did not stop"
 
 # rdpview against freerdp-shadow-cli3 (plain logon, no invitation)

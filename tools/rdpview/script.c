@@ -8,6 +8,8 @@
  *   MS type TEXT             (Unicode key events, the rest of the line)
  *   MS wheel N               (notches, positive = up)
  *   MS request none|view|interactive
+ *   MS show WINDOW           (bring a window of the sharer's list to the front:
+ *                             its id as --events prints it; only INTERACTIVE)
  *   MS quit
  * Blank lines and lines starting with # are ignored. */
 #include <errno.h>
@@ -18,12 +20,24 @@
 #include "rdpshare.h"
 #include "rdpview.h"
 
-enum op { OP_MOVE, OP_CLICK, OP_DOWN, OP_UP, OP_KEY, OP_TYPE, OP_WHEEL, OP_REQUEST, OP_QUIT };
+enum op {
+	OP_MOVE,
+	OP_CLICK,
+	OP_DOWN,
+	OP_UP,
+	OP_KEY,
+	OP_TYPE,
+	OP_WHEEL,
+	OP_REQUEST,
+	OP_SHOW,
+	OP_QUIT
+};
 
 struct step {
 	int64_t at;
 	enum op op;
 	int a, b, c; /* button/x/y, scancode/updown, notches, level */
+	long id;     /* a window */
 	char *text;
 };
 
@@ -136,6 +150,13 @@ static bool parse_line(char *line, struct step *s)
 		s->op = OP_REQUEST;
 		s->a = level_code(a);
 		return s->a >= 0;
+	}
+	if (strcmp(op, "show") == 0 && n == 1) {
+		char *end;
+		errno = 0;
+		s->id = strtol(a, &end, 0);
+		s->op = OP_SHOW;
+		return *a && !*end && errno == 0 && s->id > 0;
 	}
 	if (strcmp(op, "quit") == 0 && n <= 0) {
 		s->op = OP_QUIT;
@@ -262,6 +283,13 @@ static void run_step(const struct step *s, struct rv *rv)
 	case OP_REQUEST:
 		rdpshare_viewer_request_control(rv->v, (enum rdpshare_ctrl_level)s->a);
 		break;
+	case OP_SHOW: {
+		int r = rdpshare_viewer_show_window(rv->v, s->id);
+		if (r != 0) {
+			fprintf(stderr, "rdpview: show %ld: %s\n", s->id, rdpshare_strerror(r));
+		}
+		break;
+	}
 	case OP_QUIT:
 		rv->quit = true;
 		break;
