@@ -798,8 +798,10 @@ struct rdpshare_viewer_callbacks {
 	/* The frame buffer changed in these rectangles (see "Pictures"). */
 	void (*frame)(rdpshare_viewer *v, const struct rdpshare_viewer_frame *f,
 	              const struct rdpshare_viewer_rect *damage, int n_damage, void *userdata);
-	/* OnSharedDesktopSettingsChanged: the sharer's picture has a new size
-	 * (the frame buffer is black until painted). */
+	/* OnSharedDesktopSettingsChanged, and OnViewingSizeChanged (this
+	 * viewer never crops, so the viewing size is the desktop's): the
+	 * sharer's picture has a new size (the frame buffer is black until
+	 * painted). Also raised once right after authenticated. */
 	void (*desktop_size_changed)(rdpshare_viewer *v, int width, int height, int color_depth,
 	                             void *userdata);
 	/* The multiparty list: an attendee appeared, changed or left (reason
@@ -856,7 +858,8 @@ struct rdpshare_viewer_callbacks {
 int rdpshare_viewer_create(const struct rdpshare_viewer_config *config,
                            const struct rdpshare_viewer_callbacks *callbacks, void *userdata,
                            rdpshare_viewer **out);
-/* Disconnect if connected, free everything. No callbacks run. NULL is fine. */
+/* Disconnect if connected, free everything. No callbacks run. NULL is fine.
+ * Not from inside one of its callbacks (call disconnect there instead). */
 void rdpshare_viewer_destroy(rdpshare_viewer *v);
 
 /* Connect: target is a connection string (<E>...</E>), the path of an

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,6 +338,16 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+static void *other_thread(void *arg)
+{
+	rdpshare_viewer *v = arg;
+	intptr_t bad =
+	    rdpshare_viewer_connect(v, "127.0.0.1:3389", "n", "pw") == RDPSHARE_E_WRONG_THREAD &&
+	    rdpshare_viewer_send_mouse_move(v, 1, 1) == RDPSHARE_E_WRONG_THREAD &&
+	    rdpshare_viewer_dispatch(v) == RDPSHARE_E_WRONG_THREAD;
+	return (void *)bad;
+}
+
 static void test_arguments(void **state)
 {
 	(void)state;
@@ -354,6 +365,12 @@ static void test_arguments(void **state)
 	c = (struct rdpshare_viewer_config){.size = 1};
 	assert_int_equal(rdpshare_viewer_create(&c, NULL, NULL, &v), RDPSHARE_E_INVALIDARG);
 	assert_int_equal(rdpshare_viewer_create(NULL, NULL, NULL, &v), 0);
+	/* the apartment rule */
+	pthread_t t;
+	void *ok = NULL;
+	assert_int_equal(pthread_create(&t, NULL, other_thread, v), 0);
+	assert_int_equal(pthread_join(t, &ok), 0);
+	assert_true(ok != NULL);
 	/* HOST:PORT with nothing to check the key against */
 	assert_int_equal(rdpshare_viewer_connect(v, "127.0.0.1:3389", "n", "pw"),
 	                 RDPSHARE_E_INVALIDARG);
