@@ -278,6 +278,11 @@ void rdp_client_stop(struct rdp_client *c)
 {
 	pthread_mutex_lock(&c->lock);
 	c->stop = true;
+	if (c->live) {
+		/* a connect that waits for a silent peer ends now, not at its
+		 * timeout; the context stays while the lock is held */
+		freerdp_abort_connect_context(c->live);
+	}
 	pthread_mutex_unlock(&c->lock);
 	SetEvent(c->wake);
 }
@@ -383,6 +388,9 @@ int rdp_client_run(struct rdp_client *c, const struct rdp_client_target *t,
 	((struct rdp_client_ctx *)ctx)->c = c;
 	bool joined = false;
 	c->ctx = ctx;
+	pthread_mutex_lock(&c->lock);
+	c->live = ctx;
+	pthread_mutex_unlock(&c->lock);
 	c->t = t;
 	c->res = res;
 	pthread_mutex_lock(&c->lock);
@@ -396,12 +404,17 @@ int rdp_client_run(struct rdp_client *c, const struct rdp_client_target *t,
 		res->reason = RDPSHARE_VIEWER_LOCAL;
 	} else if (!freerdp_connect(ctx->instance)) {
 		note_error(c);
+		if (stopped(c)) { /* aborted by rdp_client_stop */
+			res->stopped = true;
+			res->reason = RDPSHARE_VIEWER_LOCAL;
+		}
 	} else {
 		joined = true;
 		loop(c);
 	}
 	pthread_mutex_lock(&c->lock);
 	c->up = false;
+	c->live = NULL;
 	struct rdp_client_cmd *left = c->head;
 	c->head = c->tail = NULL;
 	pthread_mutex_unlock(&c->lock);

@@ -19,6 +19,7 @@ struct rdp_client {
 	HANDLE wake;          /* set by other threads: commands wait, or stop */
 	pthread_mutex_t lock; /* guards what other threads touch: */
 	bool stop, up;
+	rdpContext *live; /* ctx, for rdp_client_stop to abort a connect */
 	struct rdp_client_cmd *head, *tail;
 	uint64_t bytes_in;
 	IWTSVirtualChannel *chan[RDP_CLIENT_MAX_CHANNELS];

@@ -10,8 +10,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -631,6 +634,26 @@ static void test_refusals(void **state)
 	assert_int_equal(seen.failed, 1);
 	assert_int_equal(seen.reason, RDPSHARE_VIEWER_BAD_CERTIFICATE);
 	assert_null(f.host.last); /* the sharer never saw a logon */
+	/* a peer that takes the connection and never answers: disconnect ends
+	 * the wait at once, not at FreeRDP's timeout */
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t sl = sizeof(sa);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &sl), 0);
+	char silent[32];
+	snprintf(silent, sizeof(silent), "127.0.0.1:%d", ntohs(sa.sin_port));
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(rdpshare_viewer_connect(v, silent, "imp", "pw"), 0);
+	pump(f.s, v, 500, NULL, NULL);
+	assert_int_equal(seen.failed + seen.disconnected, 0);
+	int64_t t0 = now_ms();
+	assert_int_equal(rdpshare_viewer_disconnect(v), 0);
+	assert_true(pump(f.s, v, 5000, got_end, &seen));
+	assert_true(now_ms() - t0 < 3000);
+	assert_int_equal(seen.reason, RDPSHARE_VIEWER_LOCAL);
+	close(lfd);
 	/* connect again on the same object: a port where nobody listens */
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(rdpshare_viewer_connect(v, "127.0.0.1:1", "imp", "pw"), 0);
