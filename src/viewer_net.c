@@ -333,20 +333,20 @@ int viewer_job_for_target(rdpshare_viewer *v, const char *target, struct viewer_
 
 int viewer_listen(const char *spec, int *fd_out, char **connstr)
 {
+	/* "PORT", or "ADDR:PORT" / "[V6]:PORT" */
 	char host[256] = "0.0.0.0";
-	const char *colon = strrchr(spec, ':');
-	const char *port_text = colon ? colon + 1 : spec;
-	if (colon) {
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - spec), spec);
+	int port = 0;
+	if (spec[0] && strspn(spec, "0123456789") == strlen(spec)) {
+		port = strlen(spec) <= 5 ? atoi(spec) : -1;
+	} else if (hostport_split(spec, host, sizeof(host), &port) != 0 || !strchr(spec, ':')) {
+		return RDPSHARE_E_INVALIDARG;
 	}
-	char *end;
-	long port = strtol(port_text, &end, 10);
-	if (!*port_text || *end || port < 0 || port > 65535) {
+	if (port < 0 || port > 65535) {
 		return RDPSHARE_E_INVALIDARG;
 	}
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *res = NULL;
 	char ps[8];
-	snprintf(ps, sizeof(ps), "%ld", port);
+	snprintf(ps, sizeof(ps), "%d", port);
 	if (getaddrinfo(host, ps, &hints, &res) != 0) {
 		return RDPSHARE_E_INVALIDARG;
 	}
@@ -402,11 +402,13 @@ int viewer_listen(const char *spec, int *fd_out, char **connstr)
 }
 
 /* The sharer's call, or -1 (timeout, stop). host: who called. */
-static int accept_sharer(rdpshare_viewer *v, struct viewer_job *j, char *host, size_t n, int *port)
+static int accept_sharer(rdpshare_viewer *v, struct viewer_job *j, char *host, size_t n, int *port,
+                         bool *stopped)
 {
 	struct pollfd pfd[2] = {{j->listen_fd, POLLIN, 0}, {v->stop_fd, POLLIN, 0}};
 	int r = poll(pfd, 2, j->timeout_ms > 0 ? j->timeout_ms : -1);
-	if (r <= 0 || !(pfd[0].revents & POLLIN)) {
+	*stopped = r > 0 && (pfd[1].revents & POLLIN);
+	if (r <= 0 || *stopped || !(pfd[0].revents & POLLIN)) {
 		return -1;
 	}
 	struct sockaddr_storage ss;
@@ -466,11 +468,12 @@ static void *net_main(void *arg)
 	for (size_t i = 0; i < n; i++) {
 		if (j->listen_fd >= 0) {
 			t.ticket = NULL; /* the sharer that dials in expects a plain logon */
-			t.fd = accept_sharer(v, j, host, sizeof(host), &t.port);
+			bool stopped = false;
+			t.fd = accept_sharer(v, j, host, sizeof(host), &t.port, &stopped);
 			t.host = host;
 			if (t.fd < 0) {
 				res = (struct rdp_client_result){
-				    .reason = RDPSHARE_VIEWER_CONNECT_FAILED};
+				    .stopped = stopped, .reason = RDPSHARE_VIEWER_CONNECT_FAILED};
 				snprintf(why, sizeof(why), "no sharer called");
 				break;
 			}

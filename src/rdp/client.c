@@ -415,6 +415,8 @@ int rdp_client_run(struct rdp_client *c, const struct rdp_client_target *t,
 	pthread_mutex_lock(&c->lock);
 	c->up = false;
 	c->live = NULL;
+	/* FreeRDP frees its channels with the connection, OnClose or not */
+	memset(c->chan, 0, sizeof(c->chan));
 	struct rdp_client_cmd *left = c->head;
 	c->head = c->tail = NULL;
 	pthread_mutex_unlock(&c->lock);

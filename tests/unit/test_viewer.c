@@ -683,6 +683,24 @@ static void test_reverse(void **state)
 	assert_true(pump(f.s, v, 15000, got_frames, &seen));
 	assert_int_equal(seen.cert_result, RDPSHARE_VIEWER_CERT_PINNED);
 	rdpshare_viewer_destroy(v);
+	/* listen addresses */
+	v = make_viewer(&seen, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=", false);
+	const char *bad[] = {"nonsense", "99999", "127.0.0.1:70000", ""};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(rdpshare_viewer_start_reverse_connect_listener(v, NULL, "r", "pw",
+		                                                                bad[i], 0, &rs),
+		                 RDPSHARE_E_INVALIDARG);
+	}
+	/* "0": every address, a free port; disconnect ends the wait */
+	assert_int_equal(
+	    rdpshare_viewer_start_reverse_connect_listener(v, NULL, "r", "pw", "0", 0, &rs), 0);
+	assert_non_null(strstr(rs, "127.0.0.1"));
+	free(rs);
+	assert_int_equal(rdpshare_viewer_disconnect(v), 0);
+	assert_true(pump(f.s, v, 5000, got_end, &seen));
+	assert_int_equal(seen.disconnected, 1);
+	assert_int_equal(seen.reason, RDPSHARE_VIEWER_LOCAL);
+	rdpshare_viewer_destroy(v);
 	/* a listener nobody calls ends with connection_failed */
 	v = make_viewer(&seen, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=", false);
 	assert_int_equal(rdpshare_viewer_start_reverse_connect_listener(v, NULL, "rev", "pw",
