@@ -872,8 +872,9 @@ void rdpshare_viewer_destroy(rdpshare_viewer *v);
  * connection_failed follow. RDPSHARE_E_UNEXPECTED while connected. */
 int rdpshare_viewer_connect(rdpshare_viewer *v, const char *target, const char *name,
                             const char *password);
-/* Disconnect: disconnected (reason LOCAL) follows. RDPSHARE_OK when not
- * connected. */
+/* Disconnect: disconnected (reason LOCAL) follows, also when the
+ * connection (or a reverse listen) was still being made. RDPSHARE_OK when
+ * not connected. */
 int rdpshare_viewer_disconnect(rdpshare_viewer *v);
 /* Connected and authenticated now. */
 bool rdpshare_viewer_is_connected(const rdpshare_viewer *v);
@@ -883,15 +884,17 @@ bool rdpshare_viewer_is_connected(const rdpshare_viewer *v);
  * string to give the sharer (rdpshare_session_connect_to_client, `rdpshare
  * --connect-to`). invitation (a connection string or invitation file, may be
  * NULL) only supplies the KH the caller must present (else config.kh, else
- * config.insecure). The first sharer to call within timeout_ms (0: no limit)
- * is joined as by connect; none: connection_failed. Ownership:
+ * config.insecure). Callers are taken until one shows that key (a port
+ * scan or a stranger does not use the listener up), within timeout_ms (0:
+ * no limit), and joined as by connect; none: connection_failed. Ownership:
  * *reverse_string is malloc'd, free it. */
 int rdpshare_viewer_start_reverse_connect_listener(rdpshare_viewer *v, const char *invitation,
                                                    const char *name, const char *password,
                                                    const char *address, int timeout_ms,
                                                    char **reverse_string);
 
-/* The frame buffer (see "Pictures"): valid until the next dispatch. */
+/* The frame buffer (see "Pictures"): valid until the next dispatch or
+ * connect (a new connection starts black). */
 int rdpshare_viewer_get_frame(rdpshare_viewer *v, struct rdpshare_viewer_frame *out);
 
 /* RequestControl: ask the sharer for a level for ourselves (NONE, VIEW,
@@ -930,7 +933,7 @@ int rdpshare_viewer_send_mouse_button(rdpshare_viewer *v, enum rdpshare_mouse_bu
  * horizontal: the tilt wheel, positive to the right. -32768..32767, sent in
  * steps of at most 255 units. */
 int rdpshare_viewer_send_mouse_wheel(rdpshare_viewer *v, int rotation, bool horizontal);
-/* A scancode (0..0x7f; extended for the E0 prefix) or a UTF-16 code unit. */
+/* A scancode (1..0x7f; extended for the E0 prefix) or a UTF-16 code unit. */
 int rdpshare_viewer_send_keyboard(rdpshare_viewer *v, enum rdpshare_kbd_code_type type,
                                   unsigned code, bool up, bool repeat, bool extended);
 int rdpshare_viewer_send_sync(rdpshare_viewer *v, unsigned flags);

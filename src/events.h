@@ -37,7 +37,7 @@ enum event_type {
 	EV_V_FAILED,        /* i1 reason, s1 message: the end of a connect */
 	EV_V_DISCONNECTED,  /* i1 reason, i2 ext, s1 message: the end of a connect */
 	EV_V_FRAME,         /* the picture waits in the stage */
-	EV_V_SIZE,          /* i1 width, i2 height, i3 bpp */
+	EV_V_SIZE,          /* the newest size waits in the viewer */
 	EV_V_MULTIPARTY,    /* data: struct viewer_mp_ev, s1 name */
 	EV_V_CHANNEL_OPEN,  /* i1 index, i2 open */
 	EV_V_CHANNEL_DATA,  /* i1 index, data/len */

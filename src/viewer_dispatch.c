@@ -108,9 +108,14 @@ static void deliver(rdpshare_viewer *v, struct event *ev)
 		}
 		size_changed(v, ev->i1, ev->i2, 32);
 		break;
-	case EV_V_SIZE:
-		size_changed(v, ev->i1, ev->i2, ev->i3);
+	case EV_V_SIZE: {
+		pthread_mutex_lock(&v->lock);
+		int w = v->size_w, h = v->size_h, bpp = v->size_bpp;
+		v->size_posted = false;
+		pthread_mutex_unlock(&v->lock);
+		size_changed(v, w, h, bpp);
 		break;
+	}
 	case EV_V_FRAME:
 		deliver_frame(v);
 		break;

@@ -24,7 +24,8 @@
 struct viewer_job {
 	struct connstr cs; /* addresses (a HOST:PORT target is its one address) */
 	int listen_fd;     /* reverse connect: accept here first */
-	int timeout_ms;
+	int timeout_ms;    /* ... for at most this long (0: no limit) */
+	int64_t deadline_us;
 	char *name, *password;
 	const char *ticket; /* in cs */
 	char *expect_kh;
@@ -60,6 +61,8 @@ struct rdpshare_viewer {
 	struct rdpshare_viewer_rect damage[VIEWER_MAX_DAMAGE];
 	int n_damage;
 	bool frame_posted;
+	bool size_posted; /* a resize waits: size_w x size_h at size_bpp */
+	int size_w, size_h, size_bpp;
 	uint64_t updates;
 	int64_t arrived_us, connected_us, first_update_us;
 	/* the owner thread's */

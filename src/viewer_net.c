@@ -16,15 +16,18 @@
 #include "util/clock.h"
 #include "util/hostaddrs.h"
 #include "util/hostport.h"
+#include "util/knownhosts.h"
 #include "util/thread.h"
 #include "util/wake.h"
 #include "viewer_internal.h"
 
-/* Events a sharer can repeat at will (multiparty PDUs, resizes, channel
- * messages) wait within VIEWER_MAX_QUEUED_DATA, each counted at least 64
- * bytes, so a sharer flooding an application that dispatches slowly cannot
- * grow it without bound: beyond that they are dropped. The rest come once
- * a connection (the frame event: once until dispatched). */
+/* Events a sharer can repeat at will with a few bytes each (multiparty
+ * PDUs, channel messages) wait within VIEWER_MAX_QUEUED_DATA, each counted
+ * at least 64 bytes, so a sharer flooding an application that dispatches
+ * slowly cannot grow it without bound: beyond that they are dropped. The
+ * rest come once a connection, are merged while one waits (pictures,
+ * resizes), or each cost the sharer a channel round trip (channel open and
+ * close), and are never dropped. */
 void viewer_post(rdpshare_viewer *v, struct event *ev)
 {
 	if (!ev) {
@@ -32,8 +35,6 @@ void viewer_post(rdpshare_viewer *v, struct event *ev)
 	}
 	switch (ev->type) {
 	case EV_V_MULTIPARTY:
-	case EV_V_SIZE:
-	case EV_V_CHANNEL_OPEN:
 	case EV_V_CHANNEL_DATA:
 		if (ev->len < 64) {
 			ev->len = 64; /* a nominal cost; only CHANNEL_DATA reads len */
@@ -92,15 +93,21 @@ static void on_authenticated(void *ctx, int w, int h)
 	viewer_post(v, ev);
 }
 
+/* Resizes are merged like pictures: the newest size waits, one event
+ * posted, so a sharer resizing in a loop cannot fill the queue. */
 static void on_resized(void *ctx, int w, int h, int bpp)
 {
-	struct event *ev = event_new(EV_V_SIZE);
-	if (ev) {
-		ev->i1 = w;
-		ev->i2 = h;
-		ev->i3 = bpp;
+	rdpshare_viewer *v = ctx;
+	pthread_mutex_lock(&v->lock);
+	v->size_w = w;
+	v->size_h = h;
+	v->size_bpp = bpp;
+	bool post = !v->size_posted;
+	v->size_posted = true;
+	pthread_mutex_unlock(&v->lock);
+	if (post) {
+		viewer_post(v, event_new(EV_V_SIZE));
 	}
-	viewer_post(ctx, ev);
 }
 
 static void add_damage(rdpshare_viewer *v, struct rdpshare_viewer_rect r)
@@ -311,6 +318,11 @@ int viewer_job_for_target(rdpshare_viewer *v, const char *target, struct viewer_
 	/* The pin, before anything is sent: the invitation's KH, else the
 	 * configured one, else known-hosts (HOST:PORT only has a name to
 	 * record a key under), else insecure. */
+	/* an invitation's KH is the sharer's to choose too: one that is no key
+	 * hash pins nothing (and is no text to show) */
+	if (r == 0 && j->cs.kh && !knownhosts_valid_kh(j->cs.kh)) {
+		r = RDPSHARE_E_INVALIDARG;
+	}
 	const char *kh = j->cs.kh ? j->cs.kh : v->kh;
 	if (r == 0 && kh && !(j->expect_kh = strdup(kh))) {
 		r = RDPSHARE_E_NOMEM;
@@ -406,7 +418,12 @@ static int accept_sharer(rdpshare_viewer *v, struct viewer_job *j, char *host, s
                          bool *stopped)
 {
 	struct pollfd pfd[2] = {{j->listen_fd, POLLIN, 0}, {v->stop_fd, POLLIN, 0}};
-	int r = poll(pfd, 2, j->timeout_ms > 0 ? j->timeout_ms : -1);
+	int wait = -1;
+	if (j->timeout_ms > 0) {
+		int64_t left = j->deadline_us - util_clock_us();
+		wait = left > 0 ? (int)((left + 999) / 1000) : 0;
+	}
+	int r = poll(pfd, 2, wait);
 	*stopped = r > 0 && (pfd[1].revents & POLLIN);
 	if (r <= 0 || *stopped || !(pfd[0].revents & POLLIN)) {
 		return -1;
@@ -420,9 +437,7 @@ static int accept_sharer(rdpshare_viewer *v, struct viewer_job *j, char *host, s
 		snprintf(host, n, "?");
 	}
 	*port = (int)strtol(ps, NULL, 10);
-	close(j->listen_fd);
-	j->listen_fd = -1;
-	return fd;
+	return fd; /* the listener stays: a caller that is not the sharer is no reason to stop */
 }
 
 /* ---- the thread ---- */
@@ -464,7 +479,10 @@ static void *net_main(void *arg)
 	struct rdp_client_result res = {0};
 	char why[1024] = "";
 	char host[64] = "";
-	size_t n = j->listen_fd >= 0 ? 1 : j->cs.n_addrs;
+	/* a reverse listen takes callers until the sharer (its key) comes, the
+	 * time is up or we stop: a port scan or a stranger does not use it up */
+	size_t n = j->listen_fd >= 0 ? SIZE_MAX : j->cs.n_addrs;
+	j->deadline_us = util_clock_us() + (int64_t)j->timeout_ms * 1000;
 	for (size_t i = 0; i < n; i++) {
 		if (j->listen_fd >= 0) {
 			t.ticket = NULL; /* the sharer that dials in expects a plain logon */
@@ -474,7 +492,9 @@ static void *net_main(void *arg)
 			if (t.fd < 0) {
 				res = (struct rdp_client_result){
 				    .stopped = stopped, .reason = RDPSHARE_VIEWER_CONNECT_FAILED};
-				snprintf(why, sizeof(why), "no sharer called");
+				size_t used = strlen(why);
+				snprintf(why + used, sizeof(why) - used, "%sno sharer called",
+				         used ? "; " : "");
 				break;
 			}
 		} else {
@@ -514,6 +534,16 @@ int viewer_start(rdpshare_viewer *v)
 	pthread_mutex_lock(&v->lock);
 	v->updates = 0;
 	v->connected_us = v->first_update_us = v->arrived_us = 0;
+	/* a new connection starts black, not with the last one's picture */
+	free(v->stage);
+	v->stage = NULL;
+	v->sw = v->sh = v->n_damage = 0;
+	v->frame_posted = v->size_posted = false;
+	free(v->front);
+	v->front = NULL;
+	v->fw = v->fh = 0;
+	v->front_updates = 0;
+	v->front_arrived_us = 0;
 	pthread_mutex_unlock(&v->lock);
 	int r = util_thread_start(&v->thread, net_main, v);
 	if (r != 0) {

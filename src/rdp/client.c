@@ -17,8 +17,32 @@
 
 /* ---- pictures ---- */
 
+bool rdp_client_size_ok(uint32_t width, uint32_t height)
+{
+	return width > 0 && height > 0 && width <= RDP_CLIENT_MAX_SIDE &&
+	       height <= RDP_CLIENT_MAX_SIDE && (uint64_t)width * height <= RDP_CLIENT_MAX_PIXELS;
+}
+
+/* The sharer asked for too much: say so and end the connection (FreeRDP
+ * goes on after some refused callbacks, e.g. a refused resize). */
+static BOOL too_large(rdpContext *ctx, uint32_t width, uint32_t height)
+{
+	struct rdp_client *c = rdp_client_of(ctx);
+	snprintf(
+	    c->res->message, sizeof(c->res->message),
+	    "the sharer asked for a %ux%u picture, more than a viewer takes (%dx%d, %u pixels)",
+	    width, height, RDP_CLIENT_MAX_SIDE, RDP_CLIENT_MAX_SIDE, RDP_CLIENT_MAX_PIXELS);
+	c->res->reason = RDPSHARE_VIEWER_INTERNAL;
+	c->res->too_large = true;
+	freerdp_abort_connect_context(ctx);
+	return FALSE;
+}
+
 static BOOL on_begin_paint(rdpContext *ctx)
 {
+	if (!ctx->gdi || !ctx->gdi->primary) {
+		return FALSE; /* no picture (a refused resize): nothing to paint into */
+	}
 	HGDI_WND hwnd = ctx->gdi->primary->hdc->hwnd;
 	hwnd->invalid->null = TRUE;
 	hwnd->ninvalid = 0;
@@ -29,6 +53,9 @@ static BOOL on_end_paint(rdpContext *ctx)
 {
 	struct rdp_client *c = rdp_client_of(ctx);
 	rdpGdi *gdi = ctx->gdi;
+	if (!gdi || !gdi->primary) {
+		return FALSE;
+	}
 	HGDI_WND hwnd = gdi->primary->hdc->hwnd;
 	if (hwnd->invalid->null || hwnd->ninvalid <= 0) {
 		return TRUE;
@@ -70,7 +97,11 @@ static BOOL on_desktop_resize(rdpContext *ctx)
 	const rdpSettings *st = ctx->settings;
 	UINT32 width = freerdp_settings_get_uint32(st, FreeRDP_DesktopWidth);
 	UINT32 height = freerdp_settings_get_uint32(st, FreeRDP_DesktopHeight);
+	if (!rdp_client_size_ok(width, height)) {
+		return too_large(ctx, width, height);
+	}
 	if (!gdi_resize(ctx->gdi, width, height)) {
+		freerdp_abort_connect_context(ctx);
 		return FALSE;
 	}
 	clear_picture(ctx->gdi);
@@ -150,6 +181,11 @@ static BOOL on_post_connect(freerdp *instance)
 {
 	rdpContext *ctx = instance->context;
 	struct rdp_client *c = rdp_client_of(ctx);
+	UINT32 width = freerdp_settings_get_uint32(ctx->settings, FreeRDP_DesktopWidth);
+	UINT32 height = freerdp_settings_get_uint32(ctx->settings, FreeRDP_DesktopHeight);
+	if (!rdp_client_size_ok(width, height)) {
+		return too_large(ctx, width, height);
+	}
 	if (!gdi_init(instance, PIXEL_FORMAT_BGRX32)) {
 		return FALSE;
 	}
@@ -324,7 +360,9 @@ static void note_error(struct rdp_client *c)
 		snprintf(res->message, sizeof(res->message), "%s",
 		         freerdp_get_last_error_string(e));
 	}
-	if (res->cert_refused) {
+	if (res->too_large) {
+		res->reason = RDPSHARE_VIEWER_INTERNAL; /* with its own message */
+	} else if (res->cert_refused) {
 		res->reason = RDPSHARE_VIEWER_BAD_CERTIFICATE;
 	} else if (res->errinfo) {
 		res->reason = RDPSHARE_VIEWER_BY_SERVER;
@@ -396,21 +434,25 @@ int rdp_client_run(struct rdp_client *c, const struct rdp_client_target *t,
 	pthread_mutex_lock(&c->lock);
 	c->bytes_in = 0;
 	pthread_mutex_unlock(&c->lock);
+	bool fd_given = false;
 	if (!configure(c, t)) {
 		res->reason = RDPSHARE_VIEWER_INTERNAL;
 		snprintf(res->message, sizeof(res->message), "cannot set up the connection");
 	} else if (stopped(c)) {
 		res->stopped = true;
 		res->reason = RDPSHARE_VIEWER_LOCAL;
-	} else if (!freerdp_connect(ctx->instance)) {
-		note_error(c);
-		if (stopped(c)) { /* aborted by rdp_client_stop */
-			res->stopped = true;
-			res->reason = RDPSHARE_VIEWER_LOCAL;
-		}
 	} else {
-		joined = true;
-		loop(c);
+		fd_given = true; /* from here on FreeRDP's transport owns t->fd */
+		if (!freerdp_connect(ctx->instance)) {
+			note_error(c);
+			if (stopped(c) && !res->too_large) { /* aborted by rdp_client_stop */
+				res->stopped = true;
+				res->reason = RDPSHARE_VIEWER_LOCAL;
+			}
+		} else {
+			joined = true;
+			loop(c);
+		}
 	}
 	pthread_mutex_lock(&c->lock);
 	c->up = false;
@@ -425,6 +467,9 @@ int rdp_client_run(struct rdp_client *c, const struct rdp_client_target *t,
 		freerdp_disconnect(ctx->instance);
 	}
 	freerdp_client_context_free(ctx);
+	if (t->fd >= 0 && !fd_given) {
+		close(t->fd);
+	}
 	c->ctx = NULL;
 	c->t = NULL;
 	return RDPSHARE_OK;

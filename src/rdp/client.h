@@ -21,6 +21,12 @@
 struct rdp_client;
 
 #define RDP_CLIENT_MAX_CHANNELS 16
+/* The largest picture a sharer may announce (each side, and in all: an 8K
+ * desktop fits): every size it chooses is checked before anything is
+ * allocated for it, and a sharer that asks for more is disconnected. */
+#define RDP_CLIENT_MAX_SIDE 16384
+#define RDP_CLIENT_MAX_PIXELS (1u << 25)
+#define RDP_CLIENT_MAX_SURFACES 16
 
 /* What every connection of this client asks for. */
 struct rdp_client_options {
@@ -68,6 +74,7 @@ struct rdp_client_result {
 	bool authenticated; /* the logon was */
 	bool cert_refused;
 	bool stopped;     /* rdp_client_stop */
+	bool too_large;   /* the sharer asked for a picture over the caps */
 	uint32_t errinfo; /* the sharer's error info, 0 for none */
 	enum rdpshare_viewer_reason reason;
 	char message[256];
@@ -111,6 +118,9 @@ int rdp_client_queue(struct rdp_client *c, const struct rdp_client_cmd *in);
 /* Send a message on channel index. Any thread. RDPSHARE_E_PENDING while it
  * is not open. */
 int rdp_client_channel_send(struct rdp_client *c, int index, const void *data, size_t len);
+/* Whether a sharer may have a picture (or graphics surface) this size. */
+bool rdp_client_size_ok(uint32_t width, uint32_t height);
+
 /* Bytes received on the wire by the current connection. Any thread. */
 uint64_t rdp_client_bytes_in(struct rdp_client *c);
 

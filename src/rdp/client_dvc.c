@@ -126,13 +126,71 @@ static PVIRTUALCHANNELENTRY provider(LPCSTR name, LPCSTR subsystem, LPCSTR type,
 	return freerdp_channels_load_static_addin_entry(name, subsystem, type, flags);
 }
 
+/* The pipeline's surfaces are sized by the sharer (ResetGraphics up to
+ * 2^32 a side, CreateSurface up to 65535, any number of them), and FreeRDP's
+ * gdi allocates and clears them as asked: the sizes and the count are
+ * checked first, and a sharer asking for more is disconnected. */
+static struct rdp_client *gfx_client(RdpgfxClientContext *gfx)
+{
+	rdpGdi *gdi = gfx->custom;
+	return rdp_client_of(gdi->context);
+}
+
+static UINT gfx_refuse(rdpContext *ctx)
+{
+	freerdp_abort_connect_context(ctx);
+	return ERROR_INVALID_DATA;
+}
+
+static UINT gfx_reset(RdpgfxClientContext *gfx, const RDPGFX_RESET_GRAPHICS_PDU *pdu)
+{
+	struct rdp_client *c = gfx_client(gfx);
+	if (!rdp_client_size_ok(pdu->width, pdu->height)) {
+		return gfx_refuse(c->ctx);
+	}
+	c->surfaces = 0; /* a reset deletes them all */
+	return c->gfx_reset(gfx, pdu);
+}
+
+static UINT gfx_create(RdpgfxClientContext *gfx, const RDPGFX_CREATE_SURFACE_PDU *pdu)
+{
+	struct rdp_client *c = gfx_client(gfx);
+	if (!rdp_client_size_ok(pdu->width, pdu->height) ||
+	    c->surfaces >= RDP_CLIENT_MAX_SURFACES) {
+		return gfx_refuse(c->ctx);
+	}
+	UINT r = c->gfx_create(gfx, pdu);
+	c->surfaces += r == CHANNEL_RC_OK;
+	return r;
+}
+
+static UINT gfx_delete(RdpgfxClientContext *gfx, const RDPGFX_DELETE_SURFACE_PDU *pdu)
+{
+	struct rdp_client *c = gfx_client(gfx);
+	UINT r = c->gfx_delete(gfx, pdu);
+	if (r == CHANNEL_RC_OK && c->surfaces > 0) {
+		c->surfaces--;
+	}
+	return r;
+}
+
 /* The graphics pipeline's client end draws into FreeRDP's gdi once both
  * exist (the channel connects after post-connect made the gdi). */
 static void on_channel_connected(void *context, const ChannelConnectedEventArgs *e)
 {
 	rdpContext *ctx = context;
 	if (strcmp(e->name, RDPGFX_DVC_CHANNEL_NAME) == 0 && ctx->gdi) {
-		gdi_graphics_pipeline_init(ctx->gdi, (RdpgfxClientContext *)e->pInterface);
+		RdpgfxClientContext *gfx = (RdpgfxClientContext *)e->pInterface;
+		struct rdp_client *c = rdp_client_of(ctx);
+		if (gdi_graphics_pipeline_init(ctx->gdi, gfx)) {
+			c->gfx_reset = gfx->ResetGraphics;
+			c->gfx_create = gfx->CreateSurface;
+			c->gfx_delete = gfx->DeleteSurface;
+			c->surfaces = 0;
+			gfx->ResetGraphics = gfx_reset;
+			gfx->CreateSurface = gfx_create;
+			gfx->DeleteSurface = gfx_delete;
+		}
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include <freerdp/client.h>
+#include <freerdp/client/rdpgfx.h>
 #include <freerdp/dvc.h>
 #include <freerdp/svc.h>
 
@@ -23,6 +24,12 @@ struct rdp_client {
 	struct rdp_client_cmd *head, *tail;
 	uint64_t bytes_in;
 	IWTSVirtualChannel *chan[RDP_CLIENT_MAX_CHANNELS];
+	/* the graphics pipeline's surface calls, wrapped to check sizes first
+	 * (client_dvc.c; the drdynvc thread) */
+	pcRdpgfxResetGraphics gfx_reset;
+	pcRdpgfxCreateSurface gfx_create;
+	pcRdpgfxDeleteSurface gfx_delete;
+	int surfaces;
 	/* multiparty channel (run thread and FreeRDP's channel thread) */
 	CHANNEL_ENTRY_POINTS_FREERDP_EX mp_ep;
 	void *mp_init;

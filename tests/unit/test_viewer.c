@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rdp/client.h"
 #include "rdpshare.h"
 
 static char tmpdir[256];
@@ -284,7 +285,7 @@ struct fixture {
 	struct host host;
 };
 
-static void open_session(struct fixture *f, long default_level)
+static void open_session_sized(struct fixture *f, long default_level, int w, int h)
 {
 	static char cfg_dir[300], run_dir[300];
 	static const char *listen[] = {"127.0.0.1:0", NULL};
@@ -292,8 +293,8 @@ static void open_session(struct fixture *f, long default_level)
 	snprintf(run_dir, sizeof(run_dir), "%s/run", tmpdir);
 	struct rdpshare_config c = {.size = sizeof(c),
 	                            .demo = true,
-	                            .demo_width = 640,
-	                            .demo_height = 480,
+	                            .demo_width = w,
+	                            .demo_height = h,
 	                            .listen = listen,
 	                            .config_dir = cfg_dir,
 	                            .runtime_dir = run_dir};
@@ -307,6 +308,11 @@ static void open_session(struct fixture *f, long default_level)
 	assert_int_equal(rdpshare_session_open(f->s), 0);
 	assert_int_equal(rdpshare_session_create_invitation(f->s, NULL, "g", "pw", 8, &f->inv), 0);
 	assert_int_equal(rdpshare_invitation_get_connection_string(f->inv, &f->connstr), 0);
+}
+
+static void open_session(struct fixture *f, long default_level)
+{
+	open_session_sized(f, default_level, 640, 480);
 }
 
 static void close_session(struct fixture *f)
@@ -713,13 +719,49 @@ static void test_reverse(void **state)
 	close_session(&f);
 }
 
+/* A sharer whose picture is larger than a viewer takes (6000x6000: over
+ * the pixel cap, each side under it) is refused before the viewer
+ * allocates anything for it, with a sentence that says so. */
+static char end_message[256];
+static void v_disc_msg(rdpshare_viewer *v, enum rdpshare_viewer_reason r, long ext, const char *m,
+                       void *ud)
+{
+	snprintf(end_message, sizeof(end_message), "%s", m);
+	v_disc(v, r, ext, m, ud);
+}
+
+static void test_too_large(void **state)
+{
+	(void)state;
+	assert_true(rdp_client_size_ok(7680, 4320));
+	assert_false(rdp_client_size_ok(6000, 6000));
+	assert_false(rdp_client_size_ok(16385, 1));
+	assert_false(rdp_client_size_ok(0, 10));
+	assert_false(rdp_client_size_ok(65535, 65535));
+	struct fixture f;
+	struct seen seen = {0};
+	open_session_sized(&f, RDPSHARE_CTRL_LEVEL_VIEW, 6000, 6000);
+	struct rdpshare_viewer_callbacks cb = vcb;
+	cb.disconnected = v_disc_msg;
+	rdpshare_viewer *v = NULL;
+	assert_int_equal(rdpshare_viewer_create(NULL, &cb, &seen, &v), 0);
+	assert_int_equal(rdpshare_viewer_connect(v, f.connstr, "big", "pw"), 0);
+	assert_true(pump(f.s, v, 20000, got_end, &seen));
+	assert_int_equal(seen.frames, 0);
+	assert_int_equal(seen.authenticated, 0);
+	assert_int_equal(seen.reason, RDPSHARE_VIEWER_INTERNAL);
+	assert_non_null(strstr(end_message, "6000x6000"));
+	rdpshare_viewer_destroy(v);
+	close_session(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_arguments),   cmocka_unit_test(test_picture_bitmap),
 	    cmocka_unit_test(test_picture_gfx), cmocka_unit_test(test_control),
 	    cmocka_unit_test(test_channel),     cmocka_unit_test(test_refusals),
-	    cmocka_unit_test(test_reverse),
+	    cmocka_unit_test(test_reverse),     cmocka_unit_test(test_too_large),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

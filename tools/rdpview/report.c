@@ -16,11 +16,29 @@ static void print_json_str(const char *s)
 	free(body);
 }
 
-static void on_certificate(rdpshare_viewer *v, const struct rdpshare_viewer_certificate *c,
+/* s escaped for a terminal (malloc'd), "" for NULL */
+static char *term(const char *s)
+{
+	char *t =
+	    rdpshare_escape_text(s ? s : "", s ? strlen(s) : 0, RDPSHARE_ESCAPE_TERMINAL, 300);
+	return t ? t : strdup("?");
+}
+
+/* The verdict on the sharer's certificate. Host names and key hashes come
+ * from the invitation or the sharer: escaped before they are printed. */
+static void on_certificate(rdpshare_viewer *v, const struct rdpshare_viewer_certificate *raw,
                            void *ud)
 {
 	(void)v;
 	struct rv *rv = ud;
+	char *host = term(raw->host), *kh = term(raw->kh), *expected = term(raw->expected),
+	     *file = term(raw->known_hosts);
+	struct rdpshare_viewer_certificate esc = *raw;
+	esc.host = host;
+	esc.kh = raw->kh ? kh : NULL;
+	esc.expected = raw->expected ? expected : NULL;
+	esc.known_hosts = file;
+	const struct rdpshare_viewer_certificate *c = &esc;
 	const char *from = c->expected_from && strcmp(c->expected_from, "pinned") == 0
 	                       ? "pinned by --kh"
 	                       : "of this invitation";
@@ -72,6 +90,10 @@ static void on_certificate(rdpshare_viewer *v, const struct rdpshare_viewer_cert
 		fprintf(stderr, "rdpview: %s:%d sent no usable certificate\n", c->host, c->port);
 		break;
 	}
+	free(host);
+	free(kh);
+	free(expected);
+	free(file);
 }
 
 static void on_authenticated(rdpshare_viewer *v, void *ud)
