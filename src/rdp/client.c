@@ -25,15 +25,16 @@ bool rdp_client_size_ok(uint32_t width, uint32_t height)
 
 /* The sharer asked for too much: say so and end the connection (FreeRDP
  * goes on after some refused callbacks, e.g. a refused resize). */
-static BOOL too_large(rdpContext *ctx, uint32_t width, uint32_t height)
+BOOL rdp_client_too_large(rdpContext *ctx, uint32_t width, uint32_t height)
 {
 	struct rdp_client *c = rdp_client_of(ctx);
+	pthread_mutex_lock(&c->lock); /* also from the drdynvc thread (pipeline surfaces) */
 	snprintf(
 	    c->res->message, sizeof(c->res->message),
 	    "the sharer asked for a %ux%u picture, more than a viewer takes (%dx%d, %u pixels)",
 	    width, height, RDP_CLIENT_MAX_SIDE, RDP_CLIENT_MAX_SIDE, RDP_CLIENT_MAX_PIXELS);
-	c->res->reason = RDPSHARE_VIEWER_INTERNAL;
 	c->res->too_large = true;
+	pthread_mutex_unlock(&c->lock);
 	freerdp_abort_connect_context(ctx);
 	return FALSE;
 }
@@ -98,7 +99,7 @@ static BOOL on_desktop_resize(rdpContext *ctx)
 	UINT32 width = freerdp_settings_get_uint32(st, FreeRDP_DesktopWidth);
 	UINT32 height = freerdp_settings_get_uint32(st, FreeRDP_DesktopHeight);
 	if (!rdp_client_size_ok(width, height)) {
-		return too_large(ctx, width, height);
+		return rdp_client_too_large(ctx, width, height);
 	}
 	if (!gdi_resize(ctx->gdi, width, height)) {
 		freerdp_abort_connect_context(ctx);
@@ -184,7 +185,7 @@ static BOOL on_post_connect(freerdp *instance)
 	UINT32 width = freerdp_settings_get_uint32(ctx->settings, FreeRDP_DesktopWidth);
 	UINT32 height = freerdp_settings_get_uint32(ctx->settings, FreeRDP_DesktopHeight);
 	if (!rdp_client_size_ok(width, height)) {
-		return too_large(ctx, width, height);
+		return rdp_client_too_large(ctx, width, height);
 	}
 	if (!gdi_init(instance, PIXEL_FORMAT_BGRX32)) {
 		return FALSE;
@@ -356,11 +357,14 @@ static void note_error(struct rdp_client *c)
 	if (GET_FREERDP_ERROR_CLASS(e) == FREERDP_ERROR_ERRINFO_CLASS) {
 		res->errinfo = GET_FREERDP_ERROR_TYPE(e);
 	}
+	pthread_mutex_lock(&c->lock);
 	if (e && !res->message[0]) {
 		snprintf(res->message, sizeof(res->message), "%s",
 		         freerdp_get_last_error_string(e));
 	}
-	if (res->too_large) {
+	bool too_large = res->too_large;
+	pthread_mutex_unlock(&c->lock);
+	if (too_large) {
 		res->reason = RDPSHARE_VIEWER_INTERNAL; /* with its own message */
 	} else if (res->cert_refused) {
 		res->reason = RDPSHARE_VIEWER_BAD_CERTIFICATE;
@@ -445,7 +449,8 @@ int rdp_client_run(struct rdp_client *c, const struct rdp_client_target *t,
 		fd_given = true; /* from here on FreeRDP's transport owns t->fd */
 		if (!freerdp_connect(ctx->instance)) {
 			note_error(c);
-			if (stopped(c) && !res->too_large) { /* aborted by rdp_client_stop */
+			if (stopped(c) && res->reason != RDPSHARE_VIEWER_INTERNAL) {
+				/* aborted by rdp_client_stop (not for a picture too large) */
 				res->stopped = true;
 				res->reason = RDPSHARE_VIEWER_LOCAL;
 			}

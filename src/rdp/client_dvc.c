@@ -136,9 +136,9 @@ static struct rdp_client *gfx_client(RdpgfxClientContext *gfx)
 	return rdp_client_of(gdi->context);
 }
 
-static UINT gfx_refuse(rdpContext *ctx)
+static UINT gfx_refuse(rdpContext *ctx, uint32_t width, uint32_t height)
 {
-	freerdp_abort_connect_context(ctx);
+	rdp_client_too_large(ctx, width, height);
 	return ERROR_INVALID_DATA;
 }
 
@@ -146,7 +146,7 @@ static UINT gfx_reset(RdpgfxClientContext *gfx, const RDPGFX_RESET_GRAPHICS_PDU 
 {
 	struct rdp_client *c = gfx_client(gfx);
 	if (!rdp_client_size_ok(pdu->width, pdu->height)) {
-		return gfx_refuse(c->ctx);
+		return gfx_refuse(c->ctx, pdu->width, pdu->height);
 	}
 	c->surfaces = 0; /* a reset deletes them all */
 	return c->gfx_reset(gfx, pdu);
@@ -157,7 +157,7 @@ static UINT gfx_create(RdpgfxClientContext *gfx, const RDPGFX_CREATE_SURFACE_PDU
 	struct rdp_client *c = gfx_client(gfx);
 	if (!rdp_client_size_ok(pdu->width, pdu->height) ||
 	    c->surfaces >= RDP_CLIENT_MAX_SURFACES) {
-		return gfx_refuse(c->ctx);
+		return gfx_refuse(c->ctx, pdu->width, pdu->height);
 	}
 	UINT r = c->gfx_create(gfx, pdu);
 	c->surfaces += r == CHANNEL_RC_OK;

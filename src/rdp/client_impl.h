@@ -49,6 +49,9 @@ static inline struct rdp_client *rdp_client_of(rdpContext *ctx)
 	return ((struct rdp_client_ctx *)ctx)->c;
 }
 
+/* client.c: the sharer asked for a picture over the caps: say so, end the
+ * connection, FALSE. */
+BOOL rdp_client_too_large(rdpContext *ctx, uint32_t width, uint32_t height);
 /* client_cert.c: install the certificate callbacks on a new instance. */
 void rdp_client_cert_install(freerdp *instance);
 /* client_mp.c */
