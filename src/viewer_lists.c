@@ -15,6 +15,25 @@ static enum rdpshare_ctrl_level level_of(uint16_t flags)
 	                                      : RDPSHARE_CTRL_LEVEL_NONE;
 }
 
+/* Room for one more element in an array of n (capacity *cap, at most max):
+ * the array, perhaps moved, or NULL when it is full or memory is short (the
+ * entry is then ignored; the array is unchanged). */
+static void *grow(void *arr, int n, int *cap, size_t elem, int max)
+{
+	if (n >= max) {
+		return NULL;
+	}
+	if (n < *cap) {
+		return arr;
+	}
+	int c = *cap ? 2 * *cap : 8;
+	void *p = realloc(arr, elem * (size_t)c);
+	if (p) {
+		*cap = c;
+	}
+	return p;
+}
+
 static int find_att(const rdpshare_viewer *v, int id)
 {
 	for (int i = 0; i < v->n_att; i++) {
@@ -34,21 +53,14 @@ static void participant(rdpshare_viewer *v, const struct viewer_mp_ev *e, const 
 	if (!copy) {
 		return;
 	}
-	if (is_new && v->n_att >= VIEWER_MAX_ATTENDEES) {
-		free(copy);
-		return;
-	}
 	if (is_new) {
-		if (v->n_att == v->cap_att) {
-			int cap = v->cap_att ? 2 * v->cap_att : 8;
-			void *p = realloc(v->att, sizeof(*v->att) * (size_t)cap);
-			if (!p) {
-				free(copy);
-				return;
-			}
-			v->att = p;
-			v->cap_att = cap;
+		void *p =
+		    grow(v->att, v->n_att, &v->cap_att, sizeof(*v->att), VIEWER_MAX_ATTENDEES);
+		if (!p) {
+			free(copy);
+			return;
 		}
+		v->att = p;
 		i = v->n_att++;
 		v->att[i] = (struct rdpshare_viewer_attendee){.id = (int)e->id};
 	} else {
@@ -113,21 +125,13 @@ static void item_created(rdpshare_viewer *v, struct viewer_list *l, const struct
 	if (!copy) {
 		return;
 	}
-	if (i < 0 && l->n >= VIEWER_MAX_ITEMS) {
-		free(copy);
-		return;
-	}
 	if (i < 0) {
-		if (l->n == l->cap) {
-			int cap = l->cap ? 2 * l->cap : 8;
-			void *p = realloc(l->items, sizeof(*l->items) * (size_t)cap);
-			if (!p) {
-				free(copy);
-				return;
-			}
-			l->items = p;
-			l->cap = cap;
+		void *p = grow(l->items, l->n, &l->cap, sizeof(*l->items), VIEWER_MAX_ITEMS);
+		if (!p) {
+			free(copy);
+			return;
 		}
+		l->items = p;
 		i = l->n++;
 		l->items[i] = (struct rdpshare_viewer_share_item){.id = (long)e->id};
 	} else {

@@ -16,11 +16,12 @@ static void print_json_str(const char *s)
 	free(body);
 }
 
-/* s escaped for a terminal (malloc'd), "" for NULL */
+/* s escaped for a terminal (malloc'd, at most 400 characters; NULL when memory is
+ * short), "" for NULL: what the sharer or an invitation chose */
 static char *term(const char *s)
 {
 	char *t =
-	    rdpshare_escape_text(s ? s : "", s ? strlen(s) : 0, RDPSHARE_ESCAPE_TERMINAL, 300);
+	    rdpshare_escape_text(s ? s : "", s ? strlen(s) : 0, RDPSHARE_ESCAPE_TERMINAL, 400);
 	return t ? t : strdup("?");
 }
 
@@ -119,7 +120,7 @@ static void on_failed(rdpshare_viewer *v, enum rdpshare_viewer_reason reason, co
 		end(rv, 0);
 		return;
 	}
-	char *m = rdpshare_escape_text(message, strlen(message), RDPSHARE_ESCAPE_TERMINAL, 400);
+	char *m = term(message);
 	fprintf(stderr, "rdpview: cannot connect: %s\n", m ? m : "?");
 	free(m);
 	end(rv, rv->kh_mismatch ? 3 : 1);
@@ -134,7 +135,7 @@ static void on_disconnected(rdpshare_viewer *v, enum rdpshare_viewer_reason reas
 		end(rv, 0);
 		return;
 	}
-	char *m = rdpshare_escape_text(message, strlen(message), RDPSHARE_ESCAPE_TERMINAL, 400);
+	char *m = term(message);
 	if (ext == RDPSHARE_VIEWER_EXT_INVALID_CREDENTIALS ||
 	    ext == RDPSHARE_VIEWER_EXT_SERVER_DENIED) {
 		fprintf(stderr, "rdpview: the sharer refused: %s\n", m ? m : "?");
