@@ -8,6 +8,7 @@
 #include "session_internal.h"
 #include "util/clock.h"
 #include "util/connstr.h"
+#include "util/result.h"
 #include "util/random.h"
 
 #define MAX_FIELD 255
@@ -181,21 +182,7 @@ int rdpshare_invitation_write_file(rdpshare_invitation *inv, const char *path)
 	}
 	r = invfile_write(path, cs);
 	free(cs);
-	switch (r) {
-	case 0:
-		return RDPSHARE_OK;
-	case -ENOSPC:
-	case -EDQUOT:
-		return RDPSHARE_E_NOSPACE;
-	case -EACCES:
-	case -EPERM:
-	case -EROFS:
-		return RDPSHARE_E_ACCESS;
-	case -ENOMEM:
-		return RDPSHARE_E_NOMEM;
-	default:
-		return RDPSHARE_E_IO;
-	}
+	return util_result_of_errno(r);
 }
 
 const char *rdpshare_invitation_auth_string(const rdpshare_invitation *inv)

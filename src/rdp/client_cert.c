@@ -4,21 +4,13 @@
  * known-hosts file records for HOST:PORT (a first connection records it),
  * else (insecure) anything goes and its KH is reported. A refused sharer
  * never sees a credential. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rdp/client_impl.h"
 #include "util/keyhash.h"
 #include "util/knownhosts.h"
-
-static int result_of_errno(int e)
-{
-	return e == -ENOMEM                                 ? RDPSHARE_E_NOMEM
-	       : e == -EACCES || e == -EPERM || e == -EROFS ? RDPSHARE_E_ACCESS
-	       : e == -ENOSPC || e == -EDQUOT               ? RDPSHARE_E_NOSPACE
-	                                                    : RDPSHARE_E_IO;
-}
+#include "util/result.h"
 
 /* Trust on first use. True to accept. *known: the recorded KH (malloc'd,
  * ci->expected points at it until the caller frees it). */
@@ -31,7 +23,7 @@ static bool check_known_host(const struct rdp_client_target *t,
 	if (r < 0) {
 		/* fail closed: an unreadable file may hold the entry */
 		ci->result = RDPSHARE_VIEWER_CERT_UNREADABLE;
-		ci->error = result_of_errno(r);
+		ci->error = util_result_of_errno(r);
 		return false;
 	}
 	if (r == 1) {
@@ -44,7 +36,7 @@ static bool check_known_host(const struct rdp_client_target *t,
 	}
 	r = knownhosts_add(t->known_hosts, t->host, t->port, ci->kh);
 	ci->result = r < 0 ? RDPSHARE_VIEWER_CERT_NOT_RECORDED : RDPSHARE_VIEWER_CERT_RECORDED;
-	ci->error = r < 0 ? result_of_errno(r) : 0;
+	ci->error = r < 0 ? util_result_of_errno(r) : 0;
 	return true;
 }
 
